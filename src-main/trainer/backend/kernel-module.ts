@@ -1,0 +1,56 @@
+// Loads the RaPTr SIMD kernels (built by scripts/build-kernels.mjs from ../kernels/assembly) into the
+// TensorFlow.js wasm backend's memory, so they read and write tfjs tensors where they lie.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The functions src-main/trainer/kernels/assembly/index.ts exports; pointers are byte offsets. */
+export interface RaptrKernels {
+  gemmBroadcast(
+    a: number,
+    aRow: number,
+    aCol: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    accumulate: boolean,
+    bias: number,
+  ): void;
+  gemmDot(
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    accumulate: boolean,
+  ): void;
+  sumRows(x: number, out: number, rows: number, cols: number): void;
+  segmentSumRows(x: number, ids: number, out: number, rows: number, width: number, segments: number): void;
+}
+
+/** dist/kernels/raptr-kernels.wasm, found from the compiled module (dist/...) or from the sources (tests). */
+export function kernelWasmPath(): string {
+  const candidates = [
+    new URL('../../../kernels/raptr-kernels.wasm', import.meta.url),
+    new URL('../../../dist/kernels/raptr-kernels.wasm', import.meta.url),
+  ].map((url) => fileURLToPath(url));
+  const found = candidates.find((path) => existsSync(path));
+  if (!found)
+    throw new Error(`the SIMD kernels are not built (looked in ${candidates.join(', ')}); run npm run build`);
+  return found;
+}
+
+export function instantiateKernels(memory: WebAssembly.Memory): RaptrKernels {
+  const module = new WebAssembly.Module(readFileSync(kernelWasmPath()));
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return instance.exports as unknown as RaptrKernels;
+}

@@ -1,0 +1,86 @@
+// Picks the fastest TensorFlow.js backend that works here: tfjs-node-gpu ("tensorflow") when it loads,
+// else wasm (XNNPACK + our SIMD kernels), else the pure-JS cpu backend. Reports which, and why not faster.
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { BackendInfo } from '../../../shared/trainer-protocol.js';
+import { tf } from '../tf.js';
+import { explainGpuLoadFailure, nvidiaGpuNames } from './gpu-hints.js';
+import { installWasmKernels } from './wasm-kernels.js';
+
+export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+const require = createRequire(import.meta.url);
+
+interface NodeBackendFlags {
+  isUsingGpuDevice?: boolean;
+}
+
+async function tryTensorflow(): Promise<{ info: BackendInfo } | { failure: string }> {
+  const gpus = nvidiaGpuNames();
+  try {
+    require('@tensorflow/tfjs-node-gpu');
+    if (!(await tf.setBackend('tensorflow')))
+      throw new Error('tfjs-node-gpu loaded but its backend did not start');
+    const usesGpu = (tf.backend() as unknown as NodeBackendFlags).isUsingGpuDevice === true;
+    return {
+      info: {
+        name: 'tensorflow',
+        device: usesGpu ? (gpus[0] ?? 'GPU') : `CPU (libtensorflow) · ${cpuModel()}`,
+        gpu: usesGpu,
+        hint: usesGpu
+          ? null
+          : 'libtensorflow found no usable GPU (check the NVIDIA driver, CUDA 11.2 and cuDNN 8.1)',
+      },
+    };
+  } catch (error) {
+    return { failure: explainGpuLoadFailure(error, gpus) };
+  }
+}
+
+/** The folder holding tfjs-backend-wasm's .wasm files (outside app.asar when packaged by Electron). */
+function wasmFolder(): string {
+  const folder = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  const unpacked = folder.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  return (existsSync(join(unpacked, 'tfjs-backend-wasm-simd.wasm')) ? unpacked : folder) + sep;
+}
+
+function cpuModel(): string {
+  return cpus()[0]?.model.trim().replace(/\s+/g, ' ') ?? 'unknown CPU';
+}
+
+export async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
+  // tfjs prints "install the node backend" advice on stderr; we report the backend ourselves.
+  tf.env().set('PROD', true);
+  let hint: string | null = null;
+  if (request === 'auto' || request === 'tensorflow') {
+    const tensorflow = await tryTensorflow();
+    if ('info' in tensorflow) return tensorflow.info;
+    if (request === 'tensorflow')
+      throw new Error(`backend "tensorflow" is not available: ${tensorflow.failure}`);
+    hint = tensorflow.failure;
+  }
+  // cpu first: if wasm were the first backend and failed to start, tfjs would have nothing to fall back to.
+  await tf.setBackend('cpu');
+  if (request === 'auto' || request === 'wasm') {
+    try {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      wasm.setWasmPaths(wasmFolder());
+      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
+      const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+      const accelerated = simd === true && installWasmKernels();
+      return {
+        name: 'wasm',
+        device: `CPU (wasm${simd ? ', SIMD' : ''}${accelerated ? ' + RaPTr kernels' : ''}, 1 thread) · ${cpuModel()}`,
+        gpu: false,
+        hint,
+      };
+    } catch (error) {
+      if (request === 'wasm') throw new Error(`backend "wasm" is not available: ${String(error)}`);
+      hint = `${hint ?? ''}${hint ? '; ' : ''}wasm failed to start (${String(error)}), using the much slower cpu backend`;
+      await tf.setBackend('cpu');
+    }
+  }
+  return { name: 'cpu', device: `CPU (JavaScript) · ${cpuModel()}`, gpu: false, hint };
+}

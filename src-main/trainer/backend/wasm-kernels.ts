@@ -1,0 +1,139 @@
+// Replaces the TensorFlow.js wasm kernels that are slow for training (or missing) with our SIMD kernels,
+// through tfjs's public kernel registry. Model code stays plain tf ops and runs unchanged on every backend.
+//
+// Measured on this machine (ENGINE-NOTES.md and bench): tfjs-wasm's BatchMatMul reaches ~2 GFLOP/s for the
+// batched (attention) and transposed (gradient) forms and Sum over axis 0 is ~25x slower than over the last
+// axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf, type TensorInfo } from '../tf.js';
+import { instantiateKernels, type RaptrKernels } from './kernel-module.js';
+
+type KernelFunc = tf.KernelConfig['kernelFunc'];
+type KernelArgs = Parameters<KernelFunc>[0];
+
+const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum'] as const;
+
+/** Installs the kernels on the wasm backend; returns false (and changes nothing) when that is not possible. */
+export function installWasmKernels(): boolean {
+  const backend = tf.findBackend('wasm') as BackendWasm | null;
+  const memory = (backend?.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } } | undefined)?.asm
+    ?.memory;
+  if (!backend || !(memory instanceof WebAssembly.Memory)) return false;
+  const kernels = instantiateKernels(memory);
+  const originals = new Map(OVERRIDDEN.map((name) => [name, tf.getKernel(name, 'wasm')?.kernelFunc]));
+  const replacements: Record<(typeof OVERRIDDEN)[number], KernelFunc> = {
+    BatchMatMul: (args) => batchMatMul(kernels, args) ?? originals.get('BatchMatMul')!(args),
+    Sum: (args) => sumLeadingAxes(kernels, args) ?? originals.get('Sum')!(args),
+    UnsortedSegmentSum: (args) => unsortedSegmentSum(kernels, args),
+  };
+  for (const name of OVERRIDDEN) {
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: replacements[name] });
+  }
+  return true;
+}
+
+function offset(backend: BackendWasm, t: TensorInfo): number {
+  return backend.getMemoryOffset(t.dataId);
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** float32 matMul in the NN, TN and NT forms with broadcast batch dims; null hands TT or ints back to tfjs. */
+function batchMatMul(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+  const a = inputs.a as TensorInfo;
+  const b = inputs.b as TensorInfo;
+  const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || (transposeA && transposeB)) return null;
+  const wasm = backend as BackendWasm;
+  const ar = a.shape.length,
+    br = b.shape.length;
+  const M = transposeA ? a.shape[ar - 1]! : a.shape[ar - 2]!;
+  const K = transposeA ? a.shape[ar - 2]! : a.shape[ar - 1]!;
+  const N = transposeB ? b.shape[br - 2]! : b.shape[br - 1]!;
+  const kOfB = transposeB ? b.shape[br - 1]! : b.shape[br - 2]!;
+  if (K !== kOfB)
+    throw new Error(`matMul: inner dimensions ${K} and ${kOfB} differ (shapes ${a.shape} and ${b.shape})`);
+  const aBatch = a.shape.slice(0, -2),
+    bBatch = b.shape.slice(0, -2);
+  const outBatch = tf.broadcast_util.assertAndGetBroadcastShape(aBatch, bBatch);
+  const out = wasm.makeOutput([...outBatch, M, N], 'float32');
+  const batches = size(outBatch);
+  if (batches === 0 || M === 0 || N === 0) return out;
+  const pa = offset(wasm, a),
+    pb = offset(wasm, b),
+    pc = offset(wasm, out);
+  const aIndex = batchIndexer(aBatch, outBatch),
+    bIndex = batchIndexer(bBatch, outBatch);
+  for (let t = 0; t < batches; t++) {
+    const A = pa + 4 * aIndex(t) * M * K;
+    const B = pb + 4 * bIndex(t) * K * N;
+    const C = pc + 4 * t * M * N;
+    if (transposeB) kernels.gemmDot(A, K, B, K, C, N, M, N, K, 1, false);
+    else if (transposeA) kernels.gemmBroadcast(A, 1, M, B, N, C, N, M, N, K, 1, false, 0);
+    else kernels.gemmBroadcast(A, K, 1, B, N, C, N, M, N, K, 1, false, 0);
+  }
+  return out;
+}
+
+/** Maps a flat index over the broadcast batch shape to the flat batch index of one operand. */
+function batchIndexer(shape: readonly number[], outShape: readonly number[]): (t: number) => number {
+  if (size(shape) === size(outShape)) return (t) => t;
+  if (size(shape) === 1) return () => 0;
+  const padded = [...new Array<number>(outShape.length - shape.length).fill(1), ...shape];
+  return (t) => {
+    let index = 0,
+      stride = 1,
+      rest = t;
+    for (let d = outShape.length - 1; d >= 0; d--) {
+      const coord = rest % outShape[d]!;
+      rest = Math.floor(rest / outShape[d]!);
+      if (padded[d] !== 1) index += coord * stride;
+      stride *= padded[d]!;
+    }
+    return index;
+  };
+}
+
+/** tf.sum over leading axes (bias and LayerNorm-gain gradients); null hands every other case back. */
+function sumLeadingAxes(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+  if (x.dtype !== 'float32' || x.shape.length < 2) return null;
+  const rank = x.shape.length;
+  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort(
+    (p, q) => p - q,
+  );
+  const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
+  if (!leading) return null;
+  const wasm = backend as BackendWasm;
+  const kept = x.shape.slice(axes.length);
+  const outShape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
+  const out = wasm.makeOutput(outShape, 'float32');
+  kernels.sumRows(offset(wasm, x), offset(wasm, out), size(x.shape.slice(0, axes.length)), size(kept));
+  return out;
+}
+
+/** out[ids[i]] += x[i], rows of the trailing dims; the gradient of tf.gather. */
+function unsortedSegmentSum(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const x = inputs.x as TensorInfo;
+  const ids = inputs.segmentIds as TensorInfo;
+  const { numSegments } = attrs as { numSegments: number };
+  if (x.dtype !== 'float32' || ids.dtype !== 'int32')
+    throw new Error(
+      `unsortedSegmentSum on wasm supports float32 values and int32 ids (got ${x.dtype}, ${ids.dtype})`,
+    );
+  const wasm = backend as BackendWasm;
+  const rows = size(ids.shape);
+  const rest = x.shape.slice(ids.shape.length);
+  const out = wasm.makeOutput([numSegments, ...rest], 'float32');
+  kernels.segmentSumRows(
+    offset(wasm, x),
+    offset(wasm, ids),
+    offset(wasm, out),
+    rows,
+    size(rest),
+    numSegments,
+  );
+  return out;
+}

@@ -1,0 +1,137 @@
+// Our SIMD kernels replace tfjs-wasm's BatchMatMul, Sum (leading axes) and UnsortedSegmentSum; each must
+// give what plain JavaScript arithmetic gives, for every form, odd size and broadcast the model can use.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src-main/trainer/backend/select-backend.js';
+import { tf } from '../../../src-main/trainer/tf.js';
+import { Rng } from '../../../shared/rng.js';
+
+const rng = Rng.stream(7, 'kernel-test');
+function random(shape: number[]): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal()),
+    shape,
+  );
+}
+
+/** Naive matMul over the last two dims, with tfjs's transpose and batch-broadcast semantics. */
+function referenceMatMul(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  ta: boolean,
+  tb: boolean,
+): { shape: number[]; values: Float64Array } {
+  const as = a.shape,
+    bs = b.shape;
+  const M = ta ? as.at(-1)! : as.at(-2)!,
+    K = ta ? as.at(-2)! : as.at(-1)!,
+    N = tb ? bs.at(-2)! : bs.at(-1)!;
+  const aBatch = as.slice(0, -2).reduce((x, y) => x * y, 1),
+    bBatch = bs.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batch = Math.max(aBatch, bBatch);
+  const av = a.dataSync(),
+    bv = b.dataSync();
+  const out = new Float64Array(batch * M * N);
+  for (let t = 0; t < batch; t++) {
+    const ao = (aBatch === 1 ? 0 : t) * M * K,
+      bo = (bBatch === 1 ? 0 : t) * K * N;
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++)
+          s += av[ao + (ta ? k * M + i : i * K + k)]! * bv[bo + (tb ? j * K + k : k * N + j)]!;
+        out[t * M * N + i * N + j] = s;
+      }
+  }
+  const batchShape = as.length >= bs.length ? as.slice(0, -2) : bs.slice(0, -2);
+  return { shape: [...batchShape, M, N], values: out };
+}
+
+function expectClose(
+  actual: tf.Tensor,
+  expected: { shape: number[]; values: ArrayLike<number> },
+  tol = 1e-4,
+): void {
+  expect(actual.shape).toEqual(expected.shape);
+  const got = actual.dataSync();
+  let worst = 0;
+  for (let i = 0; i < got.length; i++)
+    worst = Math.max(worst, Math.abs(got[i]! - expected.values[i]!) / (1 + Math.abs(expected.values[i]!)));
+  expect(worst).toBeLessThan(tol);
+}
+
+beforeAll(async () => {
+  const info = await selectBackend('wasm');
+  expect(info.device).toContain('RaPTr kernels');
+});
+
+describe('BatchMatMul on wasm', () => {
+  const shapes: Array<[number, number, number]> = [
+    [1, 1, 1],
+    [4, 8, 8],
+    [13, 7, 21],
+    [5, 33, 9],
+    [64, 32, 64],
+    [3, 130, 17],
+  ];
+  for (const [M, K, N] of shapes)
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      it(`${M}x${K}x${N} transposeA=${ta} transposeB=${tb}`, () => {
+        const a = random(ta ? [K, M] : [M, K]),
+          b = random(tb ? [N, K] : [K, N]);
+        expectClose(tf.matMul(a, b, ta, tb), referenceMatMul(a, b, ta, tb));
+      });
+    }
+
+  it('batches and broadcasts a shared right-hand side (attention and dense layers)', () => {
+    const a = random([6, 9, 5]),
+      b = random([5, 7]);
+    expectClose(tf.matMul(a, b), referenceMatMul(a, b, false, false));
+    const q = random([2, 3, 10, 4]),
+      k = random([2, 3, 10, 4]);
+    const scores = tf.matMul(q, k, false, true);
+    expectClose(
+      scores.reshape([6, 10, 10]),
+      referenceMatMul(q.reshape([6, 10, 4]), k.reshape([6, 10, 4]), false, true),
+    );
+  });
+
+  it('gives the gradient tfjs defines (dA = dC B^T, dB = A^T dC)', () => {
+    const a = random([7, 5]),
+      b = random([5, 3]);
+    const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.matMul(x, y)))([a, b]);
+    const ones = tf.ones([7, 3]);
+    expectClose(da!, referenceMatMul(ones, b, false, true));
+    expectClose(db!, referenceMatMul(a, ones, true, false));
+  });
+});
+
+describe('Sum and UnsortedSegmentSum on wasm', () => {
+  it('sums leading axes fast and leaves other reductions to tfjs', () => {
+    const x = random([4, 3, 5]);
+    const v = x.dataSync();
+    const expected = new Float64Array(5);
+    for (let i = 0; i < 12; i++) for (let j = 0; j < 5; j++) expected[j]! += v[i * 5 + j]!;
+    expectClose(tf.sum(x, [0, 1]), { shape: [5], values: expected });
+    expectClose(tf.sum(x, [0, 1], true), { shape: [1, 1, 5], values: expected });
+    const last = tf.sum(x, -1);
+    expect(last.shape).toEqual([4, 3]);
+    expect(last.dataSync()[0]).toBeCloseTo(v[0]! + v[1]! + v[2]! + v[3]! + v[4]!, 4);
+  });
+
+  it('makes the gradient of tf.gather (embeddings) work, dropping out-of-range ids', () => {
+    const table = random([6, 3]);
+    const ids = tf.tensor1d([1, 4, 1, 0], 'int32');
+    const grad = tf.grad((t: tf.Tensor) =>
+      tf.sum(tf.mul(tf.gather(t, ids), tf.range(1, 13).reshape([4, 3]))),
+    )(table);
+    expect(Array.from(grad.dataSync())).toEqual([10, 11, 12, 8, 10, 12, 0, 0, 0, 0, 0, 0, 4, 5, 6, 0, 0, 0]);
+    const segments = tf.unsortedSegmentSum(tf.ones([3, 2]), tf.tensor1d([2, -1, 2], 'int32'), 3);
+    expect(Array.from(segments.dataSync())).toEqual([0, 0, 0, 0, 2, 2]);
+  });
+});
