@@ -1,0 +1,33 @@
+// The store's public surface. Other folders import from here, not from the files behind it.
+export { openDatabase, integrityCheck, type OpenOptions } from './database.js';
+export { migrate, schemaVersion } from './migrate.js';
+export { LATEST_VERSION } from './migrations/index.js';
+export { StoreError, type StoreErrorCode } from './errors.js';
+export type { Db } from './sqlite.js';
+export { newRunId } from './ids.js';
+export type { NewRun, Run, RunFilter, RunPatch, RunStatus, StatusChange } from './run-schemas.js';
+export { createRun, getRun, mustGetRun, updateRun, setRunEnvironment, deleteRun } from './runs.js';
+export { listRuns, listTags, childRuns, runAncestors } from './run-list.js';
+export { setRunStatus, markInterruptedRuns } from './run-status.js';
+export {
+  addEvent,
+  listEvents,
+  type EventKind,
+  type EventQuery,
+  type NewEvent,
+  type RunEvent,
+} from './events.js';
+export {
+  recordCheckpoint,
+  listCheckpoints,
+  latestCheckpoint,
+  bestCheckpoint,
+  setCheckpointEvalLoss,
+  deleteCheckpoint,
+  type Checkpoint,
+  type NewCheckpoint,
+} from './checkpoints.js';
+export { listSeriesKeys, evalSeries, type MetricPoint, type XAxis } from './metrics.js';
+export { series, type SeriesQuery, type SeriesResult } from './series-query.js';
+export { MetricIngestor, type IngestorOptions } from './ingest/ingestor.js';
+export { truncateRunFrom } from './ingest/rewind.js';

@@ -1,0 +1,68 @@
+// What the ingestor accepts: the trainer protocol, except that metric values may be NaN, +-Infinity or null
+// (JSON turns NaN into null). A diverged loss is a fact worth recording, not a reason to drop the step.
+import { z } from 'zod';
+import {
+  EvalResultSchema,
+  StepMetricsSchema,
+  TrainerMessageSchema,
+  type TrainerMessage,
+} from '../../../shared/trainer-protocol.js';
+import { parseInput } from '../errors.js';
+
+const anyNumber = z.custom<number>((value) => typeof value === 'number', { error: 'must be a number' });
+/** null stands for NaN. */
+const metricValue = z.union([anyNumber, z.null()]);
+const xValue = z.number({ error: 'must be a finite number' }).nonnegative('must be >= 0');
+
+export const StepIngestSchema = StepMetricsSchema.extend({
+  type: z.literal('step'),
+  step: z.number().int('must be a whole number').nonnegative('must be >= 0'),
+  mask: z.string().regex(/^[01-]{0,4096}$/, 'must be a string of "0", "1" and "-"'),
+  lr: metricValue,
+  loss: metricValue,
+  scale: metricValue,
+  stepFlops: metricValue,
+  stepMs: metricValue,
+  examplesPerSec: metricValue,
+  cumFlops: xValue,
+  cumFullFlops: xValue,
+  tokens: xValue,
+  wallMs: xValue,
+});
+
+export const EvalIngestSchema = z.strictObject({
+  type: z.literal('eval'),
+  step: z.number().int('must be a whole number').nonnegative('must be >= 0'),
+  stage: z.number().int(),
+  reason: z.enum(['periodic', 'stage-end', 'final']),
+  results: z.array(EvalResultSchema.extend({ name: z.string().min(1).max(200), value: metricValue })),
+});
+
+export const CheckpointIngestSchema = z.strictObject({
+  type: z.literal('checkpoint'),
+  step: z.number().int('must be a whole number').nonnegative('must be >= 0'),
+  path: z.string().min(1, 'must not be empty'),
+  bytes: z.number().int('must be a whole number').nonnegative('must be >= 0'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')
+    .transform((hash) => hash.toLowerCase()),
+});
+
+export type StepIngest = z.output<typeof StepIngestSchema>;
+export type EvalIngest = z.output<typeof EvalIngestSchema>;
+export type CheckpointIngest = z.output<typeof CheckpointIngestSchema>;
+export type IngestMessage =
+  | StepIngest
+  | EvalIngest
+  | CheckpointIngest
+  | Exclude<TrainerMessage, { type: 'step' | 'eval' | 'checkpoint' }>;
+
+/** Validates one trainer message; the error names the field ("invalid step message: step message.loss: ..."). */
+export function parseIngestMessage(input: unknown): IngestMessage {
+  const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+  if (type === 'step') return parseInput(StepIngestSchema, input, 'step message');
+  if (type === 'eval') return parseInput(EvalIngestSchema, input, 'eval message');
+  if (type === 'checkpoint') return parseInput(CheckpointIngestSchema, input, 'checkpoint message');
+  return parseInput(TrainerMessageSchema, input, 'trainer message') as IngestMessage;
+}
