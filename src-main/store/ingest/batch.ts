@@ -2,6 +2,7 @@
 // or an error mid-write leaves none of its rows behind.
 import type { EventKind } from '../events.js';
 import { insertEventRow } from '../events.js';
+import { bulkInsert } from '../bulk-insert.js';
 import { addToRollups, type PointRow } from '../rollups.js';
 import { cached, type Db } from '../sqlite.js';
 import type { SeriesIds } from './series-ids.js';
@@ -98,15 +99,15 @@ export function writeBatch(db: Db, batch: PendingBatch, seriesIds: SeriesIds): {
       const gone = new Set([...batch.runIds()].filter((id) => exists.get(id) === undefined));
       const live = (runId: string) => !gone.has(runId);
 
-      const insertStep = cached(db, 'INSERT OR REPLACE INTO steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-      for (const row of batch.steps) if (live(row[0])) insertStep.run(...row);
+      const stepValues = batch.steps.filter((row) => live(row[0])).flat();
+      bulkInsert(db, 'INSERT OR REPLACE', 'steps', 9, stepValues);
 
-      const insertPoint = cached(db, 'INSERT INTO metric_points VALUES (?, ?, ?, ?, ?, ?)');
       for (const pending of batch.series.values()) {
         if (!live(pending.runId)) continue;
         const seriesId = seriesIds.resolve(pending.runId, pending.key);
-        for (const p of pending.points)
-          insertPoint.run(seriesId, p.step, p.value, p.wallMs, p.flops, p.tokens);
+        const values: unknown[] = [];
+        for (const p of pending.points) values.push(seriesId, p.step, p.value, p.wallMs, p.flops, p.tokens);
+        bulkInsert(db, 'INSERT', 'metric_points', 6, values);
         addToRollups(db, seriesId, pending.points);
       }
 

@@ -1,0 +1,71 @@
+// Appending points to a series outside the ingestor: importing a run bundle, benchmarks. Same rows and
+// rollups as the ingestor writes, in one transaction per call.
+import { z } from 'zod';
+import { parseInput, StoreError, unknownRun } from './errors.js';
+import { runExists } from './run-rows.js';
+import { RunIdSchema } from './run-schemas.js';
+import { bulkInsert } from './bulk-insert.js';
+import { addToRollups, type PointRow } from './rollups.js';
+import { cached, type Db } from './sqlite.js';
+
+const anyNumber = z.custom<number>((value) => typeof value === 'number', { error: 'must be a number' });
+const x = z.number({ error: 'must be a finite number' }).nonnegative('must be >= 0');
+const PointSchema = z.strictObject({
+  step: z.number().int('must be a whole number').nonnegative('must be >= 0'),
+  value: z.union([anyNumber, z.null()]),
+  wallMs: x,
+  flops: x,
+  tokens: x,
+});
+const AppendSchema = z.strictObject({
+  runId: RunIdSchema,
+  key: z.string().min(1, 'must not be empty').max(200),
+  points: z.array(PointSchema),
+});
+
+/**
+ * Appends points (ascending steps, after the series' last stored step) to a run's series, creating it.
+ * Returns the number of points written.
+ */
+export function appendSeriesPoints(
+  db: Db,
+  input: { runId: string; key: string; points: readonly PointRow[] },
+): number {
+  const { runId, key, points } = parseInput(AppendSchema, input, 'points');
+  return db
+    .transaction(() => {
+      if (!runExists(db, runId)) throw unknownRun(runId);
+      const seriesId = cached<[string, string], number>(
+        db,
+        `INSERT INTO series (run_id, key) VALUES (?, ?)
+         ON CONFLICT (run_id, key) DO UPDATE SET key = excluded.key RETURNING id`,
+      )
+        .pluck()
+        .get(runId, key)!;
+      const last = cached<[number], number>(
+        db,
+        'SELECT step FROM metric_points WHERE series_id = ? ORDER BY step DESC LIMIT 1',
+      )
+        .pluck()
+        .get(seriesId);
+      let previous = last ?? -1;
+      for (const [index, point] of points.entries()) {
+        if (point.step <= previous) {
+          throw new StoreError(
+            'invalid-input',
+            `invalid points: points[${index}].step: ${point.step} is not after step ${previous} of ${key}`,
+          );
+        }
+        previous = point.step;
+      }
+      const rows = points.map((p) => ({
+        ...p,
+        value: p.value === null || Number.isNaN(p.value) ? null : p.value,
+      }));
+      const values = rows.flatMap((p) => [seriesId, p.step, p.value, p.wallMs, p.flops, p.tokens]);
+      bulkInsert(db, 'INSERT', 'metric_points', 6, values);
+      addToRollups(db, seriesId, rows);
+      return rows.length;
+    })
+    .immediate();
+}
