@@ -10,7 +10,7 @@ export interface StreamOptions {
   stageSizes?: number[];
   evalEvery?: number;
   checkpointEvery?: number;
-  /** First step to emit (a resumed run starts after its checkpoint). */
+  /** First step to emit (a resumed run starts after its checkpoint); earlier steps are computed, not emitted. */
   fromStep?: number;
   seed?: number;
 }
@@ -32,6 +32,12 @@ export function stageOf(step: number, steps: number, stages: number): number {
 }
 
 export function* trainerStream(options: StreamOptions): Generator<TrainerMessage> {
+  const from = options.fromStep ?? 0;
+  for (const message of everyMessage(options))
+    if (!('step' in message) || message.step >= from) yield message;
+}
+
+function* everyMessage(options: StreamOptions): Generator<TrainerMessage> {
   const { steps, layers = 12, stageSizes = [6, 8, 10, 12], evalEvery = 200, checkpointEvery = 0 } = options;
   const rand = random(options.seed ?? 1);
   const flopsPerBlock = 2.5e9;
@@ -40,11 +46,7 @@ export function* trainerStream(options: StreamOptions): Generator<TrainerMessage
   const stepMs = 40;
   let cumFlops = 0;
   let cumFullFlops = 0;
-  for (let step = 0; step < (options.fromStep ?? 0); step++) {
-    cumFlops += fixedFlops + flopsPerBlock * stageSizes[stageOf(step, steps, stageSizes.length)]!;
-    cumFullFlops += fixedFlops + flopsPerBlock * layers;
-  }
-  for (let step = options.fromStep ?? 0; step < steps; step++) {
+  for (let step = 0; step < steps; step++) {
     const stage = stageOf(step, steps, stageSizes.length);
     if (step === 0 || stage !== stageOf(step - 1, steps, stageSizes.length)) {
       const size = stageSizes[stage]!;

@@ -8,11 +8,13 @@ import { bulkInsert } from './bulk-insert.js';
 import { addToRollups, type PointRow } from './rollups.js';
 import { cached, type Db } from './sqlite.js';
 
-const anyNumber = z.custom<number>((value) => typeof value === 'number', { error: 'must be a number' });
+const metricValue = z.custom<number | null>((value) => typeof value === 'number' || value === null, {
+  error: 'must be a number (or null for NaN)',
+});
 const x = z.number({ error: 'must be a finite number' }).nonnegative('must be >= 0');
 const PointSchema = z.strictObject({
   step: z.number().int('must be a whole number').nonnegative('must be >= 0'),
-  value: z.union([anyNumber, z.null()]),
+  value: metricValue,
   wallMs: x,
   flops: x,
   tokens: x,

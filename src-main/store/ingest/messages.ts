@@ -9,9 +9,10 @@ import {
 } from '../../../shared/trainer-protocol.js';
 import { parseInput } from '../errors.js';
 
-const anyNumber = z.custom<number>((value) => typeof value === 'number', { error: 'must be a number' });
-/** null stands for NaN. */
-const metricValue = z.union([anyNumber, z.null()]);
+/** Any number, NaN and +-Infinity included; null stands for NaN. */
+const metricValue = z.custom<number | null>((value) => typeof value === 'number' || value === null, {
+  error: 'must be a number (or null for NaN)',
+});
 const xValue = z.number({ error: 'must be a finite number' }).nonnegative('must be >= 0');
 
 export const StepIngestSchema = StepMetricsSchema.extend({
