@@ -30,6 +30,8 @@ export interface SeriesResult {
   mode: 'buckets' | 'raw' | 'empty';
   /** Steps per rollup cell read; 0 when raw points were read. */
   cellSteps: number;
+  /** Bucket width on the x-axis (0 in raw mode); bucket i covers [x[i], x[i] + width). */
+  width: number;
   /** Bucket start on the x-axis (raw mode: the point's x). */
   x: number[];
   min: number[];
@@ -66,6 +68,7 @@ function seriesForKey(
   const rows = aggregate(db, seriesId, range, axis, cellSteps, geometry);
   result.mode = 'buckets';
   result.cellSteps = cellSteps;
+  result.width = geometry.width;
   for (const [index, min, max, sum, count, xFirst, xLast] of rows) {
     result.x.push(geometry.origin + index * geometry.width);
     result.min.push(min);
@@ -200,6 +203,7 @@ function emptyResult(key: string): SeriesResult {
     key,
     mode: 'empty',
     cellSteps: 0,
+    width: 0,
     x: [],
     min: [],
     max: [],
