@@ -71,7 +71,8 @@ export function listEvents(db: Db, runId: string, query: EventQuery = {}): RunEv
   const params: unknown[] = [runId];
   if (q.kinds !== undefined) {
     if (q.kinds.length === 0) return [];
-    where.push(`kind IN (${q.kinds.map(() => '?').join(', ')})`);
+    // One kind as "=" so the (run_id, kind) index also gives the id order.
+    where.push(q.kinds.length === 1 ? 'kind = ?' : `kind IN (${q.kinds.map(() => '?').join(', ')})`);
     params.push(...q.kinds);
   }
   const bounds: Array<[string, number | undefined]> = [

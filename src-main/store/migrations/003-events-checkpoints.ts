@@ -19,9 +19,10 @@ export const migration003: Migration = {
         payload TEXT NOT NULL CHECK (json_valid(payload)),
         time INTEGER NOT NULL
       ) STRICT;
-      -- (run_id) also orders by id inside a run: a run's timeline without a sort
+      -- An index ends with the rowid (id): both give events in id order without a sort, a run's whole
+      -- timeline or only its evals (among thousands of log lines).
       CREATE INDEX events_by_run ON events (run_id);
-      CREATE INDEX events_by_run_kind ON events (run_id, kind, step);
+      CREATE INDEX events_by_run_kind ON events (run_id, kind);
 
       CREATE TABLE checkpoints (
         id INTEGER PRIMARY KEY,
