@@ -72,6 +72,8 @@ export const MlmTaskSchema = z.strictObject({
   maskProb: z.number().gt(0).lt(1).default(0.15),
   /** Fraction of documents held out for evaluation (split by document, never by sentence). */
   heldOutFraction: z.number().gt(0).lt(1).default(0.05),
+  /** Held-out batches each evaluation runs (the same batches every time). */
+  evalBatches: positiveInt('evalBatches').default(8),
 });
 
 export const TaskSchema = z.discriminatedUnion('kind', [PolynomialTaskSchema, MlmTaskSchema]);
@@ -128,25 +130,30 @@ export const ExplicitStageSchema = z
     message: 'give exactly one of p or size',
   });
 
-export const RaptrScheduleSchema = z
-  .strictObject({
-    /** Expected active blocks per stage, e.g. "6-8-10-12" (BERT-base) or "12-16-20-24" (UL2). */
-    label: z
-      .string()
-      .regex(/^\d+(\.\d+)?(-\d+(\.\d+)?)*$/, 'label must look like "6-8-10-12"')
-      .optional(),
-    /** Explicit stages; used instead of label when given. */
-    stages: z.array(ExplicitStageSchema).min(1, 'give at least one stage').optional(),
-    /** Stage lengths when not explicit: equal, or proportional to the stage index 1:2:...:k. */
-    lengths: StageLengthsSchema.default('equal'),
-    /** I: blocks always included. Default first and last ("the first and last layers play different roles"). */
-    fixed: layerList.default([0, -1]),
-    /** Train the full model for this many steps before the first stage (the paper's UL2 variant). */
-    initialFullSteps: nonNegativeInt('initialFullSteps').default(0),
-  })
-  .refine((s) => s.label !== undefined || s.stages !== undefined, {
-    message: 'give a size label such as "6-8-10-12" or explicit stages',
-  });
+/**
+ * The default schedule when neither a label nor stages are given: L/2, 2L/3, 5L/6, L expected active blocks
+ * (rounded, repeats dropped). It is the paper's 6-8-10-12 for BERT-base (L=12) and 12-16-20-24 for UL2 (L=24).
+ */
+export function defaultRaptrLabel(layers: number): string {
+  const sizes = [1 / 2, 2 / 3, 5 / 6, 1].map((f) => Math.max(1, Math.round(f * layers)));
+  return sizes.filter((n, i) => i === 0 || n !== sizes[i - 1]).join('-');
+}
+
+export const RaptrScheduleSchema = z.strictObject({
+  /** Expected active blocks per stage, e.g. "6-8-10-12" (BERT-base) or "12-16-20-24" (UL2). */
+  label: z
+    .string()
+    .regex(/^\d+(\.\d+)?(-\d+(\.\d+)?)*$/, 'label must look like "6-8-10-12"')
+    .optional(),
+  /** Explicit stages; used instead of label when given. */
+  stages: z.array(ExplicitStageSchema).min(1, 'give at least one stage').optional(),
+  /** Stage lengths when not explicit: equal, or proportional to the stage index 1:2:...:k. */
+  lengths: StageLengthsSchema.default('equal'),
+  /** I: blocks always included. Default first and last ("the first and last layers play different roles"). */
+  fixed: layerList.default([0, -1]),
+  /** Train the full model for this many steps before the first stage (the paper's UL2 variant). */
+  initialFullSteps: nonNegativeInt('initialFullSteps').default(0),
+});
 
 const subnetOptions = {
   scale: ScaleSchema.default('sqrt'),
@@ -161,7 +168,7 @@ export const PolicySchema = z.discriminatedUnion('kind', [
   /** Random Part Training: random subsets of blocks, growing stage by stage (RAPTR.md). */
   z.strictObject({
     kind: z.literal('raptr'),
-    schedule: RaptrScheduleSchema.prefault({ label: '6-8-10-12' }),
+    schedule: RaptrScheduleSchema.prefault({}),
     ...subnetOptions,
   }),
   /**
@@ -206,10 +213,13 @@ export const OptimizerSchema = z.strictObject({
   beta1: z.number().min(0).lt(1, 'beta1 must be < 1').default(0.9),
   beta2: z.number().min(0).lt(1, 'beta2 must be < 1').default(0.999),
   eps: z.number().positive().default(1e-8),
-  /** Decoupled weight decay (AdamW); not applied to biases, LayerNorm gains or embeddings' positions. */
+  /** Decoupled weight decay (AdamW), as PyTorch's; applied to weight matrices and embeddings, not to biases or LayerNorm parameters. */
   weightDecay: z.number().min(0).default(0.01),
-  /** Linear warmup from 0 to lr; one global schedule over the whole run, not reset at stage boundaries. */
-  warmupSteps: nonNegativeInt('warmupSteps').default(100),
+  /**
+   * Linear warmup from 0 to lr; one global schedule over the whole run, not reset at stage boundaries.
+   * Default: 10% of training.steps, at most 100 (filled in by RunConfigSchema).
+   */
+  warmupSteps: nonNegativeInt('warmupSteps').optional(),
   decay: z.enum(['linear', 'cosine', 'none']).default('linear'),
   /** The learning rate at the last step, as a fraction of lr. */
   minLrRatio: z.number().min(0).max(1).default(0),
@@ -229,14 +239,34 @@ export const TrainingSchema = z.strictObject({
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
 });
 
-export const RunConfigSchema = z.strictObject({
-  name: z.string().max(200).optional(),
-  task: TaskSchema.prefault({ kind: 'mlm' }),
-  model: ModelSchema.prefault({}),
-  policy: PolicySchema.prefault({ kind: 'raptr' }),
-  optimizer: OptimizerSchema.prefault({}),
-  training: TrainingSchema.prefault({}),
-});
+export const RunConfigSchema = z
+  .strictObject({
+    name: z.string().max(200).optional(),
+    task: TaskSchema.prefault({ kind: 'mlm' }),
+    model: ModelSchema.prefault({}),
+    policy: PolicySchema.prefault({ kind: 'raptr' }),
+    optimizer: OptimizerSchema.prefault({}),
+    training: TrainingSchema.prefault({}),
+  })
+  .transform((c) => ({
+    ...c,
+    policy: withDefaultSchedule(c.policy, c.model.layers),
+    optimizer: {
+      ...c.optimizer,
+      warmupSteps: c.optimizer.warmupSteps ?? defaultWarmupSteps(c.training.steps),
+    },
+  }));
+
+function withDefaultSchedule<P extends { kind: string }>(policy: P, layers: number): P {
+  if (policy.kind !== 'raptr') return policy;
+  const raptr = policy as P & { schedule: { label?: string; stages?: unknown } };
+  if (raptr.schedule.label !== undefined || raptr.schedule.stages !== undefined) return policy;
+  return { ...raptr, schedule: { ...raptr.schedule, label: defaultRaptrLabel(layers) } };
+}
+
+export function defaultWarmupSteps(steps: number): number {
+  return Math.min(100, Math.ceil(steps / 10));
+}
 
 /** A fully defaulted, validated configuration. */
 export type RunConfig = z.output<typeof RunConfigSchema>;

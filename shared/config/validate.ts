@@ -78,7 +78,7 @@ export function resolveLayers(layers: number[], L: number): number[] {
 
 function crossFieldIssues(config: RunConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const { model, policy, training, optimizer, task } = config;
+  const { model, policy, training, task } = config;
   const L = model.layers;
 
   if (task.kind === 'mlm' && model.dModel % model.heads !== 0)
@@ -93,14 +93,16 @@ function crossFieldIssues(config: RunConfig): ConfigIssue[] {
           });
       }),
     );
-  if (optimizer.warmupSteps > training.steps)
-    issues.push({
-      path: 'optimizer.warmupSteps',
-      message: `${optimizer.warmupSteps} exceeds training.steps ${training.steps}`,
-    });
 
   if (policy.kind === 'raptr') raptrIssues(policy.schedule, L, training.steps, issues);
-  if (policy.kind === 'stochastic-depth') layersInRange(policy.fixed, L, 'policy.fixed', issues);
+  if (policy.kind === 'stochastic-depth') {
+    layersInRange(policy.fixed, L, 'policy.fixed', issues);
+    if (policy.keepProb === 0 && policy.fixed.length === 0)
+      issues.push({
+        path: 'policy.keepProb',
+        message: 'keepProb 0 with no fixed layers would never run a block',
+      });
+  }
   if (policy.kind === 'stacking') {
     const depths = parseSizeLabel(policy.label);
     depths.forEach((depth, i) => {
@@ -181,6 +183,8 @@ function raptrIssues(schedule: RaptrSchedule, L: number, steps: number, issues: 
         L,
       ).length;
       if (stage.size !== undefined) checkSize(stage.size, count, `${path}.size`);
+      if ((stage.p === 0 || stage.size === 0) && count === 0)
+        issues.push({ path, message: 'this stage would never run a block (p = 0 and no fixed layers)' });
     });
     if (stages.length > stageSteps)
       issues.push({

@@ -119,3 +119,19 @@ describe('--set overrides', () => {
     expect(() => parseOverride('novalue')).toThrow(/path=value/);
   });
 });
+
+describe('default RaPTr schedule', () => {
+  it("is the paper's label for BERT-base and UL2 depths, and fits any depth", async () => {
+    const { defaultRaptrLabel } = await import('../../shared/config/schema.js');
+    expect(defaultRaptrLabel(12)).toBe('6-8-10-12');
+    expect(defaultRaptrLabel(24)).toBe('12-16-20-24');
+    expect(defaultRaptrLabel(4)).toBe('2-3-4');
+    const result = parseRunConfig({
+      model: { layers: 8 },
+      policy: { kind: 'raptr', schedule: { initialFullSteps: 10 } },
+    });
+    expect(result.ok && result.config.policy.kind === 'raptr' && result.config.policy.schedule.label).toBe(
+      '4-5-7-8',
+    );
+  });
+});

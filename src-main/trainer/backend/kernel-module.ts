@@ -35,6 +35,22 @@ export interface RaptrKernels {
   ): void;
   sumRows(x: number, out: number, rows: number, cols: number): void;
   segmentSumRows(x: number, ids: number, out: number, rows: number, width: number, segments: number): void;
+  sumSquares(x: number, n: number): number;
+  adamwUpdate(
+    p: number,
+    grad: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    wd: number,
+    bc1: number,
+    bc2: number,
+    gradScale: number,
+  ): void;
 }
 
 /** dist/kernels/raptr-kernels.wasm, found from the compiled module (dist/...) or from the sources (tests). */

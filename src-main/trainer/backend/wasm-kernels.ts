@@ -13,13 +13,31 @@ type KernelArgs = Parameters<KernelFunc>[0];
 
 const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum'] as const;
 
+let installed: RaptrKernels | null = null;
+
+/** Direct access to the kernels for in-place work (the optimizer), while the wasm backend is active. */
+export interface InPlaceKernels {
+  kernels: RaptrKernels;
+  /** Byte offset of a tensor's data in the shared heap. */
+  offsetOf(tensor: { dataId: object }): number;
+}
+
+export function inPlaceKernels(): InPlaceKernels | null {
+  if (!installed || tf.getBackend() !== 'wasm') return null;
+  const backend = tf.backend() as BackendWasm;
+  return { kernels: installed, offsetOf: (t) => backend.getMemoryOffset(t.dataId) };
+}
+
 /** Installs the kernels on the wasm backend; returns false (and changes nothing) when that is not possible. */
 export function installWasmKernels(): boolean {
   const backend = tf.findBackend('wasm') as BackendWasm | null;
   const memory = (backend?.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } } | undefined)?.asm
     ?.memory;
   if (!backend || !(memory instanceof WebAssembly.Memory)) return false;
+  // A second install would wrap our own kernels as the "originals" to fall back to.
+  if (installed) return true;
   const kernels = instantiateKernels(memory);
+  installed = kernels;
   const originals = new Map(OVERRIDDEN.map((name) => [name, tf.getKernel(name, 'wasm')?.kernelFunc]));
   const replacements: Record<(typeof OVERRIDDEN)[number], KernelFunc> = {
     BatchMatMul: (args) => batchMatMul(kernels, args) ?? originals.get('BatchMatMul')!(args),

@@ -2,3 +2,4 @@
 // TensorFlow.js wasm backend's memory and work on its tensors in place (see backend/wasm-kernels.ts).
 export { gemmBroadcast, gemmDot } from './matmul';
 export { sumRows, segmentSumRows } from './reduce';
+export { sumSquares, adamwUpdate } from './optim';

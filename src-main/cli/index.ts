@@ -1,0 +1,31 @@
+// The `raptr` command line. Exit codes: 0 ok, 1 a run failed, 2 bad input (one line per problem).
+import { Command, CommanderError } from 'commander';
+import { registerBench } from './bench.js';
+import { EXIT, InputError } from './input-error.js';
+import { registerPresets } from './presets.js';
+import { registerTrain } from './train.js';
+import { APP_VERSION } from '../version.js';
+
+const program = new Command('raptr')
+  .description('RaPTr Studio: pretrain transformers with progressive subnetworks, keep and compare every run')
+  .version(APP_VERSION)
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+registerTrain(program);
+registerPresets(program);
+registerBench(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  } else if (error instanceof InputError) {
+    for (const line of error.lines) process.stderr.write(`${line}\n`);
+    process.exitCode = EXIT.badInput;
+  } else {
+    process.stderr.write(`raptr: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT.failure;
+  }
+}

@@ -1,0 +1,174 @@
+// Measures what skipping blocks saves in wall time: full steps and subnetwork steps alternate in one
+// process (so machine noise hits both alike), on the real training step (forward, backward, AdamW).
+import { mustParseRunConfig } from '../../../shared/config/validate.js';
+import { trainStepFlops } from '../../../shared/flops.js';
+import { Rng } from '../../../shared/rng.js';
+import { selectBackend, type BackendRequest } from '../backend/select-backend.js';
+import { ParameterSet } from '../model/params.js';
+import { BertEncoder } from '../model/transformer.js';
+import { AdamW } from '../optim/adamw.js';
+import type { StepMask } from '../subnet/index.js';
+import { tf } from '../tf.js';
+import { trainOnBatch } from '../train-loop.js';
+import type { TaskBatch, TrainingTask } from '../tasks/types.js';
+
+export interface SkipBenchOptions {
+  layers: number;
+  active: number;
+  steps: number;
+  warmup: number;
+  dModel: number;
+  heads: number;
+  ffDim: number;
+  seqLen: number;
+  batchSize: number;
+  vocabSize: number;
+  backend: BackendRequest;
+}
+
+export interface SkipBenchResult {
+  backend: string;
+  device: string;
+  shape: string;
+  full_ms: number;
+  subnet_ms: number;
+  ratio: number;
+  expected_ratio: number;
+  gflops_per_s: number;
+  subnet_gflops_per_s: number;
+  steps: number;
+}
+
+/** BERT-mini as in ENGINE-NOTES.md: d=128, 4 heads, ff=512, seq 64, batch 16, L=12, 6 of 12 active. */
+export const BERT_MINI_BENCH: SkipBenchOptions = {
+  layers: 12,
+  active: 6,
+  steps: 10,
+  warmup: 2,
+  dModel: 128,
+  heads: 4,
+  ffDim: 512,
+  seqLen: 64,
+  batchSize: 16,
+  vocabSize: 8000,
+  backend: 'auto',
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function maskOf(layers: number, active: number): StepMask {
+  // First and last always run (the paper's fixed set); the rest are the lowest blocks: cost is what matters.
+  const on = new Set([0, layers - 1, ...Array.from({ length: Math.max(0, active - 2) }, (_, i) => i + 1)]);
+  const flags = Array.from({ length: layers }, (_, i) => on.has(i) && on.size <= active + 1);
+  const count = flags.filter(Boolean).length;
+  const a = Math.sqrt(layers / count);
+  return {
+    depth: layers,
+    active: flags,
+    scales: flags.map((f) => (f ? a : 1)),
+    activeCount: count,
+    scale: a,
+  };
+}
+
+export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchResult> {
+  const o = options;
+  const backend = await selectBackend(o.backend);
+  const config = mustParseRunConfig({
+    task: { kind: 'mlm' },
+    model: {
+      layers: o.layers,
+      dModel: o.dModel,
+      heads: o.heads,
+      ffDim: o.ffDim,
+      seqLen: o.seqLen,
+      vocabSize: o.vocabSize,
+    },
+    policy: { kind: 'full' },
+    training: { batchSize: o.batchSize, steps: o.steps + o.warmup },
+  });
+  const params = new ParameterSet(Rng.stream(0, 'init'));
+  const model = new BertEncoder(config.model, params);
+  const optimizer = new AdamW(params, config.optimizer);
+  const rng = Rng.stream(0, 'bench-data');
+  const tokens = o.batchSize * o.seqLen;
+  const predicted = Math.round(tokens * 0.15);
+  const task: TrainingTask<TaskBatch & { ids: tf.Tensor; positions: tf.Tensor; labels: tf.Tensor }> = {
+    modelOverrides: {},
+    facts: {},
+    nextBatch() {
+      const ids = tf.tensor1d(
+        Int32Array.from({ length: tokens }, () => rng.int(o.vocabSize)),
+        'int32',
+      );
+      const positions = tf.tensor1d(
+        Int32Array.from({ length: predicted }, (_, i) => Math.floor((i * tokens) / predicted)),
+        'int32',
+      );
+      const labels = tf.tensor1d(
+        Int32Array.from({ length: predicted }, () => rng.int(o.vocabSize)),
+        'int32',
+      );
+      return {
+        ids,
+        positions,
+        labels,
+        examples: o.batchSize,
+        tokens,
+        predicted,
+        dispose: () => tf.dispose([ids, positions, labels]),
+      };
+    },
+    loss: (b, mask) => model.mlmLoss(model.hidden(b.ids, o.batchSize, mask), b),
+    evaluate: () => [],
+    rngStates: () => ({}),
+    restoreRngStates: () => {},
+    dispose: () => {},
+  };
+  const full = maskOf(o.layers, o.layers);
+  const subnet = maskOf(o.layers, o.active);
+  const time = (mask: StepMask) => {
+    const batch = task.nextBatch();
+    const started = performance.now();
+    trainOnBatch(task, params, optimizer, batch, mask, 1e-4, false);
+    const ms = performance.now() - started;
+    batch.dispose();
+    return ms;
+  };
+  const fullTimes: number[] = [];
+  const subnetTimes: number[] = [];
+  for (let i = 0; i < o.warmup + o.steps; i++) {
+    const f = time(full);
+    const s = time(subnet);
+    if (i >= o.warmup) {
+      fullTimes.push(f);
+      subnetTimes.push(s);
+    }
+  }
+  optimizer.dispose();
+  params.dispose();
+  const fullMs = median(fullTimes);
+  const subnetMs = median(subnetTimes);
+  const fullFlops = trainStepFlops(config, { activeBlocks: o.layers, predictedTokens: predicted });
+  const subnetFlops = trainStepFlops(config, {
+    activeBlocks: subnet.activeCount,
+    predictedTokens: predicted,
+  });
+  const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+  return {
+    backend: backend.name,
+    device: backend.device,
+    shape: `L=${o.layers} d=${o.dModel} h=${o.heads} ff=${o.ffDim} S=${o.seqLen} B=${o.batchSize} V=${o.vocabSize}`,
+    full_ms: round(fullMs, 1),
+    subnet_ms: round(subnetMs, 1),
+    ratio: round(subnetMs / fullMs),
+    expected_ratio: round(subnetFlops / fullFlops),
+    gflops_per_s: round(fullFlops / fullMs / 1e6, 2),
+    subnet_gflops_per_s: round(subnetFlops / subnetMs / 1e6, 2),
+    steps: o.steps,
+  };
+}

@@ -1,0 +1,40 @@
+// The few layers both models are made of, as plain tf ops (every backend runs them; on wasm the slow
+// kernels underneath are replaced by ours, see backend/wasm-kernels.ts).
+import { tf, type Tensor } from '../tf.js';
+
+/** BERT's LayerNorm epsilon; the exported Hugging Face config says the same. */
+export const LAYER_NORM_EPS = 1e-12;
+
+/** LayerNorm over the last axis. */
+export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = LAYER_NORM_EPS): Tensor {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+    return tf.add(tf.mul(normalized, gamma), beta);
+  });
+}
+
+const GELU_C = 2 * Math.sqrt(2 / Math.PI);
+
+/**
+ * GELU, tanh approximation (Hugging Face "gelu_new"), written as x * sigmoid(2c(x + 0.044715 x^3)):
+ * the same function as 0.5 x (1 + tanh(c(...))), but sigmoid is one fast XNNPACK op on wasm where tanh
+ * and pow are slow, and x^3 as x*x*x avoids pow's gradient (ENGINE-NOTES.md).
+ */
+export function gelu(x: Tensor): Tensor {
+  return tf.tidy(() => {
+    const cube = tf.mul(tf.mul(x, x), x);
+    const inner = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), GELU_C);
+    return tf.mul(x, tf.sigmoid(inner));
+  });
+}
+
+/** x @ w + b for x [N, in], w [in, out]. */
+export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  return b ? tf.add(tf.matMul(x, w), b) : tf.matMul(x, w);
+}
+
+/** y + a * branch; a = 1 (full model, evaluation) costs no extra op. */
+export function residual(y: Tensor, branch: Tensor, scale: number): Tensor {
+  return scale === 1 ? tf.add(y, branch) : tf.add(y, tf.mul(branch, scale));
+}

@@ -1,0 +1,125 @@
+// A BERT-style encoder with an MLM head tied to the token embeddings, pre-LN or post-LN.
+// The forward pass takes the step's mask: a bypassed block is never called, so it costs nothing forward
+// or backward, and its branch factor a scales both residual branches of each active block (RAPTR.md).
+import type { ModelConfig } from '../../../shared/config/schema.js';
+import type { StepMask } from '../subnet/index.js';
+import { tf, type Tensor } from '../tf.js';
+import { gelu, layerNorm, linear, residual } from './layers.js';
+import { blockGroup, type ParameterSet } from './params.js';
+
+/** BERT's initializer range. */
+const INIT_STD = 0.02;
+
+export interface MlmTargets {
+  /** Flat indices into the [batch * seqLen] positions, where a token is to be predicted. */
+  positions: Tensor;
+  labels: Tensor;
+}
+
+export class BertEncoder {
+  private readonly headSize: number;
+
+  constructor(
+    readonly shape: ModelConfig,
+    private readonly params: ParameterSet,
+  ) {
+    const { layers, dModel: d, heads, ffDim: ff, seqLen, vocabSize, norm } = shape;
+    this.headSize = d / heads;
+    params.add('embed.tokens', 'embed', [vocabSize, d], { kind: 'normal', std: INIT_STD });
+    params.add('embed.positions', 'embed', [seqLen, d], { kind: 'normal', std: INIT_STD });
+    params.add('embed.norm.g', 'embed', [d], { kind: 'ones' });
+    params.add('embed.norm.b', 'embed', [d], { kind: 'zeros' });
+    for (let i = 0; i < layers; i++) {
+      const group = blockGroup(i);
+      for (const proj of ['q', 'k', 'v', 'o']) {
+        params.add(`blocks.${i}.attn.${proj}.w`, group, [d, d], { kind: 'normal', std: INIT_STD });
+        params.add(`blocks.${i}.attn.${proj}.b`, group, [d], { kind: 'zeros' });
+      }
+      params.add(`blocks.${i}.norm1.g`, group, [d], { kind: 'ones' });
+      params.add(`blocks.${i}.norm1.b`, group, [d], { kind: 'zeros' });
+      params.add(`blocks.${i}.mlp.in.w`, group, [d, ff], { kind: 'normal', std: INIT_STD });
+      params.add(`blocks.${i}.mlp.in.b`, group, [ff], { kind: 'zeros' });
+      params.add(`blocks.${i}.mlp.out.w`, group, [ff, d], { kind: 'normal', std: INIT_STD });
+      params.add(`blocks.${i}.mlp.out.b`, group, [d], { kind: 'zeros' });
+      params.add(`blocks.${i}.norm2.g`, group, [d], { kind: 'ones' });
+      params.add(`blocks.${i}.norm2.b`, group, [d], { kind: 'zeros' });
+    }
+    if (norm === 'pre') {
+      params.add('final.norm.g', 'head', [d], { kind: 'ones' });
+      params.add('final.norm.b', 'head', [d], { kind: 'zeros' });
+    }
+    params.add('head.transform.w', 'head', [d, d], { kind: 'normal', std: INIT_STD });
+    params.add('head.transform.b', 'head', [d], { kind: 'zeros' });
+    params.add('head.norm.g', 'head', [d], { kind: 'ones' });
+    params.add('head.norm.b', 'head', [d], { kind: 'zeros' });
+    params.add('head.bias', 'head', [vocabSize], { kind: 'zeros' });
+  }
+
+  /** Hidden states [batch * seqLen, d] for token ids [batch * seqLen], running only the mask's blocks. */
+  hidden(inputIds: Tensor, batch: number, mask: StepMask): Tensor {
+    const { seqLen, dModel: d, layers, norm } = this.shape;
+    const p = (name: string) => this.params.get(name);
+    const tokens = tf.reshape(tf.gather(p('embed.tokens'), inputIds), [batch, seqLen, d]);
+    const embedded = tf.reshape(tf.add(tokens, p('embed.positions')), [batch * seqLen, d]);
+    let y = layerNorm(embedded, p('embed.norm.g'), p('embed.norm.b'));
+    for (let i = 0; i < layers; i++) {
+      if (!mask.active[i]) continue; // bypassed: y passes through its residual connection untouched
+      y = this.block(i, y, batch, mask.scales[i]!);
+    }
+    return norm === 'pre' ? layerNorm(y, p('final.norm.g'), p('final.norm.b')) : y;
+  }
+
+  private block(i: number, y: Tensor, batch: number, a: number): Tensor {
+    const p = (name: string) => this.params.get(`blocks.${i}.${name}`);
+    const attention = (x: Tensor) => this.attention(i, x, batch);
+    const mlp = (x: Tensor) =>
+      linear(gelu(linear(x, p('mlp.in.w'), p('mlp.in.b'))), p('mlp.out.w'), p('mlp.out.b'));
+    if (this.shape.norm === 'pre') {
+      // u = y + a Attn(LN1(y));  y' = u + a MLP(LN2(u))
+      const u = residual(y, attention(layerNorm(y, p('norm1.g'), p('norm1.b'))), a);
+      return residual(u, mlp(layerNorm(u, p('norm2.g'), p('norm2.b'))), a);
+    }
+    // post-LN (original BERT): the factor scales the branch before the add-and-norm.
+    const u = layerNorm(residual(y, attention(y), a), p('norm1.g'), p('norm1.b'));
+    return layerNorm(residual(u, mlp(u), a), p('norm2.g'), p('norm2.b'));
+  }
+
+  /** Multi-head self-attention over packed sequences (no padding, so no attention mask). */
+  private attention(i: number, x: Tensor, batch: number): Tensor {
+    const { seqLen: S, heads: H, dModel: d } = this.shape;
+    const dh = this.headSize;
+    const p = (name: string) => this.params.get(`blocks.${i}.attn.${name}`);
+    const split = (t: Tensor) => tf.transpose(tf.reshape(t, [batch, S, H, dh]), [0, 2, 1, 3]);
+    const q = split(linear(x, p('q.w'), p('q.b')));
+    const k = split(linear(x, p('k.w'), p('k.b')));
+    const v = split(linear(x, p('v.w'), p('v.b')));
+    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
+    const context = tf.matMul(tf.softmax(scores), v);
+    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * S, d]);
+    return linear(merged, p('o.w'), p('o.b'));
+  }
+
+  /** The MLM head at the predicted positions only: logits [predicted, vocab]. */
+  mlmLogits(hidden: Tensor, positions: Tensor): Tensor {
+    const p = (name: string) => this.params.get(name);
+    const picked = tf.gather(hidden, positions);
+    const transformed = layerNorm(
+      gelu(linear(picked, p('head.transform.w'), p('head.transform.b'))),
+      p('head.norm.g'),
+      p('head.norm.b'),
+    );
+    // Tied decoder: logits = h E^T + bias, with E the token embedding table.
+    return tf.add(tf.matMul(transformed, p('embed.tokens'), false, true), p('head.bias'));
+  }
+
+  /** Mean cross-entropy of the true tokens at the predicted positions. */
+  mlmLoss(hidden: Tensor, targets: MlmTargets): Tensor {
+    return tf.tidy(() => {
+      const logits = this.mlmLogits(hidden, targets.positions);
+      const [count, vocab] = logits.shape as [number, number];
+      const logProbs = tf.reshape(tf.logSoftmax(logits), [-1]);
+      const picks = tf.add(tf.mul(tf.range(0, count, 1, 'int32'), tf.scalar(vocab, 'int32')), targets.labels);
+      return tf.neg(tf.mean(tf.gather(logProbs, picks)));
+    });
+  }
+}

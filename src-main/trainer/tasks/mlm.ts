@@ -1,0 +1,107 @@
+// Masked language modelling on a corpus (the built-in State of the Union addresses by default): the data
+// comes from data/prepare.ts, the model is the BERT-style encoder with its head tied to the embeddings.
+import type { MlmTask, RunConfig } from '../../../shared/config/schema.js';
+import type { EvalResult } from '../../../shared/trainer-protocol.js';
+import { prepareMlmData } from '../data/prepare.js';
+import type { MlmBatch } from '../data/mlm/batch.js';
+import type { ParameterSet } from '../model/params.js';
+import { BertEncoder } from '../model/transformer.js';
+import type { StepMask } from '../subnet/index.js';
+import { tf, type Tensor } from '../tf.js';
+import type { TaskOptions } from './index.js';
+import type { TaskBatch, TrainingTask } from './types.js';
+
+interface MlmTensors extends TaskBatch {
+  inputIds: Tensor;
+  positions: Tensor;
+  labels: Tensor;
+  batchSize: number;
+}
+
+function toTensors(batch: MlmBatch): MlmTensors {
+  const inputIds = tf.tensor1d(batch.inputIds, 'int32');
+  const positions = tf.tensor1d(batch.maskedPositions, 'int32');
+  const labels = tf.tensor1d(batch.maskedLabels, 'int32');
+  return {
+    inputIds,
+    positions,
+    labels,
+    batchSize: batch.batchSize,
+    examples: batch.batchSize,
+    tokens: batch.batchSize * batch.seqLen,
+    predicted: batch.maskedPositions.length,
+    dispose: () => tf.dispose([inputIds, positions, labels]),
+  };
+}
+
+export async function createMlmTask(
+  config: RunConfig,
+  task: MlmTask,
+  params: ParameterSet,
+  options: TaskOptions,
+): Promise<TrainingTask<MlmTensors>> {
+  const { seqLen } = config.model;
+  const { batchSize, seed } = config.training;
+  const data = await prepareMlmData(task, {
+    seqLen,
+    batchSize,
+    seed,
+    cacheDir: options.cacheDir,
+    onProgress: (p) => {
+      if (p.phase === 'fingerprint') options.log(`reading corpus ${p.corpus}`);
+    },
+  });
+  options.log(
+    `corpus ${data.corpusLabel}: ${data.train.tokens} training tokens (${data.train.documents} documents), ` +
+      `${data.heldOut.tokens} held-out tokens (${data.heldOut.documents} documents), vocabulary ${data.vocabSize}` +
+      `${data.fromCache.tokenizer ? ' (tokenizer from cache)' : ''}`,
+  );
+  // The vocabulary the tokenizer actually learned sizes the embedding and the head.
+  const model = new BertEncoder({ ...config.model, vocabSize: data.vocabSize }, params);
+  const evalBatches = data.heldOut.batches(task.evalBatches);
+  const unigram = data.heldOut.unigramLoss(task.evalBatches);
+
+  return {
+    modelOverrides: { vocabSize: data.vocabSize },
+    facts: {
+      corpusFingerprint: data.fingerprint,
+      corpus: data.corpusLabel,
+      vocabSize: data.vocabSize,
+      tokenizerDir: data.tokenizerDir,
+    },
+    nextBatch: () => toTensors(data.train.next()),
+    loss(batch, mask) {
+      return model.mlmLoss(model.hidden(batch.inputIds, batch.batchSize, mask), batch);
+    },
+    evaluate(mask: StepMask): EvalResult[] {
+      let lossSum = 0;
+      let correct = 0;
+      let predicted = 0;
+      for (const batch of evalBatches) {
+        const t = toTensors(batch);
+        const [nll, hits] = tf.tidy(() => {
+          const logits = model.mlmLogits(model.hidden(t.inputIds, t.batchSize, mask), t.positions);
+          const logProbs = tf.logSoftmax(logits);
+          const picked = tf.sum(tf.mul(logProbs, tf.oneHot(t.labels, logits.shape[1]!)));
+          const right = tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), t.labels), 'int32'));
+          return [tf.neg(picked), right];
+        });
+        lossSum += nll.dataSync()[0]!;
+        correct += hits.dataSync()[0]!;
+        predicted += t.predicted;
+        tf.dispose([nll, hits]);
+        t.dispose();
+      }
+      return [
+        { name: 'eval/loss', value: lossSum / predicted },
+        { name: 'eval/mlm_acc', value: correct / predicted },
+        { name: 'eval/mlm_unigram_loss', value: unigram },
+      ];
+    },
+    rngStates: () => ({ data: data.train.rngState() }),
+    restoreRngStates(states) {
+      if (states.data) data.train.restore(states.data);
+    },
+    dispose: () => data.close(),
+  };
+}

@@ -1,0 +1,222 @@
+// The training loop, top to bottom: config -> model, data, optimizer, mask policy -> for each step:
+// stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval.
+// It knows nothing of processes, Electron or SQLite: it emits typed messages and obeys a control object.
+import { mustParseRunConfig } from '../../shared/config/validate.js';
+import type { RunConfig } from '../../shared/config/schema.js';
+import { fullStepFlops, expectedRelativeFlops, trainStepFlops } from '../../shared/flops.js';
+import { learningRateAt } from '../../shared/lr-schedule.js';
+import { Rng } from '../../shared/rng.js';
+import { planStages, stageIndexAt } from '../../shared/schedule.js';
+import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
+import { selectBackend } from './backend/select-backend.js';
+import { blockGroup, ParameterSet } from './model/params.js';
+import { AdamW } from './optim/adamw.js';
+import { createPolicy, maskToString, type StepMask } from './subnet/index.js';
+import { createTask } from './tasks/index.js';
+import type { TaskBatch, TrainingTask } from './tasks/types.js';
+import { tf, type Variable } from './tf.js';
+import { writeFinalWeights } from './weights.js';
+
+export interface TrainControl {
+  /** Polled between steps: finish the current step, then stop. */
+  stopRequested(): boolean;
+}
+
+export interface TrainOptions {
+  emit(message: TrainerMessage): void;
+  control: TrainControl;
+  /** Where the final weights go; null keeps nothing on disk. */
+  outDir: string | null;
+  cacheDir: string;
+}
+
+export async function train(rawConfig: unknown, options: TrainOptions): Promise<void> {
+  const { emit, control } = options;
+  const log = (message: string) => emit({ type: 'log', level: 'info', message });
+
+  // 1. Config, backend and the stage plan.
+  let config: RunConfig = mustParseRunConfig(rawConfig);
+  const backend = await selectBackend(config.training.backend);
+  const { steps, seed, evalEvery } = config.training;
+
+  // 2. Model and data (the task builds both), optimizer, and the mask policy.
+  const params = new ParameterSet(Rng.stream(seed, 'init'));
+  const task = await createTask(config, params, { cacheDir: options.cacheDir, log });
+  config = { ...config, model: { ...config.model, ...task.modelOverrides } };
+  const stages = planStages(config);
+  const optimizer = new AdamW(params, config.optimizer);
+  const policy = createPolicy(config, stages, Rng.stream(seed, 'masks'));
+  const L = config.model.layers;
+  const zeroGradForSkipped = 'skippedGrad' in config.policy && config.policy.skippedGrad === 'zero';
+  const fullFlopsPerStep = fullStepFlops(config);
+
+  emit({
+    type: 'start',
+    backend,
+    config,
+    stages,
+    parameterCount: params.count(),
+    expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false }),
+    resumedFromStep: null,
+  });
+
+  // 3. The loop.
+  let cumFlops = 0;
+  let cumFullFlops = 0;
+  let tokens = 0;
+  let stage: StagePlan | null = null;
+  let completed = 0;
+  const started = performance.now();
+  try {
+    for (let step = 0; step < steps; step++) {
+      if (control.stopRequested()) break;
+      const stepStarted = performance.now();
+
+      // Stage boundary: announce it; gradual stacking grows the model by copying its top block.
+      const current = stages[stageIndexAt(stages, step)]!;
+      if (current !== stage) {
+        if (stage && current.depth > stage.depth)
+          growByStacking(params, optimizer, stage.depth, current.depth);
+        stage = current;
+        emit({ type: 'stage', step, stage });
+      }
+
+      // Which blocks run this step, and the data.
+      const mask = policy.maskAt(step);
+      const batch = task.nextBatch();
+      const lr = learningRateAt(config, stages, step);
+
+      // Forward, loss, backward through exactly the blocks that ran, and the optimizer step.
+      const loss = trainOnBatch(task, params, optimizer, batch, mask, lr, zeroGradForSkipped);
+      batch.dispose();
+      if (!Number.isFinite(loss))
+        throw new Error(`the loss became ${loss} at step ${step}; try a lower optimizer.lr`);
+
+      // Log.
+      const stepFlops = trainStepFlops(config, {
+        activeBlocks: mask.activeCount,
+        predictedTokens: batch.predicted,
+      });
+      cumFlops += stepFlops;
+      cumFullFlops += fullFlopsPerStep;
+      tokens += batch.tokens;
+      const stepMs = performance.now() - stepStarted;
+      emit({
+        type: 'step',
+        step,
+        stage: current.index,
+        lr,
+        loss,
+        mask: maskToString(mask),
+        active: mask.activeCount,
+        scale: mask.scale,
+        stepFlops,
+        cumFlops,
+        cumFullFlops,
+        tokens,
+        stepMs,
+        examplesPerSec: (batch.examples * 1000) / stepMs,
+        wallMs: performance.now() - started,
+      });
+      completed = step + 1;
+
+      // Evaluate the full model (every block, a = 1) periodically, at each stage end and at the end.
+      const reason = evalReason(step, steps, current, evalEvery);
+      if (reason)
+        emit({
+          type: 'eval',
+          step,
+          stage: current.index,
+          reason,
+          results: evaluateFull(task, L, current.depth),
+        });
+    }
+    if (options.outDir) await writeFinalWeights(options.outDir, params, config, completed);
+    emit({
+      type: 'done',
+      status: completed === steps ? 'completed' : 'stopped',
+      step: completed,
+      cumFlops,
+      cumFullFlops,
+      wallMs: performance.now() - started,
+    });
+  } finally {
+    task.dispose();
+    optimizer.dispose();
+    params.dispose();
+  }
+}
+
+/**
+ * One optimizer step on one batch; returns the loss. Gradients flow only through the variables that ran
+ * (a bypassed block is not in the list, so it gets no gradient and, with skippedGrad "none", no update).
+ */
+export function trainOnBatch<B extends TaskBatch>(
+  task: TrainingTask<B>,
+  params: ParameterSet,
+  optimizer: AdamW,
+  batch: B,
+  mask: StepMask,
+  lr: number,
+  zeroGradForSkipped: boolean,
+): number {
+  const { value, grads } = tf.variableGrads(
+    () => task.loss(batch, mask) as tf.Scalar,
+    variablesThatRun(params, mask),
+  );
+  try {
+    const named = Object.fromEntries(Object.entries(grads).map(([v, g]) => [params.nameOf(v), g]));
+    optimizer.apply(named, lr, zeroGradForSkipped ? skippedNames(params, mask) : []);
+    return value.dataSync()[0]!;
+  } finally {
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+}
+
+/** The embedding and head always run; a block runs when the mask says so. */
+function variablesThatRun(params: ParameterSet, mask: StepMask): Variable[] {
+  return params
+    .all()
+    .filter((p) => !p.group.startsWith('block.') || mask.active[Number(p.group.slice(6))])
+    .map((p) => p.variable);
+}
+
+/** Blocks that exist but were bypassed: with skippedGrad "zero", Adam still steps them. */
+function skippedNames(params: ParameterSet, mask: StepMask): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < mask.depth; i++)
+    if (!mask.active[i]) names.push(...params.inGroup(blockGroup(i)).map((p) => p.name));
+  return names;
+}
+
+function evalReason(
+  step: number,
+  steps: number,
+  stage: StagePlan,
+  every: number,
+): 'final' | 'stage-end' | 'periodic' | null {
+  if (step + 1 === steps) return 'final';
+  if (step + 1 === stage.endStep) return 'stage-end';
+  if (every > 0 && (step + 1) % every === 0) return 'periodic';
+  return null;
+}
+
+/** Evaluation always uses the full model at its current depth, every branch factor 1 (RAPTR.md). */
+function evaluateFull(task: TrainingTask<TaskBatch>, layers: number, depth: number): EvalResult[] {
+  const active = Array.from({ length: layers }, (_, i) => i < depth);
+  const mask: StepMask = { depth, active, scales: active.map(() => 1), activeCount: depth, scale: 1 };
+  return task.evaluate(mask);
+}
+
+/** Gradual stacking: each new block starts as a copy of the current top block, weights and Adam state. */
+function growByStacking(params: ParameterSet, optimizer: AdamW, from: number, to: number): void {
+  const top = blockGroup(from - 1);
+  const topNames = params.inGroup(top).map((p) => p.name);
+  for (let i = from; i < to; i++) {
+    params.copyGroup(top, blockGroup(i));
+    optimizer.copyState(
+      topNames,
+      params.inGroup(blockGroup(i)).map((p) => p.name),
+    );
+  }
+}

@@ -1,0 +1,42 @@
+// Writes the model's weights as safetensors (names as in model/params.ts), atomically: a temp file,
+// fsync, then rename, so a crash never leaves a half-written file under the final name.
+import { mkdir, open, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunConfig } from '../../shared/config/schema.js';
+import { encodeSafetensors, type NamedArray } from '../checkpoints/safetensors.js';
+import type { ParameterSet } from './model/params.js';
+
+export function weightsAsArrays(params: ParameterSet): NamedArray[] {
+  return params
+    .all()
+    .map((p) => ({ name: p.name, shape: p.variable.shape, data: p.variable.dataSync() as Float32Array }));
+}
+
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+}
+
+export async function writeFinalWeights(
+  outDir: string,
+  params: ParameterSet,
+  config: RunConfig,
+  step: number,
+): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const path = join(outDir, 'model.safetensors');
+  const bytes = encodeSafetensors(weightsAsArrays(params), {
+    format: 'raptr-studio',
+    step: String(step),
+    config: JSON.stringify(config),
+  });
+  await writeFileAtomic(path, bytes);
+  return path;
+}
