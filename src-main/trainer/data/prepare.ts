@@ -100,7 +100,7 @@ export async function prepareMlmData(task: MlmTask, opts: PrepareMlmOptions): Pr
     );
   }
   const logProbs = unigramLogProbs(encoded.trainCounts);
-  const heldOutUnigram = (n?: number) => unigramLoss(heldOut.batches(n), logProbs);
+  const heldOutUnigram = (n?: number) => unigramLoss(heldOut.iterate(n), logProbs);
   return {
     tokenizer: tokenizer.tokenizer,
     tokenizerDir: tokenizer.dir,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCorpus } from '../../../src-main/trainer/data/corpus/open-corpus.js';
 import { sotuCorpus } from '../../../src-main/trainer/data/corpus/sotu.js';
+import { textFileCorpus } from '../../../src-main/trainer/data/corpus/text-file.js';
 import { DataError } from '../../../src-main/trainer/data/errors.js';
 import { collect, tempDir, writeTemp } from './helpers.js';
 
@@ -22,6 +23,13 @@ describe('corpora', () => {
     expect(docs.map((d) => d.text)).toEqual(['first line\nstill first', 'second', 'third']);
     expect(docs.map((d) => d.line)).toEqual([1, 6, 9]);
     expect(docs.map((d) => d.id)).toEqual(['block:0', 'block:1', 'block:2']);
+  });
+
+  it('stops on a document too big to hold (a file without blank lines), naming where it starts', async () => {
+    const path = await writeTemp('wall.txt', 'intro\n\n' + 'line of text\n'.repeat(100));
+    await expect(collect(textFileCorpus(path, 500).documents())).rejects.toThrow(
+      /wall\.txt:3: the document starting here is over 500 characters/,
+    );
   });
 
   it('reads a folder recursively in sorted order, one document per .txt file', async () => {

@@ -1,6 +1,10 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { normalizeText, preTokenize } from '../../../src-main/trainer/data/tokenizer/normalize.js';
+import {
+  normalizeForWords,
+  normalizeText,
+  preTokenize,
+} from '../../../src-main/trainer/data/tokenizer/normalize.js';
 
 // Strings chosen to hit every branch of BertNormalizer and BertPreTokenizer.
 const TRICKY = [
@@ -8,6 +12,7 @@ const TRICKY = [
   'Héllo Wörld, naïve café; ÅNGSTRÖM São Paulo',
   'tabs\tnew\nlines\r\nand\u00a0nbsp\u2003em\u2028sep',
   'controls\u0000\u0007\u001b\u200b\u200d\ufeff\ufffd gone',
+  'ascii only\u0001 with\u007f DEL\u000b and\u000c form feed\ttab',
   '中文字符 mixed 日本語 and 𠀀 astral',
   "don't won’t — “quoted” «guillemets» ¿qué? ¡sí! …",
   'ＡＢＣ ﬁ ligature İstanbul ΣΑΣ straße',
@@ -25,6 +30,8 @@ describe('BERT normalisation and pre-tokenisation', () => {
         const ours = normalizeText(text, { lowercase });
         expect(ours, JSON.stringify(text)).toBe(hf.normalize(text));
         expect(preTokenize(ours)).toEqual(hf.preTokenize(ours));
+        // The encoder's shortcut (whitespace left as is) must split into the same words.
+        expect(preTokenize(normalizeForWords(text, { lowercase }))).toEqual(preTokenize(ours));
       }
     });
   }

@@ -1,13 +1,17 @@
 // One UTF-8 text file; each blank-line-separated block is a document (paragraphs, articles, chapters:
 // whatever the user separated). Streamed, so a multi-GB file never sits in memory.
+import { DataError } from '../errors.js';
 import { corpusHash, hashFileInto } from './hash.js';
 import { readLineBatches } from './line-reader.js';
 import type { Corpus, CorpusDocument } from './types.js';
 
-export function textFileCorpus(path: string): Corpus {
+/** A block this long means the file has no blank lines between documents; fail rather than run out of memory. */
+const MAX_DOCUMENT_CHARS = 64 * 1024 * 1024;
+
+export function textFileCorpus(path: string, maxDocumentChars = MAX_DOCUMENT_CHARS): Corpus {
   return {
     label: path,
-    documents: () => readBlocks(path),
+    documents: () => readBlocks(path, maxDocumentChars),
     async fingerprint() {
       const hash = corpusHash('text');
       await hashFileInto(hash, path);
@@ -16,14 +20,16 @@ export function textFileCorpus(path: string): Corpus {
   };
 }
 
-async function* readBlocks(path: string): AsyncGenerator<CorpusDocument> {
+async function* readBlocks(path: string, maxDocumentChars: number): AsyncGenerator<CorpusDocument> {
   let block: string[] = [];
+  let blockChars = 0;
   let blockLine = 0;
   let index = 0;
   const finish = (): CorpusDocument => {
     const doc = { id: `block:${index}`, index, text: block.join('\n'), file: path, line: blockLine };
     index++;
     block = [];
+    blockChars = 0;
     return doc;
   };
   for await (const { lines, firstLine } of readLineBatches(path)) {
@@ -35,6 +41,14 @@ async function* readBlocks(path: string): AsyncGenerator<CorpusDocument> {
       }
       if (block.length === 0) blockLine = firstLine + i;
       block.push(line);
+      blockChars += line.length;
+      if (blockChars > maxDocumentChars) {
+        throw new DataError(
+          `the document starting here is over ${maxDocumentChars} characters: separate documents with blank lines ` +
+            '(or use JSONL, one document per line)',
+          { file: path, line: blockLine },
+        );
+      }
     }
   }
   if (block.length > 0) yield finish();

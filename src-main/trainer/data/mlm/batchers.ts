@@ -57,16 +57,19 @@ export class HeldOutBatches {
 
   /** The first min(n, batchCount) held-out batches: identical on every call. */
   batches(n: number = this.batchCount): MlmBatch[] {
+    return [...this.iterate(n)];
+  }
+
+  /** The same batches one at a time, for passes over a held-out split too big to hold at once. */
+  *iterate(n: number = this.batchCount): Generator<MlmBatch> {
     const { batchSize, seqLen } = this.shape;
     const rng = Rng.stream(this.seed, 'data/held-out');
-    const out: MlmBatch[] = [];
     for (let b = 0; b < Math.min(n, this.batchCount); b++) {
       const inputIds = new Int32Array(batchSize * seqLen);
       for (let row = 0; row < batchSize; row++) {
         fillWindow(this.source, (b * batchSize + row) * (seqLen - 2), row, seqLen, inputIds);
       }
-      out.push({ batchSize, seqLen, inputIds, ...maskBatch(inputIds, batchSize, seqLen, rng, this.masking) });
+      yield { batchSize, seqLen, inputIds, ...maskBatch(inputIds, batchSize, seqLen, rng, this.masking) };
     }
-    return out;
   }
 }

@@ -16,7 +16,7 @@ export function unigramLogProbs(trainCounts: Float64Array): Float64Array {
 }
 
 /** Mean negative log-probability (nats) of the masked labels of `batches`. */
-export function unigramLoss(batches: readonly MlmBatch[], logProbs: Float64Array): number {
+export function unigramLoss(batches: Iterable<MlmBatch>, logProbs: Float64Array): number {
   let sum = 0;
   let count = 0;
   for (const batch of batches) {

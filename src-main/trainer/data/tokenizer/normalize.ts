@@ -14,6 +14,9 @@ const WHITESPACE = /\s/g;
 /** CJK ideographs get spaces around them so each becomes its own word (BMP blocks only, see above). */
 const CJK_CHARS = /[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/g;
 const NON_ASCII = /[^\0-\x7F]/;
+/** In ASCII text clean_text removes exactly these (C0 controls but tab, newline, CR; and DEL). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const ASCII_CONTROLS = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 const COMBINING_MARKS = /\p{Mn}/gu;
 
 // BertPreTokenizer: runs of non-space non-punctuation, or a single punctuation character. Punctuation is
@@ -26,10 +29,20 @@ export interface NormalizerOptions {
   lowercase: boolean;
 }
 
-export function normalizeText(text: string, { lowercase }: NormalizerOptions): string {
-  let out = text.replace(REMOVED_CHARS, '').replace(WHITESPACE, ' ');
-  if (!NON_ASCII.test(out)) return lowercase ? out.toLowerCase() : out;
-  out = out.replace(CJK_CHARS, ' $& ');
+export function normalizeText(text: string, options: NormalizerOptions): string {
+  return normalizeForWords(text, options).replace(WHITESPACE, ' ');
+}
+
+/**
+ * normalizeText without turning the other whitespace characters into plain spaces: the pre-tokenizer
+ * splits on all of them alike, so the encoder skips that pass (it is about a tenth of encoding time).
+ */
+export function normalizeForWords(text: string, { lowercase }: NormalizerOptions): string {
+  if (!NON_ASCII.test(text)) {
+    const clean = ASCII_CONTROLS.test(text) ? text.replace(REMOVED_CHARS, '') : text;
+    return lowercase ? clean.toLowerCase() : clean;
+  }
+  let out = text.replace(REMOVED_CHARS, '').replace(CJK_CHARS, ' $& ');
   if (lowercase) out = out.toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '');
   return out;
 }

@@ -2,7 +2,7 @@
 // learn the WordPiece vocabulary from the counts.
 import type { CorpusDocument } from '../corpus/types.js';
 import { DataError } from '../errors.js';
-import { normalizeText, preTokenize } from './normalize.js';
+import { normalizeForWords, preTokenize } from './normalize.js';
 import { trainWordPieceVocab } from './train-vocab.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
@@ -26,7 +26,7 @@ export async function trainTokenizer(
   const counts = new Map<string, number>();
   let chars = 0;
   for await (const doc of documents) {
-    for (const word of preTokenize(normalizeText(doc.text, { lowercase }))) {
+    for (const word of preTokenize(normalizeForWords(doc.text, { lowercase }))) {
       counts.set(word, (counts.get(word) ?? 0) + 1);
     }
     chars += doc.text.length;

@@ -1,7 +1,7 @@
 // Our WordPiece encoder: the same ids as Hugging Face's WordPiece model (greedy longest match first, '##'
 // continuation prefix, a word longer than 100 characters or with an unknown piece becomes one [UNK]), but
 // fast enough to tokenize a whole corpus: each distinct word is split once and then served from a cache.
-import { normalizeText, preTokenize } from './normalize.js';
+import { normalizeForWords, preTokenize } from './normalize.js';
 import { CLS_ID, SEP_ID, SPECIAL_TOKEN_PATTERN, SPECIAL_TOKENS, UNK_ID } from './special-tokens.js';
 
 export const CONTINUATION_PREFIX = '##';
@@ -77,7 +77,7 @@ export class WordPieceTokenizer {
 
   private encodeSection(section: string, out: number[]): void {
     if (section.length === 0) return;
-    for (const word of preTokenize(normalizeText(section, this.options))) {
+    for (const word of preTokenize(normalizeForWords(section, this.options))) {
       let pieces = this.cache.get(word);
       if (pieces === undefined) {
         pieces = this.splitWord(word);
