@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSotuSpeeches } from '../../../src-main/trainer/data/corpus/sotu.js';
+import { encodeTextsForProbe } from '../../../src-main/trainer/data/probes/encode-texts.js';
+import { WordPieceTokenizer } from '../../../src-main/trainer/data/tokenizer/wordpiece.js';
 import { labelledFileProbe } from '../../../src-main/trainer/data/probes/labelled-file.js';
 import { sentimentProbe } from '../../../src-main/trainer/data/probes/sentiment.js';
 import {
@@ -94,5 +96,18 @@ describe('probe datasets', () => {
     await expect(labelledFileProbe(await writeTemp('x.tsv', 'a\tb\n'))).rejects.toThrow(
       /must be \.jsonl or \.csv/,
     );
+  });
+});
+
+describe('probe inputs', () => {
+  it('encodes texts as [CLS] text [SEP] + [PAD] rows with their lengths, cutting long texts', () => {
+    const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'good', 'bad', 'film'];
+    const tokenizer = new WordPieceTokenizer(vocab, { lowercase: true });
+    const batches = encodeTextsForProbe(tokenizer, ['Good film', 'bad bad bad bad bad', 'film'], 5, 2);
+    expect(batches).toHaveLength(2);
+    expect(Array.from(batches[0]!.inputIds)).toEqual([2, 5, 7, 3, 0, 2, 6, 6, 6, 3]);
+    expect(Array.from(batches[0]!.lengths)).toEqual([4, 5]);
+    expect(batches[1]!.count).toBe(1);
+    expect(Array.from(batches[1]!.inputIds)).toEqual([2, 7, 3, 0, 0, 2, 3, 0, 0, 0]);
   });
 });
