@@ -11,23 +11,18 @@ export interface OpenOptions {
   migrateTo?: number;
   /** How long a statement waits for another connection's lock before failing. */
   busyTimeoutMs?: number;
-  readonly?: boolean;
 }
 
 const DAMAGED_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const inMemory = path === ':memory:';
-  if (!inMemory && !options.readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new SqliteDatabase(path, {
-    timeout: options.busyTimeoutMs ?? 5000,
-    readonly: options.readonly ?? false,
-    fileMustExist: options.readonly ?? false,
-  });
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const db = new SqliteDatabase(path, { timeout: options.busyTimeoutMs ?? 5000 });
   try {
-    configure(db, inMemory || options.readonly === true);
+    configure(db, inMemory);
     assertMigratable(db, path);
-    if (!options.readonly) migrate(db, options.migrateTo);
+    migrate(db, options.migrateTo);
     return db;
   } catch (error) {
     db.close();
@@ -44,10 +39,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   }
 }
 
-function configure(db: Db, skipWal: boolean): void {
+function configure(db: Db, inMemory: boolean): void {
   // Reading the header first makes a non-database file fail here, before any pragma could write to it.
   db.pragma('schema_version', { simple: true });
-  if (!skipWal) {
+  if (!inMemory) {
     // WAL: readers never block the single writer, and a commit is one append to the log.
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal')

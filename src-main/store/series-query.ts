@@ -9,7 +9,15 @@ import { z } from 'zod';
 import { parseInput } from './errors.js';
 import { findSeriesId, readPoints, X_COLUMNS, XAxisSchema, xOf, type XAxis } from './metrics.js';
 import { RunIdSchema } from './run-schemas.js';
-import { chooseCellSteps, coverRange, seriesExtent, stepsWithin, type StepRange } from './series-range.js';
+import {
+  bucketGeometry,
+  chooseCellSteps,
+  coverRange,
+  seriesExtent,
+  stepsWithin,
+  type Geometry,
+  type StepRange,
+} from './series-range.js';
 import { cached, type Db } from './sqlite.js';
 
 export const SeriesQuerySchema = z.strictObject({
@@ -79,38 +87,6 @@ function seriesForKey(
     result.xLast.push(xLast);
   }
   return result;
-}
-
-interface Geometry {
-  origin: number;
-  width: number;
-  buckets: number;
-  /** Whole-number division on the step axis; the others divide reals and truncate. */
-  integral: boolean;
-}
-
-function bucketGeometry(
-  db: Db,
-  seriesId: number,
-  range: StepRange,
-  axis: XAxis,
-  requested: [number, number] | undefined,
-  buckets: number,
-  cellSteps: number,
-): Geometry {
-  if (axis === 'step') {
-    const start = requested ? Math.max(Math.floor(requested[0]), range.first) : range.first;
-    const origin = cellSteps > 0 ? Math.floor(start / cellSteps) * cellSteps : start;
-    let width = Math.max(1, Math.ceil((range.last - origin + 1) / buckets));
-    if (cellSteps > 0) width = Math.ceil(width / cellSteps) * cellSteps;
-    return { origin, width, buckets, integral: true };
-  }
-  const points = readPoints(db, seriesId, range.first, range.first);
-  const lastPoints = readPoints(db, seriesId, range.last, range.last);
-  const x0 = requested ? requested[0] : xOf(points[0]!, axis);
-  const x1 = requested ? requested[1] : xOf(lastPoints[0]!, axis);
-  const width = x1 > x0 ? (x1 - x0) / buckets : 1;
-  return { origin: x0, width, buckets, integral: false };
 }
 
 type BucketRow = [

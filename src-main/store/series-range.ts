@@ -3,7 +3,7 @@
 // range, found by binary search over the series' primary key (about 2 x 20 index seeks).
 import { CELL_STEPS } from './rollups.js';
 import { cached, type Db } from './sqlite.js';
-import { pointAtOrAfter, pointAtOrBefore, xOf, type XAxis } from './metrics.js';
+import { pointAtOrAfter, pointAtOrBefore, readPoints, xOf, type XAxis } from './metrics.js';
 
 export interface StepRange {
   first: number;
@@ -95,4 +95,37 @@ export function coverRange(range: StepRange, cellSteps: number): Cover {
   if (range.first < firstBlock * cellSteps) rawEdges.push([range.first, firstBlock * cellSteps - 1]);
   if ((lastBlock + 1) * cellSteps <= range.last) rawEdges.push([(lastBlock + 1) * cellSteps, range.last]);
   return { blocks: [firstBlock, lastBlock], rawEdges };
+}
+
+export interface Geometry {
+  origin: number;
+  width: number;
+  buckets: number;
+  /** Whole-number division on the step axis; the others divide reals and truncate. */
+  integral: boolean;
+}
+
+/** Bucket origin and width; on the step axis aligned to whole cells so no cell straddles two buckets. */
+export function bucketGeometry(
+  db: Db,
+  seriesId: number,
+  range: StepRange,
+  axis: XAxis,
+  requested: [number, number] | undefined,
+  buckets: number,
+  cellSteps: number,
+): Geometry {
+  if (axis === 'step') {
+    const start = requested ? Math.max(Math.floor(requested[0]), range.first) : range.first;
+    const origin = cellSteps > 0 ? Math.floor(start / cellSteps) * cellSteps : start;
+    let width = Math.max(1, Math.ceil((range.last - origin + 1) / buckets));
+    if (cellSteps > 0) width = Math.ceil(width / cellSteps) * cellSteps;
+    return { origin, width, buckets, integral: true };
+  }
+  const points = readPoints(db, seriesId, range.first, range.first);
+  const lastPoints = readPoints(db, seriesId, range.last, range.last);
+  const x0 = requested ? requested[0] : xOf(points[0]!, axis);
+  const x1 = requested ? requested[1] : xOf(lastPoints[0]!, axis);
+  const width = x1 > x0 ? (x1 - x0) / buckets : 1;
+  return { origin: x0, width, buckets, integral: false };
 }
