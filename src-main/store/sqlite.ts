@@ -5,7 +5,10 @@ export type Db = Database.Database;
 export type Statement<Params extends unknown[] = unknown[], Row = unknown> = Database.Statement<Params, Row>;
 export { Database as SqliteDatabase };
 
-/** Prepared statements, compiled once per connection: preparing costs more than running a small query. */
+/**
+ * Prepared statements, compiled once per connection: preparing costs more than running a small query.
+ * A statement's pluck()/raw() mode sticks to the cached object, so each SQL text is used in one mode only.
+ */
 const statementCache = new WeakMap<Db, Map<string, Statement>>();
 
 export function cached<Params extends unknown[] = unknown[], Row = unknown>(
