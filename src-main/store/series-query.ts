@@ -81,7 +81,8 @@ function seriesForKey(
     result.x.push(geometry.origin + index * geometry.width);
     result.min.push(min);
     result.max.push(max);
-    result.mean.push(sum / count);
+    // A sum is NULL only when +Infinity and -Infinity met in one bucket: its mean is undefined.
+    result.mean.push(sum === null ? Number.NaN : sum / count);
     result.count.push(count);
     result.xFirst.push(xFirst);
     result.xLast.push(xLast);
@@ -93,7 +94,7 @@ type BucketRow = [
   index: number,
   min: number,
   max: number,
-  sum: number,
+  sum: number | null,
   count: number,
   xFirst: number,
   xLast: number,
