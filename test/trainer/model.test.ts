@@ -82,4 +82,25 @@ describe.each(['pre', 'post'] as const)('BERT encoder (%s-LN)', (norm) => {
     wasm!.grad.forEach((g, i) => expect(g).toBeCloseTo(cpu!.grad[i]!, 4));
     expect(Number.isFinite(wasm!.loss)).toBe(true);
   });
+
+  it('ignores padding: a padded row gives the hidden states of the same row unpadded', async () => {
+    await selectBackend('wasm');
+    const { model, params } = encoder(norm);
+    const full = mask([true, true, true]);
+    const short = tf.tensor1d([2, 17, 23, 9, 3], 'int32');
+    const alone = model.hidden(short, 1, full, { seqLen: 5, lengths: tf.tensor1d([5], 'int32') }).dataSync();
+    const padded = tf.tensor1d([2, 17, 23, 9, 3, 0, 0, 0, 2, 5, 6, 7, 8, 9, 10, 3], 'int32');
+    const rows = model
+      .hidden(padded, 2, full, { seqLen: 8, lengths: tf.tensor1d([5, 8], 'int32') })
+      .dataSync();
+    for (let i = 0; i < 5 * 16; i++) expect(rows[i]).toBeCloseTo(alone[i]!, 4);
+    const pooled = model.pooled(padded, 2, full, { seqLen: 8, lengths: tf.tensor1d([5, 8], 'int32') });
+    expect(pooled.shape).toEqual([2, 16]);
+    const mean0 = Array.from(
+      { length: 16 },
+      (_, j) => [0, 1, 2, 3, 4].reduce((s, t) => s + alone[t * 16 + j]!, 0) / 5,
+    );
+    Array.from(pooled.dataSync().slice(0, 16)).forEach((x, j) => expect(x).toBeCloseTo(mean0[j]!, 4));
+    params.dispose();
+  });
 });

@@ -16,6 +16,18 @@ export interface MlmTargets {
   labels: Tensor;
 }
 
+/** Rows of different lengths padded to `seqLen` (probe texts); `lengths` [batch] int32 counts real tokens. */
+export interface PaddedRows {
+  seqLen: number;
+  lengths: Tensor;
+}
+
+/** [batch, 1, 1, S] additive attention bias: 0 for real keys, -1e9 for padding. */
+function paddingBias(lengths: Tensor, batch: number, S: number): Tensor {
+  const isPad = tf.greaterEqual(tf.range(0, S, 1, 'int32').reshape([1, S]), lengths.reshape([batch, 1]));
+  return tf.reshape(tf.mul(tf.cast(isPad, 'float32'), -1e9), [batch, 1, 1, S]);
+}
+
 export class BertEncoder {
   private readonly headSize: number;
 
@@ -55,23 +67,45 @@ export class BertEncoder {
     params.add('head.bias', 'head', [vocabSize], { kind: 'zeros' });
   }
 
-  /** Hidden states [batch * seqLen, d] for token ids [batch * seqLen], running only the mask's blocks. */
-  hidden(inputIds: Tensor, batch: number, mask: StepMask): Tensor {
-    const { seqLen, dModel: d, layers, norm } = this.shape;
+  /**
+   * Hidden states [batch * S, d] for token ids [batch * S], running only the mask's blocks. S is the
+   * model's seqLen unless `padded` gives a shorter one; padded rows carry their lengths, so attention
+   * ignores the padding (training windows are packed and have none).
+   */
+  hidden(inputIds: Tensor, batch: number, mask: StepMask, padded?: PaddedRows): Tensor {
+    const { dModel: d, layers, norm } = this.shape;
+    const S = padded?.seqLen ?? this.shape.seqLen;
     const p = (name: string) => this.params.get(name);
-    const tokens = tf.reshape(tf.gather(p('embed.tokens'), inputIds), [batch, seqLen, d]);
-    const embedded = tf.reshape(tf.add(tokens, p('embed.positions')), [batch * seqLen, d]);
+    const tokens = tf.reshape(tf.gather(p('embed.tokens'), inputIds), [batch, S, d]);
+    const positions =
+      S === this.shape.seqLen ? p('embed.positions') : tf.slice(p('embed.positions'), [0, 0], [S, d]);
+    const embedded = tf.reshape(tf.add(tokens, positions), [batch * S, d]);
+    const keyBias = padded ? paddingBias(padded.lengths, batch, S) : null;
     let y = layerNorm(embedded, p('embed.norm.g'), p('embed.norm.b'));
     for (let i = 0; i < layers; i++) {
       if (!mask.active[i]) continue; // bypassed: y passes through its residual connection untouched
-      y = this.block(i, y, batch, mask.scales[i]!);
+      y = this.block(i, y, batch, S, keyBias, mask.scales[i]!);
     }
     return norm === 'pre' ? layerNorm(y, p('final.norm.g'), p('final.norm.b')) : y;
   }
 
-  private block(i: number, y: Tensor, batch: number, a: number): Tensor {
+  /** Mean of the final hidden states over each row's real tokens: [batch, d] features for probes. */
+  pooled(inputIds: Tensor, batch: number, mask: StepMask, padded: PaddedRows): Tensor {
+    return tf.tidy(() => {
+      const S = padded.seqLen;
+      const h = tf.reshape(this.hidden(inputIds, batch, mask, padded), [batch, S, this.shape.dModel]);
+      const valid = tf.cast(
+        tf.less(tf.range(0, S, 1, 'int32').reshape([1, S]), padded.lengths.reshape([batch, 1])),
+        'float32',
+      );
+      const summed = tf.sum(tf.mul(h, valid.reshape([batch, S, 1])), 1);
+      return tf.div(summed, tf.sum(valid, 1, true));
+    });
+  }
+
+  private block(i: number, y: Tensor, batch: number, S: number, keyBias: Tensor | null, a: number): Tensor {
     const p = (name: string) => this.params.get(`blocks.${i}.${name}`);
-    const attention = (x: Tensor) => this.attention(i, x, batch);
+    const attention = (x: Tensor) => this.attention(i, x, batch, S, keyBias);
     const mlp = (x: Tensor) =>
       linear(gelu(linear(x, p('mlp.in.w'), p('mlp.in.b'))), p('mlp.out.w'), p('mlp.out.b'));
     if (this.shape.norm === 'pre') {
@@ -84,16 +118,17 @@ export class BertEncoder {
     return layerNorm(residual(u, mlp(u), a), p('norm2.g'), p('norm2.b'));
   }
 
-  /** Multi-head self-attention over packed sequences (no padding, so no attention mask). */
-  private attention(i: number, x: Tensor, batch: number): Tensor {
-    const { seqLen: S, heads: H, dModel: d } = this.shape;
+  /** Multi-head self-attention; keyBias (-1e9 at padding keys) is null for packed training windows. */
+  private attention(i: number, x: Tensor, batch: number, S: number, keyBias: Tensor | null): Tensor {
+    const { heads: H, dModel: d } = this.shape;
     const dh = this.headSize;
     const p = (name: string) => this.params.get(`blocks.${i}.attn.${name}`);
     const split = (t: Tensor) => tf.transpose(tf.reshape(t, [batch, S, H, dh]), [0, 2, 1, 3]);
     const q = split(linear(x, p('q.w'), p('q.b')));
     const k = split(linear(x, p('k.w'), p('k.b')));
     const v = split(linear(x, p('v.w'), p('v.b')));
-    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
+    const scaled = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
+    const scores = keyBias ? tf.add(scaled, keyBias) : scaled;
     const context = tf.matMul(tf.softmax(scores), v);
     const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * S, d]);
     return linear(merged, p('o.w'), p('o.b'));
