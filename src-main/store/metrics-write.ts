@@ -5,7 +5,8 @@ import { parseInput, StoreError, unknownRun } from './errors.js';
 import { runExists } from './run-rows.js';
 import { RunIdSchema } from './run-schemas.js';
 import { bulkInsert } from './bulk-insert.js';
-import { addToRollups, type PointRow } from './rollups.js';
+import { addToRollups, POINT_WIDTH, type PointRows } from './rollups.js';
+import type { MetricPoint } from './metrics.js';
 import { cached, type Db } from './sqlite.js';
 
 const metricValue = z.custom<number | null>((value) => typeof value === 'number' || value === null, {
@@ -31,7 +32,7 @@ const AppendSchema = z.strictObject({
  */
 export function appendSeriesPoints(
   db: Db,
-  input: { runId: string; key: string; points: readonly PointRow[] },
+  input: { runId: string; key: string; points: readonly MetricPoint[] },
 ): number {
   const { runId, key, points } = parseInput(AppendSchema, input, 'points');
   return db
@@ -60,14 +61,14 @@ export function appendSeriesPoints(
         }
         previous = point.step;
       }
-      const rows = points.map((p) => ({
-        ...p,
-        value: p.value === null || Number.isNaN(p.value) ? null : p.value,
-      }));
-      const values = rows.flatMap((p) => [seriesId, p.step, p.value, p.wallMs, p.flops, p.tokens]);
-      bulkInsert(db, 'INSERT', 'metric_points', 6, values);
+      const rows: PointRows = [];
+      for (const p of points) {
+        const value = p.value === null || Number.isNaN(p.value) ? null : p.value;
+        rows.push(seriesId, p.step, value, p.wallMs, p.flops, p.tokens);
+      }
+      bulkInsert(db, 'INSERT', 'metric_points', POINT_WIDTH, rows);
       addToRollups(db, seriesId, rows);
-      return rows.length;
+      return points.length;
     })
     .immediate();
 }

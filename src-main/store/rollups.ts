@@ -7,14 +7,17 @@ import { cached, type Db } from './sqlite.js';
 export const CELL_STEPS = [16, 64, 256, 1024, 4096, 16384, 65536, 262144] as const;
 export const LEVEL_FANOUT = 4;
 
-/** One stored metric point. `value` is null for NaN. */
-export interface PointRow {
-  step: number;
-  value: number | null;
-  wallMs: number;
-  flops: number;
-  tokens: number;
-}
+/**
+ * Points as metric_points rows laid end to end, POINT_WIDTH values each: series id, step, value (null for
+ * NaN), wall ms, FLOPs, tokens. Flat arrays, not objects: the ingestor queues millions of them.
+ */
+export type PointRows = Array<number | null>;
+export const POINT_WIDTH = 6;
+const STEP = 1;
+const VALUE = 2;
+const WALL = 3;
+const FLOPS = 4;
+const TOKENS = 5;
 
 // NULL-safe min and max: SQLite's two-argument min() is NULL when either side is.
 const UPSERT_CELL = `
@@ -32,48 +35,49 @@ const UPSERT_CELL = `
     last_tokens = excluded.last_tokens`;
 
 /**
- * Folds points appended to a series (ascending steps, all after the series' stored points) into the cells
+ * Folds rows appended to a series (ascending steps, all after the series' stored points) into the cells
  * of every level. Must run in the same transaction as the point inserts.
  */
-export function addToRollups(db: Db, seriesId: number, points: readonly PointRow[]): void {
-  if (points.length === 0) return;
+export function addToRollups(db: Db, seriesId: number, rows: PointRows): void {
   const upsert = cached(db, UPSERT_CELL);
+  const stepAt = (row: number) => rows[row * POINT_WIDTH + STEP] as number;
+  const count = rows.length / POINT_WIDTH;
   for (const cellSteps of CELL_STEPS) {
     let start = 0;
-    while (start < points.length) {
-      const block = Math.floor(points[start]!.step / cellSteps);
+    while (start < count) {
+      const block = Math.floor(stepAt(start) / cellSteps);
       let end = start + 1;
-      while (end < points.length && Math.floor(points[end]!.step / cellSteps) === block) end++;
-      const first = points[start]!;
-      const last = points[end - 1]!;
-      let count = 0;
+      while (end < count && Math.floor(stepAt(end) / cellSteps) === block) end++;
+      let values = 0;
       let min = Infinity;
       let max = -Infinity;
       let sum = 0;
-      for (let i = start; i < end; i++) {
-        const value = points[i]!.value;
+      for (let row = start; row < end; row++) {
+        const value = rows[row * POINT_WIDTH + VALUE] as number | null;
         if (value === null || Number.isNaN(value)) continue;
-        count++;
+        values++;
         if (value < min) min = value;
         if (value > max) max = value;
         sum += value;
       }
+      const first = start * POINT_WIDTH;
+      const last = (end - 1) * POINT_WIDTH;
       upsert.run(
         seriesId,
         cellSteps,
         block,
-        count,
-        count > 0 ? min : null,
-        count > 0 ? max : null,
+        values,
+        values > 0 ? min : null,
+        values > 0 ? max : null,
         Number.isNaN(sum) ? null : sum,
-        first.step,
-        last.step,
-        first.wallMs,
-        last.wallMs,
-        first.flops,
-        last.flops,
-        first.tokens,
-        last.tokens,
+        rows[first + STEP],
+        rows[last + STEP],
+        rows[first + WALL],
+        rows[last + WALL],
+        rows[first + FLOPS],
+        rows[last + FLOPS],
+        rows[first + TOKENS],
+        rows[last + TOKENS],
       );
       start = end;
     }

@@ -3,9 +3,16 @@
 import type { EventKind } from '../events.js';
 import { insertEventRow } from '../events.js';
 import { bulkInsert } from '../bulk-insert.js';
-import { addToRollups, type PointRow } from '../rollups.js';
+import { addToRollups, POINT_WIDTH, type PointRows } from '../rollups.js';
 import { cached, type Db } from '../sqlite.js';
 import type { SeriesIds } from './series-ids.js';
+
+/** The x values of a point: where it sits on the wall-time, FLOPs and tokens axes. */
+export interface XValues {
+  wallMs: number;
+  flops: number;
+  tokens: number;
+}
 
 export type StepRow = [
   runId: string,
@@ -22,7 +29,8 @@ export type StepRow = [
 interface PendingSeries {
   runId: string;
   key: string;
-  points: PointRow[];
+  /** metric_points rows, the series id left 0 until the flush knows it. */
+  rows: PointRows;
 }
 
 interface PendingEvent {
@@ -52,14 +60,14 @@ export class PendingBatch {
   readonly evalLosses: Array<[runId: string, step: number, loss: number]> = [];
   rows = 0;
 
-  addPoint(runId: string, key: string, point: PointRow): void {
+  addPoint(runId: string, key: string, step: number, value: number | null, x: XValues): void {
     const id = `${runId}\0${key}`;
     let pending = this.series.get(id);
     if (!pending) {
-      pending = { runId, key, points: [] };
+      pending = { runId, key, rows: [] };
       this.series.set(id, pending);
     }
-    pending.points.push(point);
+    pending.rows.push(0, step, value, x.wallMs, x.flops, x.tokens);
     this.rows++;
   }
 
@@ -105,10 +113,9 @@ export function writeBatch(db: Db, batch: PendingBatch, seriesIds: SeriesIds): {
       for (const pending of batch.series.values()) {
         if (!live(pending.runId)) continue;
         const seriesId = seriesIds.resolve(pending.runId, pending.key);
-        const values: unknown[] = [];
-        for (const p of pending.points) values.push(seriesId, p.step, p.value, p.wallMs, p.flops, p.tokens);
-        bulkInsert(db, 'INSERT', 'metric_points', 6, values);
-        addToRollups(db, seriesId, pending.points);
+        for (let i = 0; i < pending.rows.length; i += POINT_WIDTH) pending.rows[i] = seriesId;
+        bulkInsert(db, 'INSERT', 'metric_points', POINT_WIDTH, pending.rows);
+        addToRollups(db, seriesId, pending.rows);
       }
 
       for (const e of batch.events)

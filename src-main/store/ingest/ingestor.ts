@@ -3,6 +3,7 @@
 // for messages that must not wait (checkpoints, errors, the end of a run), on flush() and on close().
 import { parseInput } from '../errors.js';
 import { RunIdSchema } from '../run-schemas.js';
+import { POINT_WIDTH } from '../rollups.js';
 import type { Db } from '../sqlite.js';
 import { PendingBatch, writeBatch } from './batch.js';
 import { parseIngestMessage } from './messages.js';
@@ -76,7 +77,7 @@ export class MetricIngestor {
     }
     this.stats.rows += batch.rows;
     this.stats.flushes++;
-    for (const series of batch.series.values()) this.stats.points += series.points.length;
+    for (const series of batch.series.values()) this.stats.points += series.rows.length / POINT_WIDTH;
     this.options.onFlush?.({
       rows: batch.rows,
       runIds: [...batch.runIds()],

@@ -77,6 +77,11 @@ export class MessageTranslator {
         event('checkpoint', msg.step, checkpoint);
         return true;
       }
+      case 'transition': {
+        const { type: _type, ...record } = msg;
+        event('transition', msg.step, { source: 'trainer', ...record });
+        return false;
+      }
       case 'log':
         event('log', null, { level: msg.level, message: msg.message });
         return false;
@@ -155,13 +160,7 @@ export class MessageTranslator {
         this.db.transaction(() => truncateSeries(this.db, seriesId, x.step)).immediate();
     }
     const stored = value === null || Number.isNaN(value) ? null : value;
-    this.pending.addPoint(runId, key, {
-      step: x.step,
-      value: stored,
-      wallMs: x.wallMs,
-      flops: x.flops,
-      tokens: x.tokens,
-    });
+    this.pending.addPoint(runId, key, x.step, stored, x);
     state.seriesLastStep.set(key, x.step);
   }
 

@@ -1,7 +1,7 @@
 // Child processes cannot run TypeScript on Node 20, so the crash test transpiles the files the child needs
 // (TypeScript's own transpileModule, no bundler) into node_modules/.cache, where `zod` and `better-sqlite3`
 // still resolve from the repository's node_modules.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -10,10 +10,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SOURCES = ['src-main/store', 'shared/trainer-protocol.ts', 'bench/store-stream.ts', 'test/store/crash'];
 
 function typescriptFiles(path: string): string[] {
-  if (path.endsWith('.ts')) return path.endsWith('.d.ts') ? [] : [path];
-  return readdirSync(path, { withFileTypes: true }).flatMap((entry) =>
-    typescriptFiles(join(path, entry.name)),
-  );
+  if (!statSync(path).isDirectory()) return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
+  return readdirSync(path).flatMap((name) => typescriptFiles(join(path, name)));
 }
 
 /** Returns the path of the compiled `entry` (a repository-relative .ts path). */
