@@ -1,6 +1,13 @@
 // A synthetic trainer message stream, shaped like a RaPTr run (stages with growing active blocks, a noisy
-// decaying loss, evals every N steps and at stage ends, checkpoints), for the store's benchmark and tests.
-import type { TrainerMessage } from '../shared/trainer-protocol.js';
+// decaying loss, transitions, evals every N steps and at stage ends, checkpoints), for the store's benchmark
+// and tests. Deterministic: the same options give the same messages.
+import type { StagePlan, TrainerMessage } from '../shared/trainer-protocol.js';
+import type { TransitionIngest } from '../src-main/store/ingest/messages.js';
+
+/** What a trainer sends, the stage-transition record included. */
+export type StreamMessage = TrainerMessage | TransitionIngest;
+/** Steps averaged on each side of a stage boundary in a transition record. */
+export const TRANSITION_WINDOW = 20;
 
 export interface StreamOptions {
   steps: number;
@@ -15,7 +22,7 @@ export interface StreamOptions {
   seed?: number;
 }
 
-/** Small deterministic PRNG (mulberry32): the same options give the same stream. */
+/** Small deterministic PRNG (mulberry32). */
 function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -31,39 +38,29 @@ export function stageOf(step: number, steps: number, stages: number): number {
   return Math.min(stages - 1, Math.floor((step * stages) / steps));
 }
 
-export function* trainerStream(options: StreamOptions): Generator<TrainerMessage> {
+export function* trainerStream(options: StreamOptions): Generator<StreamMessage> {
   const from = options.fromStep ?? 0;
   for (const message of everyMessage(options))
     if (!('step' in message) || message.step >= from) yield message;
 }
 
-function* everyMessage(options: StreamOptions): Generator<TrainerMessage> {
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+function* everyMessage(options: StreamOptions): Generator<StreamMessage> {
   const { steps, layers = 12, stageSizes = [6, 8, 10, 12], evalEvery = 200, checkpointEvery = 0 } = options;
+  const stages = stageSizes.length;
   const rand = random(options.seed ?? 1);
-  const flopsPerBlock = 2.5e9;
-  const fixedFlops = 1.5e9;
-  const tokensPerStep = 16 * 64;
-  const stepMs = 40;
+  const [flopsPerBlock, fixedFlops, tokensPerStep, stepMs] = [2.5e9, 1.5e9, 16 * 64, 40];
   let cumFlops = 0;
   let cumFullFlops = 0;
+  let stageLosses: number[] = [];
+  let open: { step: number; fromStage: number; before: number[] } | null = null;
   for (let step = 0; step < steps; step++) {
-    const stage = stageOf(step, steps, stageSizes.length);
-    if (step === 0 || stage !== stageOf(step - 1, steps, stageSizes.length)) {
-      const size = stageSizes[stage]!;
-      yield {
-        type: 'stage',
-        step,
-        stage: {
-          index: stage,
-          label: `stage ${stage + 1} of ${stageSizes.length}`,
-          startStep: Math.ceil((stage * steps) / stageSizes.length),
-          endStep: Math.ceil(((stage + 1) * steps) / stageSizes.length),
-          p: (size - 2) / (layers - 2),
-          expectedActive: size,
-          fixed: [0, layers - 1],
-          depth: layers,
-        },
-      };
+    const stage = stageOf(step, steps, stages);
+    if (step === 0 || stage !== stageOf(step - 1, steps, stages)) {
+      yield { type: 'stage', step, stage: plan(stage, steps, stageSizes, layers) };
+      if (step > 0) open = { step, fromStage: stage - 1, before: stageLosses.slice(-TRANSITION_WINDOW) };
+      stageLosses = [];
     }
     let mask = '';
     for (let block = 0; block < layers; block++) {
@@ -75,6 +72,7 @@ function* everyMessage(options: StreamOptions): Generator<TrainerMessage> {
     cumFlops += stepFlops;
     cumFullFlops += fixedFlops + flopsPerBlock * layers;
     const loss = 2 + 8 / Math.sqrt(1 + step / 50) + (rand() - 0.5) * 0.4;
+    stageLosses.push(loss);
     yield {
       type: 'step',
       step,
@@ -92,20 +90,30 @@ function* everyMessage(options: StreamOptions): Generator<TrainerMessage> {
       examplesPerSec: 16000 / stepMs,
       wallMs: (step + 1) * stepMs,
     };
-    const stageEnd = stage !== stageOf(step + 1, steps, stageSizes.length) || step === steps - 1;
+    const stageEnd = stage !== stageOf(step + 1, steps, stages) || step === steps - 1;
+    if (open && (stageLosses.length === TRANSITION_WINDOW || stageEnd)) {
+      const window = Math.min(open.before.length, stageLosses.length);
+      yield {
+        type: 'transition',
+        step: open.step,
+        fromStage: open.fromStage,
+        toStage: stage,
+        window,
+        lossBefore: mean(open.before.slice(-window)),
+        lossAfter: mean(stageLosses.slice(0, window)),
+        lastBefore: open.before.at(-1)!,
+        firstAfter: stageLosses[0]!,
+      };
+      open = null;
+    }
     if ((evalEvery > 0 && (step + 1) % evalEvery === 0) || stageEnd) {
       const evalLoss = 2.1 + 8 / Math.sqrt(1 + step / 50);
       const reason = step === steps - 1 ? 'final' : stageEnd ? 'stage-end' : 'periodic';
-      yield {
-        type: 'eval',
-        step,
-        stage,
-        reason,
-        results: [
-          { name: 'eval/loss', value: evalLoss },
-          { name: 'eval/accuracy', value: 1 / evalLoss },
-        ],
-      };
+      const results = [
+        { name: 'eval/loss', value: evalLoss },
+        { name: 'eval/accuracy', value: 1 / evalLoss },
+      ];
+      yield { type: 'eval', step, stage, reason, results };
     }
     if (checkpointEvery > 0 && (step + 1) % checkpointEvery === 0) {
       yield {
@@ -117,4 +125,18 @@ function* everyMessage(options: StreamOptions): Generator<TrainerMessage> {
       };
     }
   }
+}
+
+function plan(stage: number, steps: number, stageSizes: number[], layers: number): StagePlan {
+  const size = stageSizes[stage]!;
+  return {
+    index: stage,
+    label: `stage ${stage + 1} of ${stageSizes.length}`,
+    startStep: Math.ceil((stage * steps) / stageSizes.length),
+    endStep: Math.ceil(((stage + 1) * steps) / stageSizes.length),
+    p: (size - 2) / (layers - 2),
+    expectedActive: size,
+    fixed: [0, layers - 1],
+    depth: layers,
+  };
 }

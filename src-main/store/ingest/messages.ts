@@ -50,14 +50,33 @@ export const CheckpointIngestSchema = z.strictObject({
     .transform((hash) => hash.toLowerCase()),
 });
 
+/**
+ * Declared here as well as in the protocol, so the store accepts it whichever side lands first; the loss
+ * values may be NaN like any metric.
+ */
+export const TransitionIngestSchema = z.strictObject({
+  type: z.literal('transition'),
+  /** The first step of the new stage. */
+  step: z.number().int('must be a whole number').nonnegative('must be >= 0'),
+  fromStage: z.number().int(),
+  toStage: z.number().int(),
+  window: z.number().int().nonnegative(),
+  lossBefore: metricValue,
+  lossAfter: metricValue,
+  lastBefore: metricValue,
+  firstAfter: metricValue,
+});
+
 export type StepIngest = z.output<typeof StepIngestSchema>;
 export type EvalIngest = z.output<typeof EvalIngestSchema>;
 export type CheckpointIngest = z.output<typeof CheckpointIngestSchema>;
+export type TransitionIngest = z.output<typeof TransitionIngestSchema>;
 export type IngestMessage =
   | StepIngest
   | EvalIngest
   | CheckpointIngest
-  | Exclude<TrainerMessage, { type: 'step' | 'eval' | 'checkpoint' }>;
+  | TransitionIngest
+  | Exclude<TrainerMessage, { type: 'step' | 'eval' | 'checkpoint' | 'transition' }>;
 
 /** Validates one trainer message; the error names the field ("invalid step message: step message.loss: ..."). */
 export function parseIngestMessage(input: unknown): IngestMessage {
@@ -65,5 +84,6 @@ export function parseIngestMessage(input: unknown): IngestMessage {
   if (type === 'step') return parseInput(StepIngestSchema, input, 'step message');
   if (type === 'eval') return parseInput(EvalIngestSchema, input, 'eval message');
   if (type === 'checkpoint') return parseInput(CheckpointIngestSchema, input, 'checkpoint message');
+  if (type === 'transition') return parseInput(TransitionIngestSchema, input, 'transition message');
   return parseInput(TrainerMessageSchema, input, 'trainer message') as IngestMessage;
 }

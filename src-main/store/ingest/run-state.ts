@@ -1,6 +1,5 @@
 // What the ingestor remembers per run between messages: the last step (to notice a replay after resume),
-// the last stage and loss (to record transitions), the last x values (to place eval points on every
-// x-axis) and each series' last step. Loaded from the database the first time a run is seen, so an
+// the last x values (to place eval points on every x-axis) and each series' last step. Loaded from the database the first time a run is seen, so an
 // ingestor started after a crash continues where the stored rows end.
 import { cached, type Db } from '../sqlite.js';
 
@@ -13,9 +12,6 @@ export interface XSnapshot {
 
 export interface RunState {
   lastStep: number | null;
-  lastStage: number | null;
-  lastActive: number | null;
-  lastLoss: number | null;
   lastX: XSnapshot | null;
   /** Last step per series key, stored or pending; loaded lazily. */
   readonly seriesLastStep: Map<string, number | null>;
@@ -25,8 +21,6 @@ export interface RunState {
 
 interface LastStepRow {
   step: number;
-  stage: number;
-  active: number;
   wallMs: number;
   flops: number;
   tokens: number;
@@ -35,21 +29,11 @@ interface LastStepRow {
 export function loadRunState(db: Db, runId: string): RunState {
   const last = cached<[string], LastStepRow>(
     db,
-    `SELECT step, stage, active, wall_ms AS wallMs, flops, tokens FROM steps
+    `SELECT step, wall_ms AS wallMs, flops, tokens FROM steps
      WHERE run_id = ? ORDER BY step DESC LIMIT 1`,
   ).get(runId);
-  const lastLoss = cached<[string], number | null>(
-    db,
-    `SELECT value FROM metric_points WHERE series_id = (SELECT id FROM series WHERE run_id = ? AND key = 'train/loss')
-     ORDER BY step DESC LIMIT 1`,
-  )
-    .pluck()
-    .get(runId);
   return {
     lastStep: last?.step ?? null,
-    lastStage: last?.stage ?? null,
-    lastActive: last?.active ?? null,
-    lastLoss: lastLoss ?? null,
     lastX: last ? { step: last.step, wallMs: last.wallMs, flops: last.flops, tokens: last.tokens } : null,
     seriesLastStep: new Map(),
     lastEvalLoss: null,

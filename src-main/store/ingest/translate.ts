@@ -1,5 +1,5 @@
 // From trainer messages to rows: what each message type becomes (step rows, series points, events,
-// checkpoints), stage transitions noticed between consecutive steps, and the replay after a resume.
+// checkpoints), and the replay after a resume.
 import { assertNever } from '../../../shared/trainer-protocol.js';
 import { unknownRun } from '../errors.js';
 import type { EventKind } from '../events.js';
@@ -78,6 +78,7 @@ export class MessageTranslator {
         return true;
       }
       case 'transition': {
+        // The trainer measures the loss around a stage boundary (window means); stored as it comes.
         const { type: _type, ...record } = msg;
         event('transition', msg.step, { source: 'trainer', ...record });
         return false;
@@ -101,23 +102,6 @@ export class MessageTranslator {
   private applyStep(runId: string, msg: StepIngest): void {
     let state = this.stateOf(runId);
     if (state.lastStep !== null && msg.step <= state.lastStep) state = this.rewind(runId, msg.step);
-    if (state.lastStage !== null && msg.stage !== state.lastStage) {
-      const transition = {
-        fromStage: state.lastStage,
-        toStage: msg.stage,
-        lossBefore: state.lastLoss,
-        lossAfter: msg.loss,
-        activeBefore: state.lastActive,
-        activeAfter: msg.active,
-      };
-      this.pending.addEvent({
-        runId,
-        step: msg.step,
-        kind: 'transition',
-        payload: JSON.stringify(transition),
-        time: this.now(),
-      });
-    }
     const x: XSnapshot = { step: msg.step, wallMs: msg.wallMs, flops: msg.cumFlops, tokens: msg.tokens };
     this.pending.addStep([
       runId,
@@ -132,9 +116,6 @@ export class MessageTranslator {
     ]);
     for (const [key, valueOf] of STEP_SERIES) this.addPoint(runId, state, key, valueOf(msg), x);
     state.lastStep = msg.step;
-    state.lastStage = msg.stage;
-    state.lastActive = msg.active;
-    state.lastLoss = msg.loss;
     state.lastX = x;
   }
 
