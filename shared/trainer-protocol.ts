@@ -105,6 +105,21 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     results: z.array(EvalResultSchema),
   }),
   z.strictObject({
+    type: z.literal('transition'),
+    /** The first step of the new stage. */
+    step: z.number().int(),
+    fromStage: z.number().int(),
+    toStage: z.number().int(),
+    /** Steps averaged on each side (fewer when a stage or the run was shorter). */
+    window: z.number().int(),
+    /** Mean train loss over the last `window` steps of the old stage, and the first of the new one. */
+    lossBefore: z.number(),
+    lossAfter: z.number(),
+    /** The train loss of the last step before and of the first step after the boundary. */
+    lastBefore: z.number(),
+    firstAfter: z.number(),
+  }),
+  z.strictObject({
     type: z.literal('checkpoint'),
     step: z.number().int(),
     path: z.string(),
@@ -129,6 +144,7 @@ export type BackendInfo = z.output<typeof BackendInfoSchema>;
 export type StagePlan = z.output<typeof StagePlanSchema>;
 export type StepMetrics = z.output<typeof StepMetricsSchema>;
 export type EvalResult = z.output<typeof EvalResultSchema>;
+export type TransitionRecord = Extract<z.output<typeof TrainerMessageSchema>, { type: 'transition' }>;
 export type TrainerMessage = z.output<typeof TrainerMessageSchema>;
 export type TrainerMessageType = TrainerMessage['type'];
 

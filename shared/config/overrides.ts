@@ -6,11 +6,26 @@ export interface Override {
   value: unknown;
 }
 
-/** Parses "training.steps=500" or 'policy.schedule.label="6-8-10-12"'. The value is JSON if it parses as JSON, else a string. */
+/** Short names for the fields people change most: `--set steps=200` means training.steps. */
+export const OVERRIDE_ALIASES: Readonly<Record<string, string>> = {
+  steps: 'training.steps',
+  batchSize: 'training.batchSize',
+  seed: 'training.seed',
+  evalEvery: 'training.evalEvery',
+  backend: 'training.backend',
+  lr: 'optimizer.lr',
+  layers: 'model.layers',
+};
+
+/**
+ * Parses "training.steps=500" or 'policy.schedule.label="6-8-10-12"' (or an alias: "steps=500"). The
+ * value is JSON if it parses as JSON, else a string.
+ */
 export function parseOverride(text: string): Override {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new Error(`--set expects path=value, got "${text}"`);
-  const path = text.slice(0, eq).trim();
+  const written = text.slice(0, eq).trim();
+  const path = OVERRIDE_ALIASES[written] ?? written;
   const raw = text.slice(eq + 1);
   let value: unknown = raw;
   try {

@@ -58,7 +58,42 @@ export const CorpusSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-/** BERT-style masked language modelling; the data side is filled in by the language-model issue. */
+/**
+ * Downstream probes on the full model's frozen, mean-pooled features, each reported beside its
+ * majority-class and bag-of-words baselines: SOTU era (4 classes), SOTU party (2), sentence sentiment
+ * (UCI sentences: train on two domains, test on the third), and optionally a user's labelled JSONL/CSV.
+ */
+export const ProbesSchema = z.strictObject({
+  era: z.boolean().default(true),
+  party: z.boolean().default(true),
+  sentiment: z.boolean().default(true),
+  /** A labelled .jsonl or .csv (text, label; an optional split column with train/test). */
+  custom: z
+    .strictObject({
+      path: z.string().min(1),
+      name: z
+        .string()
+        .regex(/^[a-z0-9_]+$/, 'name must be lowercase letters, digits or _')
+        .default('custom'),
+      textField: z.string().default('text'),
+      labelField: z.string().default('label'),
+    })
+    .nullable()
+    .default(null),
+  /** SOTU passages (64 words) taken per speech: bounds the time one probe evaluation takes. */
+  passagesPerSpeech: positiveInt('passagesPerSpeech').default(4),
+  /** At most this many training / test texts per probe (a seeded sample). */
+  maxTrain: positiveInt('maxTrain').default(1000),
+  maxTest: positiveInt('maxTest').default(500),
+  /** When probes run: at every stage end and at the end (default), at every evaluation, or never. */
+  when: z.enum(['stage-end', 'every-eval', 'never']).default('stage-end'),
+  /** linear: a logistic-regression probe on frozen features; finetune: a copy of the encoder plus a linear head, trained on the probe's training texts. */
+  mode: z.enum(['linear', 'finetune']).default('linear'),
+  /** Optimizer steps of the finetune mode (batch 16, AdamW lr 1e-4). */
+  finetuneSteps: positiveInt('finetuneSteps').default(100),
+});
+
+/** BERT-style masked language modelling on the built-in corpus or the user's text. */
 export const MlmTaskSchema = z.strictObject({
   kind: z.literal('mlm'),
   corpus: CorpusSchema.prefault({ kind: 'builtin' }),
@@ -74,6 +109,7 @@ export const MlmTaskSchema = z.strictObject({
   heldOutFraction: z.number().gt(0).lt(1).default(0.05),
   /** Held-out batches each evaluation runs (the same batches every time). */
   evalBatches: positiveInt('evalBatches').default(8),
+  probes: ProbesSchema.prefault({}),
 });
 
 export const TaskSchema = z.discriminatedUnion('kind', [PolynomialTaskSchema, MlmTaskSchema]);
@@ -233,6 +269,8 @@ export const TrainingSchema = z.strictObject({
   seed: nonNegativeInt('seed').default(0),
   /** Evaluate the full model every N steps (0: only at stage ends and at the end). */
   evalEvery: nonNegativeInt('evalEvery').default(200),
+  /** Steps averaged on each side of a stage change for the transition record ("does the loss spike?"). */
+  transitionWindow: positiveInt('transitionWindow').default(20),
   /** Write a checkpoint every N steps (0: only at the end). */
   checkpointEvery: nonNegativeInt('checkpointEvery').default(0),
   /** auto: tfjs-node-gpu when it loads, else wasm, else cpu. */
@@ -275,6 +313,7 @@ export type RunConfigInput = z.input<typeof RunConfigSchema>;
 export type TaskConfig = RunConfig['task'];
 export type PolynomialTask = z.output<typeof PolynomialTaskSchema>;
 export type MlmTask = z.output<typeof MlmTaskSchema>;
+export type ProbesConfig = z.output<typeof ProbesSchema>;
 export type ModelConfig = RunConfig['model'];
 export type PolicyConfig = RunConfig['policy'];
 export type PolicyKind = PolicyConfig['kind'];

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { BackendRequest } from '../trainer/backend/select-backend.js';
 import { benchSkip, BERT_MINI_BENCH } from '../trainer/bench/skip-bench.js';
+import { benchmarkData } from '../trainer/data/benchmark.js';
 import { InputError } from './input-error.js';
 
 function positiveInt(flag: string) {
@@ -62,6 +63,12 @@ export function registerBench(program: Command): void {
         backend: o.backend,
       });
       process.stdout.write(`${JSON.stringify(result)}\n`);
+    });
+  bench
+    .command('data')
+    .description('the built-in corpus: tokenizer training seconds, encode MB/s, MLM batches/s')
+    .action(async () => {
+      process.stdout.write(`${JSON.stringify(await benchmarkData())}\n`);
     });
   bench
     .command('step')

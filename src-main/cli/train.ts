@@ -205,6 +205,12 @@ class TerminalView extends RunFacts implements View {
           `eval @ step ${message.step + 1} (${message.reason}): ${message.results.map((r) => `${r.name} ${formatMetric(r.value)}`).join(', ')}`,
         );
         return;
+      case 'transition':
+        this.note(
+          `stage ${message.fromStage + 1} -> ${message.toStage + 1}: train loss ${formatMetric(message.lossBefore)} over the last ` +
+            `${message.window} steps before, ${formatMetric(message.lossAfter)} over the first ${message.window} after`,
+        );
+        return;
       case 'log':
         this.note(message.level === 'warn' ? `warning: ${message.message}` : message.message);
         return;

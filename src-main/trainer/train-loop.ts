@@ -13,7 +13,8 @@ import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
 import { createPolicy, maskToString, type StepMask } from './subnet/index.js';
 import { createTask } from './tasks/index.js';
-import type { TaskBatch, TrainingTask } from './tasks/types.js';
+import type { EvalReason, TaskBatch, TrainingTask } from './tasks/types.js';
+import { TransitionTracker } from './transitions.js';
 import { tf, type Variable } from './tf.js';
 import { writeFinalWeights } from './weights.js';
 
@@ -66,6 +67,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   let tokens = 0;
   let stage: StagePlan | null = null;
   let completed = 0;
+  const transitions = new TransitionTracker(config.training.transitionWindow);
   const started = performance.now();
   try {
     for (let step = 0; step < steps; step++) {
@@ -122,15 +124,17 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
 
       // Evaluate the full model (every block, a = 1) periodically, at each stage end and at the end.
       const reason = evalReason(step, steps, current, evalEvery);
+      for (const record of transitions.onStep(step, current.index, loss)) emit(record);
       if (reason)
         emit({
           type: 'eval',
           step,
           stage: current.index,
           reason,
-          results: evaluateFull(task, L, current.depth),
+          results: evaluateFull(task, L, current.depth, reason),
         });
     }
+    for (const record of transitions.flush()) emit(record);
     if (options.outDir) await writeFinalWeights(options.outDir, params, config, completed);
     emit({
       type: 'done',
@@ -189,12 +193,7 @@ function skippedNames(params: ParameterSet, mask: StepMask): string[] {
   return names;
 }
 
-function evalReason(
-  step: number,
-  steps: number,
-  stage: StagePlan,
-  every: number,
-): 'final' | 'stage-end' | 'periodic' | null {
+function evalReason(step: number, steps: number, stage: StagePlan, every: number): EvalReason | null {
   if (step + 1 === steps) return 'final';
   if (step + 1 === stage.endStep) return 'stage-end';
   if (every > 0 && (step + 1) % every === 0) return 'periodic';
@@ -202,10 +201,15 @@ function evalReason(
 }
 
 /** Evaluation always uses the full model at its current depth, every branch factor 1 (RAPTR.md). */
-function evaluateFull(task: TrainingTask<TaskBatch>, layers: number, depth: number): EvalResult[] {
+function evaluateFull(
+  task: TrainingTask<TaskBatch>,
+  layers: number,
+  depth: number,
+  reason: EvalReason,
+): EvalResult[] {
   const active = Array.from({ length: layers }, (_, i) => i < depth);
   const mask: StepMask = { depth, active, scales: active.map(() => 1), activeCount: depth, scale: 1 };
-  return task.evaluate(mask);
+  return task.evaluate(mask, reason);
 }
 
 /** Gradual stacking: each new block starts as a copy of the current top block, weights and Adam state. */

@@ -114,6 +114,11 @@ describe('--set overrides', () => {
     });
   });
 
+  it('accepts short aliases for the most changed fields', () => {
+    expect(parseOverride('steps=200')).toEqual({ path: 'training.steps', value: 200 });
+    expect(parseOverride('lr=0.003')).toEqual({ path: 'optimizer.lr', value: 0.003 });
+  });
+
   it('refuses prototype keys and malformed paths', () => {
     expect(() => applyOverride({}, parseOverride('__proto__.x=1'))).toThrow(/invalid field path/);
     expect(() => parseOverride('novalue')).toThrow(/path=value/);

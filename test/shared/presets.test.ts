@@ -31,4 +31,22 @@ describe('presets', () => {
     expect(raptr).toBeCloseTo(4 / 3, 6);
     expect(Math.abs(pld / raptr - 1)).toBeLessThan(0.01);
   });
+
+  it('bert-mini presets share steps, batch, optimizer and shape; PLD and stacking match RaPTr block FLOPs', () => {
+    const names = ['bert-mini-full', 'bert-mini-raptr', 'bert-mini-pld', 'bert-mini-stacking'];
+    const configs = names.map(config);
+    for (const c of configs) {
+      expect(c.model).toMatchObject({ layers: 12, dModel: 128, heads: 4, ffDim: 512, seqLen: 64 });
+      expect(c.training).toMatchObject({
+        steps: configs[0]!.training.steps,
+        batchSize: configs[0]!.training.batchSize,
+      });
+      expect(c.optimizer).toEqual(configs[0]!.optimizer);
+    }
+    const [full, raptr, pld, stacking] = configs.map((c) => expectedRelativeFlops(c, { blocksOnly: true }));
+    expect(full).toBe(1);
+    expect(raptr).toBeCloseTo(4 / 3, 6);
+    expect(Math.abs(pld! / raptr! - 1)).toBeLessThan(0.01);
+    expect(stacking).toBeCloseTo(4 / 3, 3); // 2000 steps do not split exactly in three
+  });
 });

@@ -170,7 +170,7 @@ describe.each(['wasm', 'cpu'] as const)('training engine on %s', (backend) => {
     for (let i = 0; i < 50; i++) step();
     expect(tf.memory().numTensors).toBe(before);
     const evalBefore = tf.memory().numTensors;
-    task.evaluate(maskOf([true, true, true, true]));
+    task.evaluate(maskOf([true, true, true, true]), 'final');
     expect(tf.memory().numTensors).toBe(evalBefore);
   });
 

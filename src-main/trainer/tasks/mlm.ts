@@ -9,7 +9,9 @@ import { BertEncoder } from '../model/transformer.js';
 import type { StepMask } from '../subnet/index.js';
 import { tf, type Tensor } from '../tf.js';
 import type { TaskOptions } from './index.js';
-import type { TaskBatch, TrainingTask } from './types.js';
+import type { EvalReason, TaskBatch, TrainingTask } from './types.js';
+import { prepareProbes, runLinearProbe } from '../eval/probes.js';
+import { runFinetuneProbe } from '../eval/finetune-probe.js';
 
 interface MlmTensors extends TaskBatch {
   inputIds: Tensor;
@@ -57,9 +59,23 @@ export async function createMlmTask(
       `${data.fromCache.tokenizer ? ' (tokenizer from cache)' : ''}`,
   );
   // The vocabulary the tokenizer actually learned sizes the embedding and the head.
-  const model = new BertEncoder({ ...config.model, vocabSize: data.vocabSize }, params);
+  const shape = { ...config.model, vocabSize: data.vocabSize };
+  const model = new BertEncoder(shape, params);
   const evalBatches = data.heldOut.batches(task.evalBatches);
   const unigram = data.heldOut.unigramLoss(task.evalBatches);
+  // Probe texts, their encodings and baselines are fixed for the run: prepare them once, up front, so a
+  // bad labelled file fails before the first step.
+  const probes = await prepareProbes(task, data.tokenizer, seqLen, seed);
+  if (probes.length > 0)
+    options.log(
+      `probes: ${probes.map((p) => `${p.name} (${p.train.texts.length} train, ${p.test.texts.length} test)`).join(', ')}`,
+    );
+  const runProbes = (mask: StepMask): EvalResult[] =>
+    probes.flatMap((probe) =>
+      task.probes.mode === 'finetune'
+        ? runFinetuneProbe(params, shape, probe, mask, task.probes.finetuneSteps, seed)
+        : runLinearProbe(model, probe, mask),
+    );
 
   return {
     modelOverrides: { vocabSize: data.vocabSize },
@@ -73,7 +89,7 @@ export async function createMlmTask(
     loss(batch, mask) {
       return model.mlmLoss(model.hidden(batch.inputIds, batch.batchSize, mask), batch);
     },
-    evaluate(mask: StepMask): EvalResult[] {
+    evaluate(mask: StepMask, reason: EvalReason): EvalResult[] {
       let lossSum = 0;
       let correct = 0;
       let predicted = 0;
@@ -92,10 +108,13 @@ export async function createMlmTask(
         tf.dispose([nll, hits]);
         t.dispose();
       }
+      const withProbes =
+        task.probes.when === 'every-eval' || (task.probes.when === 'stage-end' && reason !== 'periodic');
       return [
-        { name: 'eval/loss', value: lossSum / predicted },
+        { name: 'eval/mlm_loss', value: lossSum / predicted },
         { name: 'eval/mlm_acc', value: correct / predicted },
         { name: 'eval/mlm_unigram_loss', value: unigram },
+        ...(withProbes ? runProbes(mask) : []),
       ];
     },
     rngStates: () => ({ data: data.train.rngState() }),

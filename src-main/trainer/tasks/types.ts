@@ -6,6 +6,8 @@ import type { EvalResult } from '../../../shared/trainer-protocol.js';
 import type { StepMask } from '../subnet/index.js';
 import type { Tensor } from '../tf.js';
 
+export type EvalReason = 'periodic' | 'stage-end' | 'final';
+
 export interface TaskBatch {
   /** Examples (sequences or input vectors) in the batch. */
   examples: number;
@@ -20,8 +22,11 @@ export interface TrainingTask<B extends TaskBatch = TaskBatch> {
   nextBatch(): B;
   /** The training loss of a batch under a mask, as a scalar; called inside the gradient computation. */
   loss(batch: B, mask: StepMask): Tensor;
-  /** Evaluations of the model under `mask` (the full model, a = 1, when the loop calls it). */
-  evaluate(mask: StepMask): EvalResult[];
+  /**
+   * Evaluations of the model under `mask` (the full model, a = 1, when the loop calls it). `reason` lets a
+   * task run its costlier evaluations (downstream probes) only at stage ends and at the end.
+   */
+  evaluate(mask: StepMask, reason: EvalReason): EvalResult[];
   /** The data streams' RNG states, for exact resume. */
   rngStates(): Record<string, RngState>;
   restoreRngStates(states: Record<string, RngState>): void;
