@@ -2,7 +2,7 @@
 // every committed batch is complete, no partial batch is visible, and the run rows written before survive.
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   getRun,
   integrityCheck,
@@ -17,9 +17,13 @@ import { compileForChild } from './crash/compile.js';
 import { makeRun, tempDir } from './helpers.js';
 
 let writer = '';
+let removeCompiled = () => {};
 beforeAll(() => {
-  writer = compileForChild('test/store/crash/writer.ts');
+  const compiled = compileForChild('test/store/crash/writer.ts');
+  writer = compiled.path;
+  removeCompiled = compiled.cleanup;
 });
+afterAll(() => removeCompiled());
 
 let cleanup = () => {};
 afterEach(() => cleanup());

@@ -1,7 +1,7 @@
 // Child processes cannot run TypeScript on Node 20, so the crash test transpiles the files the child needs
 // (TypeScript's own transpileModule, no bundler) into node_modules/.cache, where `zod` and `better-sqlite3`
 // still resolve from the repository's node_modules.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -14,9 +14,12 @@ function typescriptFiles(path: string): string[] {
   return readdirSync(path).flatMap((name) => typescriptFiles(join(path, name)));
 }
 
-/** Returns the path of the compiled `entry` (a repository-relative .ts path). */
-export function compileForChild(entry: string): string {
-  const out = join(ROOT, 'node_modules', '.cache', 'raptr-store-tests');
+/**
+ * Returns the path of the compiled `entry` (a repository-relative .ts path) and a cleanup. The folder is
+ * per process, so two test runs in one work tree never read each other's half-written files.
+ */
+export function compileForChild(entry: string): { path: string; cleanup: () => void } {
+  const out = join(ROOT, 'node_modules', '.cache', `raptr-store-tests-${process.pid}`);
   // Inside node_modules the package-type lookup stops, so the folder declares itself an ES module.
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
@@ -29,5 +32,8 @@ export function compileForChild(entry: string): string {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
-  return join(out, entry.replace(/\.ts$/, '.js'));
+  return {
+    path: join(out, entry.replace(/\.ts$/, '.js')),
+    cleanup: () => rmSync(out, { recursive: true, force: true }),
+  };
 }
