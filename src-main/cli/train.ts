@@ -188,7 +188,9 @@ class TerminalView extends RunFacts implements View {
         this.progress.setStages(message.stages);
         this.note(
           `backend ${message.backend.name} · ${message.backend.device} · ${formatSi(message.parameterCount)} parameters · ` +
-            `expected ${message.expectedRelativeFlops.toFixed(2)}x fewer FLOPs than full training`,
+            (message.expectedRelativeFlops > 1.0005
+              ? `expected ${message.expectedRelativeFlops.toFixed(2)}x fewer FLOPs than full training`
+              : 'the FLOPs of full training'),
         );
         if (message.backend.hint) this.note(`no GPU: ${message.backend.hint}`);
         return;

@@ -3,7 +3,7 @@
 // It knows nothing of processes, Electron or SQLite: it emits typed messages and obeys a control object.
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import type { RunConfig } from '../../shared/config/schema.js';
-import { fullStepFlops, expectedRelativeFlops, trainStepFlops } from '../../shared/flops.js';
+import { expectedRelativeFlops, trainStepFlops } from '../../shared/flops.js';
 import { learningRateAt } from '../../shared/lr-schedule.js';
 import { Rng } from '../../shared/rng.js';
 import { planStages, stageIndexAt } from '../../shared/schedule.js';
@@ -49,7 +49,6 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   const policy = createPolicy(config, stages, Rng.stream(seed, 'masks'));
   const L = config.model.layers;
   const zeroGradForSkipped = 'skippedGrad' in config.policy && config.policy.skippedGrad === 'zero';
-  const fullFlopsPerStep = fullStepFlops(config);
 
   emit({
     type: 'start',
@@ -71,6 +70,9 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   const started = performance.now();
   try {
     for (let step = 0; step < steps; step++) {
+      // Let the process deliver the messages emitted so far and receive a stop request: the step
+      // itself is synchronous tensor work that would otherwise hold the event loop for the whole run.
+      await yieldToEventLoop();
       if (control.stopRequested()) break;
       const stepStarted = performance.now();
 
@@ -100,7 +102,8 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
         predictedTokens: batch.predicted,
       });
       cumFlops += stepFlops;
-      cumFullFlops += fullFlopsPerStep;
+      // Full training on the same batch (same predicted positions): the only difference is the blocks.
+      cumFullFlops += trainStepFlops(config, { activeBlocks: L, predictedTokens: batch.predicted });
       tokens += batch.tokens;
       const stepMs = performance.now() - stepStarted;
       emit({
@@ -176,6 +179,8 @@ export function trainOnBatch<B extends TaskBatch>(
     tf.dispose([value, ...Object.values(grads)]);
   }
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The embedding and head always run; a block runs when the mask says so. */
 function variablesThatRun(params: ParameterSet, mask: StepMask): Variable[] {
