@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 
 /** The functions src-main/trainer/kernels/assembly/index.ts exports; pointers are byte offsets. */
 export interface RaptrKernels {
-  gemmBroadcast(
+  /** C = alpha A B [+ C] [+ bias] with A(i,k) = A[i*aRow + k*aCol], B(k,j) = B[k*bRow + j*bCol]. */
+  gemm(
     a: number,
     aRow: number,
     aCol: number,
     b: number,
-    ldb: number,
+    bRow: number,
+    bCol: number,
     c: number,
     ldc: number,
     M: number,
@@ -19,20 +21,10 @@ export interface RaptrKernels {
     alpha: number,
     accumulate: boolean,
     bias: number,
+    scratch: number,
   ): void;
-  gemmDot(
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    c: number,
-    ldc: number,
-    M: number,
-    N: number,
-    K: number,
-    alpha: number,
-    accumulate: boolean,
-  ): void;
+  /** Floats of scratch gemm needs for N output columns. */
+  gemmScratchFloats(N: number): number;
   sumRows(x: number, out: number, rows: number, cols: number): void;
   segmentSumRows(x: number, ids: number, out: number, rows: number, width: number, segments: number): void;
   sumSquares(x: number, n: number): number;

@@ -6,6 +6,7 @@
 // axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf, type TensorInfo } from '../tf.js';
+import { offset, size, withScratch } from './heap.js';
 import { instantiateKernels, type RaptrKernels } from './kernel-module.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -51,18 +52,12 @@ export function installWasmKernels(): boolean {
   return true;
 }
 
-function offset(backend: BackendWasm, t: TensorInfo): number {
-  return backend.getMemoryOffset(t.dataId);
-}
-
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** float32 matMul in the NN, TN and NT forms with broadcast batch dims; null hands TT or ints back to tfjs. */
+/** float32 matMul, any transposes, broadcast batch dims; null hands other dtypes back to tfjs. */
 function batchMatMul(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const a = inputs.a as TensorInfo;
   const b = inputs.b as TensorInfo;
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || (transposeA && transposeB)) return null;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const wasm = backend as BackendWasm;
   const ar = a.shape.length,
     br = b.shape.length;
@@ -83,14 +78,17 @@ function batchMatMul(kernels: RaptrKernels, { inputs, backend, attrs }: KernelAr
     pc = offset(wasm, out);
   const aIndex = batchIndexer(aBatch, outBatch),
     bIndex = batchIndexer(bBatch, outBatch);
-  for (let t = 0; t < batches; t++) {
-    const A = pa + 4 * aIndex(t) * M * K;
-    const B = pb + 4 * bIndex(t) * K * N;
-    const C = pc + 4 * t * M * N;
-    if (transposeB) kernels.gemmDot(A, K, B, K, C, N, M, N, K, 1, false);
-    else if (transposeA) kernels.gemmBroadcast(A, 1, M, B, N, C, N, M, N, K, 1, false, 0);
-    else kernels.gemmBroadcast(A, K, 1, B, N, C, N, M, N, K, 1, false, 0);
-  }
+  // Element strides of A(i, k) and B(k, j): a transposed operand is the same memory read the other way.
+  const [aRow, aCol] = transposeA ? [1, M] : [K, 1];
+  const [bRow, bCol] = transposeB ? [1, K] : [N, 1];
+  withScratch(wasm, kernels.gemmScratchFloats(N), (scratch) => {
+    for (let t = 0; t < batches; t++) {
+      const A = pa + 4 * aIndex(t) * M * K;
+      const B = pb + 4 * bIndex(t) * K * N;
+      const C = pc + 4 * t * M * N;
+      kernels.gemm(A, aRow, aCol, B, bRow, bCol, C, N, M, N, K, 1, false, 0, scratch);
+    }
+  });
   return out;
 }
 

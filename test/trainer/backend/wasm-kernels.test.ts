@@ -73,6 +73,8 @@ describe('BatchMatMul on wasm', () => {
     [5, 33, 9],
     [64, 32, 64],
     [3, 130, 17],
+    [9, 600, 13], // more than one packed K block
+    [4, 0, 5],
   ];
   for (const [M, K, N] of shapes)
     for (const [ta, tb] of [

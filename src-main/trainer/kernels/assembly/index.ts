@@ -1,5 +1,5 @@
 // The RaPTr Studio wasm kernels. Built with `asc` into dist/kernels/raptr-kernels.wasm; they import the
 // TensorFlow.js wasm backend's memory and work on its tensors in place (see backend/wasm-kernels.ts).
-export { gemmBroadcast, gemmDot } from './matmul';
+export { gemm, gemmScratchFloats } from './matmul';
 export { sumRows, segmentSumRows } from './reduce';
 export { sumSquares, adamwUpdate } from './optim';
