@@ -122,6 +122,7 @@ function* everyMessage(options: StreamOptions): Generator<StreamMessage> {
         path: `/runs/ckpt-${step}`,
         bytes: 1000 + step,
         sha256: 'ab'.repeat(32),
+        evalLoss: null,
       };
     }
   }

@@ -10,8 +10,11 @@ export const StartRequestSchema = z.strictObject({
   config: z.unknown(),
   /** Folder for checkpoints and the final weights; null: keep nothing on disk. */
   outDir: z.string().nullable().default(null),
-  /** A checkpoint folder to resume from. */
-  resumeFrom: z.string().nullable().default(null),
+  /** Continue from a checkpoint folder; sha256 (of its state.json, from the database) guards against tampering. */
+  resume: z
+    .strictObject({ path: z.string().min(1), sha256: z.string().nullable() })
+    .nullable()
+    .default(null),
 });
 
 export const HostMessageSchema = z.discriminatedUnion('type', [
@@ -121,10 +124,14 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('checkpoint'),
+    /** Optimizer steps completed when it was written (training resumes at this step). */
     step: z.number().int(),
     path: z.string(),
     bytes: z.number().int(),
+    /** sha256 of the checkpoint's state.json, which lists the sha256 of every other file. */
     sha256: z.string(),
+    /** The primary eval loss measured at this step, when an evaluation ran here. */
+    evalLoss: z.number().nullable(),
   }),
   z.strictObject({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string() }),
   z.strictObject({ type: z.literal('error'), message: z.string(), stack: z.string().nullable() }),

@@ -68,7 +68,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     if (message.type === 'done') done = message;
     view.show(message);
   });
-  trainer.send({ type: 'start', config, outDir: out?.temp ?? null, resumeFrom: null });
+  trainer.send({ type: 'start', config, outDir: out?.temp ?? null, resume: null });
   const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
     trainer.onExit(resolve),
   );

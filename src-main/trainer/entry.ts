@@ -8,6 +8,7 @@ import { train } from './train-loop.js';
 
 const channel = connectToHost();
 let stopRequested = false;
+let checkpointRequested = false;
 let started = false;
 // Messages go out in order; exit waits for the last one to be delivered.
 let outbox: Promise<void> = Promise.resolve();
@@ -47,15 +48,23 @@ channel.onMessage((raw) => {
       stopRequested = true;
       return;
     case 'checkpoint-now':
-      emit({ type: 'log', level: 'warn', message: 'checkpoint-now is not supported by this trainer yet' });
+      checkpointRequested = true;
       return;
     case 'start':
       if (started) return;
       started = true;
       train(message.config, {
         emit,
-        control: { stopRequested: () => stopRequested },
+        control: {
+          stopRequested: () => stopRequested,
+          checkpointRequested: () => {
+            const asked = checkpointRequested;
+            checkpointRequested = false;
+            return asked;
+          },
+        },
         outDir: message.outDir,
+        resume: message.resume,
         cacheDir: cacheDir(),
       })
         .then(async () => {

@@ -1,10 +1,12 @@
 // The training loop, top to bottom: config -> model, data, optimizer, mask policy -> for each step:
 // stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval.
 // It knows nothing of processes, Electron or SQLite: it emits typed messages and obeys a control object.
+import { join } from 'node:path';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { expectedRelativeFlops, trainStepFlops } from '../../shared/flops.js';
 import { learningRateAt } from '../../shared/lr-schedule.js';
+import { primaryEvalKey } from '../../shared/metrics.js';
 import { Rng } from '../../shared/rng.js';
 import { planStages, stageIndexAt } from '../../shared/schedule.js';
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
@@ -14,20 +16,25 @@ import { AdamW } from './optim/adamw.js';
 import { createPolicy, maskToString, type StepMask } from './subnet/index.js';
 import { createTask } from './tasks/index.js';
 import type { EvalReason, TaskBatch, TrainingTask } from './tasks/types.js';
-import { TransitionTracker } from './transitions.js';
+import { TransitionTracker, type TransitionTrackerState } from './transitions.js';
 import { tf, type Variable } from './tf.js';
 import { writeFinalWeights } from './weights.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 
 export interface TrainControl {
-  /** Polled between steps: finish the current step, then stop. */
+  /** Polled between steps: finish the current step, write a checkpoint (when there is an outDir), stop. */
   stopRequested(): boolean;
+  /** Polled between steps: true once per request to write a checkpoint now and continue. */
+  checkpointRequested(): boolean;
 }
 
 export interface TrainOptions {
   emit(message: TrainerMessage): void;
   control: TrainControl;
-  /** Where the final weights go; null keeps nothing on disk. */
+  /** Run folder for checkpoints (outDir/checkpoints) and the final weights; null keeps nothing on disk. */
   outDir: string | null;
+  /** Continue a run from one of its checkpoints (verified against the sha256 the database recorded). */
+  resume: { path: string; sha256: string | null } | null;
   cacheDir: string;
 }
 
@@ -35,20 +42,35 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   const { emit, control } = options;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
 
-  // 1. Config, backend and the stage plan.
-  let config: RunConfig = mustParseRunConfig(rawConfig);
+  // 1. Config (a resumed run continues with the config it was saved with), backend, stage plan.
+  const resume = options.resume
+    ? await loadCheckpoint(options.resume.path, options.resume.sha256 ?? undefined)
+    : null;
+  let config: RunConfig = mustParseRunConfig(resume ? resume.state.config : rawConfig);
   const backend = await selectBackend(config.training.backend);
-  const { steps, seed, evalEvery } = config.training;
+  const { steps, seed, evalEvery, checkpointEvery } = config.training;
 
-  // 2. Model and data (the task builds both), optimizer, and the mask policy.
+  // 2. Model and data (the task builds both), optimizer, mask policy; restored when resuming.
   const params = new ParameterSet(Rng.stream(seed, 'init'));
   const task = await createTask(config, params, { cacheDir: options.cacheDir, log });
   config = { ...config, model: { ...config.model, ...task.modelOverrides } };
   const stages = planStages(config);
   const optimizer = new AdamW(params, config.optimizer);
-  const policy = createPolicy(config, stages, Rng.stream(seed, 'masks'));
+  const masksRng = resume ? Rng.fromState(resume.state.rng.masks) : Rng.stream(seed, 'masks');
+  const policy = createPolicy(config, stages, masksRng);
+  const transitions = new TransitionTracker(config.training.transitionWindow);
+  const counters = resume
+    ? { ...resume.state.counters }
+    : { cumFlops: 0, cumFullFlops: 0, tokens: 0, wallMs: 0 };
+  const firstStep = resume?.state.step ?? 0;
+  if (resume) {
+    resume.apply(params, optimizer);
+    task.restoreRngStates(resume.state.rng.task);
+    transitions.restore(resume.state.transitions as TransitionTrackerState);
+  }
   const L = config.model.layers;
   const zeroGradForSkipped = 'skippedGrad' in config.policy && config.policy.skippedGrad === 'zero';
+  const primaryKey = primaryEvalKey(config);
 
   emit({
     type: 'start',
@@ -57,19 +79,44 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     stages,
     parameterCount: params.count(),
     expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false }),
-    resumedFromStep: null,
+    resumedFromStep: resume ? firstStep : null,
   });
 
+  const checkpointsDir = options.outDir ? join(options.outDir, 'checkpoints') : null;
+  let lastEval: { completed: number; loss: number } | null = null;
+  let lastCheckpoint = firstStep;
+  const writeCheckpointAt = async (completedSteps: number, wallMs: number) => {
+    if (!checkpointsDir) return;
+    const written = await saveCheckpoint(checkpointsDir, {
+      step: completedSteps,
+      config,
+      params,
+      optimizer,
+      masksRng: policy.rngState(),
+      taskRng: task.rngStates(),
+      counters: { ...counters, wallMs },
+      transitions: transitions.state(),
+      evalLoss: lastEval?.completed === completedSteps ? lastEval.loss : null,
+      tokenizerDir: typeof task.facts.tokenizerDir === 'string' ? task.facts.tokenizerDir : null,
+    });
+    lastCheckpoint = completedSteps;
+    emit({
+      type: 'checkpoint',
+      step: completedSteps,
+      ...written,
+      evalLoss: lastEval?.completed === completedSteps ? lastEval.loss : null,
+    });
+  };
+
   // 3. The loop.
-  let cumFlops = 0;
-  let cumFullFlops = 0;
-  let tokens = 0;
-  let stage: StagePlan | null = null;
-  let completed = 0;
-  const transitions = new TransitionTracker(config.training.transitionWindow);
+  // The stage of the last completed step: a resume at a stage boundary still announces (and, for
+  // stacking, grows into) the new stage.
+  let stage: StagePlan | null = firstStep > 0 ? stages[stageIndexAt(stages, firstStep - 1)]! : null;
+  let completed = firstStep;
   const started = performance.now();
+  const wallMs = () => counters.wallMs + performance.now() - started;
   try {
-    for (let step = 0; step < steps; step++) {
+    for (let step = firstStep; step < steps; step++) {
       // Let the process deliver the messages emitted so far and receive a stop request: the step
       // itself is synchronous tensor work that would otherwise hold the event loop for the whole run.
       await yieldToEventLoop();
@@ -101,10 +148,10 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
         activeBlocks: mask.activeCount,
         predictedTokens: batch.predicted,
       });
-      cumFlops += stepFlops;
+      counters.cumFlops += stepFlops;
       // Full training on the same batch (same predicted positions): the only difference is the blocks.
-      cumFullFlops += trainStepFlops(config, { activeBlocks: L, predictedTokens: batch.predicted });
-      tokens += batch.tokens;
+      counters.cumFullFlops += trainStepFlops(config, { activeBlocks: L, predictedTokens: batch.predicted });
+      counters.tokens += batch.tokens;
       const stepMs = performance.now() - stepStarted;
       emit({
         type: 'step',
@@ -116,36 +163,41 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
         active: mask.activeCount,
         scale: mask.scale,
         stepFlops,
-        cumFlops,
-        cumFullFlops,
-        tokens,
+        cumFlops: counters.cumFlops,
+        cumFullFlops: counters.cumFullFlops,
+        tokens: counters.tokens,
         stepMs,
         examplesPerSec: (batch.examples * 1000) / stepMs,
-        wallMs: performance.now() - started,
+        wallMs: wallMs(),
       });
       completed = step + 1;
+      for (const record of transitions.onStep(step, current.index, loss)) emit(record);
 
       // Evaluate the full model (every block, a = 1) periodically, at each stage end and at the end.
       const reason = evalReason(step, steps, current, evalEvery);
-      for (const record of transitions.onStep(step, current.index, loss)) emit(record);
-      if (reason)
-        emit({
-          type: 'eval',
-          step,
-          stage: current.index,
-          reason,
-          results: evaluateFull(task, L, current.depth, reason),
-        });
+      if (reason) {
+        const results = evaluateFull(task, L, current.depth, reason);
+        const primary = results.find((r) => r.name === primaryKey);
+        if (primary) lastEval = { completed, loss: primary.value };
+        emit({ type: 'eval', step, stage: current.index, reason, results });
+      }
+
+      // Checkpoint periodically and when asked.
+      const due = checkpointEvery > 0 && completed % checkpointEvery === 0;
+      if ((due || control.checkpointRequested()) && completed < steps)
+        await writeCheckpointAt(completed, wallMs());
     }
     for (const record of transitions.flush()) emit(record);
+    // The last checkpoint: the end of the run, or where it was stopped (a stop always saves first).
+    if (completed > lastCheckpoint) await writeCheckpointAt(completed, wallMs());
     if (options.outDir) await writeFinalWeights(options.outDir, params, config, completed);
     emit({
       type: 'done',
       status: completed === steps ? 'completed' : 'stopped',
       step: completed,
-      cumFlops,
-      cumFullFlops,
-      wallMs: performance.now() - started,
+      cumFlops: counters.cumFlops,
+      cumFullFlops: counters.cumFullFlops,
+      wallMs: wallMs(),
     });
   } finally {
     task.dispose();

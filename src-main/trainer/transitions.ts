@@ -12,12 +12,27 @@ interface Pending {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+export interface TransitionTrackerState {
+  recent: number[];
+  stage: number | null;
+  pending: Pending[];
+}
+
 export class TransitionTracker {
   private recent: number[] = [];
   private stage: number | null = null;
   private pending: Pending[] = [];
 
   constructor(private readonly window: number) {}
+
+  /** Everything needed to continue after a resume exactly as if the run had not stopped. */
+  state(): TransitionTrackerState {
+    return structuredClone({ recent: this.recent, stage: this.stage, pending: this.pending });
+  }
+
+  restore(state: TransitionTrackerState): void {
+    ({ recent: this.recent, stage: this.stage, pending: this.pending } = structuredClone(state));
+  }
 
   /** Feed every step in order; returns the records completed by this step. */
   onStep(step: number, stage: number, loss: number): TransitionRecord[] {

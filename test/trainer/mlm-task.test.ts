@@ -27,7 +27,8 @@ async function run(config: unknown): Promise<TrainerMessage[]> {
   const messages: TrainerMessage[] = [];
   await train(config, {
     emit: (m) => messages.push(m),
-    control: { stopRequested: () => false },
+    control: { stopRequested: () => false, checkpointRequested: () => false },
+    resume: null,
     outDir: null,
     cacheDir,
   });
@@ -65,7 +66,8 @@ describe('masked language modelling', () => {
     await expect(
       train(config, {
         emit: (m) => messages.push(m),
-        control: { stopRequested: () => false },
+        control: { stopRequested: () => false, checkpointRequested: () => false },
+        resume: null,
         outDir: null,
         cacheDir,
       }),

@@ -46,7 +46,8 @@ async function runTrain(config: unknown): Promise<TrainerMessage[]> {
   const messages: TrainerMessage[] = [];
   await train(config, {
     emit: (m) => messages.push(m),
-    control: { stopRequested: () => false },
+    control: { stopRequested: () => false, checkpointRequested: () => false },
+    resume: null,
     outDir: null,
     cacheDir: '/tmp',
   });

@@ -48,6 +48,8 @@ export const CheckpointIngestSchema = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits')
     .transform((hash) => hash.toLowerCase()),
+  /** The trainer knows which eval is the run's primary loss (eval/loss, eval/mlm_loss, ...). */
+  evalLoss: z.number().nullable().optional(),
 });
 
 /**

@@ -71,8 +71,9 @@ export class MessageTranslator {
         event('eval', msg.step, { stage: msg.stage, reason: msg.reason, results: msg.results });
         return false;
       case 'checkpoint': {
-        const evalLoss = state.lastEvalLoss?.step === msg.step ? state.lastEvalLoss.value : null;
-        const { type: _type, ...checkpoint } = msg;
+        const measured = state.lastEvalLoss?.step === msg.step ? state.lastEvalLoss.value : null;
+        const { type: _type, evalLoss: reported, ...checkpoint } = msg;
+        const evalLoss = reported ?? measured;
         this.pending.addCheckpoint({ runId, ...checkpoint, evalLoss, time });
         event('checkpoint', msg.step, checkpoint);
         return true;

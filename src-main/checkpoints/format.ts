@@ -1,0 +1,183 @@
+// A checkpoint is a folder `step-00000123/`:
+//   model.safetensors      weights, by parameter name (model/params.ts)
+//   optimizer.safetensors  AdamW moments `<name>.m`, `<name>.v`
+//   tokenizer.json, vocab.txt   the MLM tokenizer, so the folder is self-contained (MLM runs only)
+//   state.json             step, config, RNG states, optimizer step counts, counters, and the size and
+//                          sha256 of every other file; its own sha256 is what the database records.
+// Written atomically: files go to a hidden temp folder, each fsynced, state.json last, then one rename.
+// A kill or a full disk mid-write leaves the previous checkpoints untouched.
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+
+export const CHECKPOINT_FORMAT = 1;
+export const STATE_FILE = 'state.json';
+
+const RngStateSchema = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+
+export const CheckpointStateSchema = z.object({
+  format: z.literal(CHECKPOINT_FORMAT),
+  /** Optimizer steps completed: training resumes at this step index. */
+  step: z.number().int().min(0),
+  config: z.record(z.string(), z.unknown()),
+  rng: z.object({ masks: RngStateSchema, task: z.record(z.string(), RngStateSchema) }),
+  optimizerSteps: z.record(z.string(), z.number().int().min(0)),
+  counters: z.object({
+    cumFlops: z.number(),
+    cumFullFlops: z.number(),
+    tokens: z.number(),
+    wallMs: z.number(),
+  }),
+  /** The loss window the transition records need, so records across a resume match an uninterrupted run. */
+  transitions: z.unknown(),
+  /** The run's primary eval loss measured at this step, when an evaluation ran here. */
+  evalLoss: z.number().nullable(),
+  files: z.record(z.string(), z.object({ bytes: z.number().int(), sha256: z.string().length(64) })),
+  appVersion: z.string(),
+  createdAt: z.string(),
+});
+
+export type CheckpointState = z.output<typeof CheckpointStateSchema>;
+export type CheckpointStateDraft = Omit<CheckpointState, 'files' | 'format' | 'createdAt'>;
+
+export class CheckpointError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`checkpoint ${path}: ${message}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function checkpointFolderName(step: number): string {
+  return `step-${String(step).padStart(8, '0')}`;
+}
+
+async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncFolder(path: string): Promise<void> {
+  // Makes the rename itself durable; not every platform can open a folder for fsync (Windows cannot).
+  try {
+    const handle = await open(path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // best effort
+  }
+}
+
+export interface WrittenCheckpoint {
+  path: string;
+  /** All files together. */
+  bytes: number;
+  /** sha256 of state.json, which itself lists the sha256 of every other file. */
+  sha256: string;
+}
+
+export async function writeCheckpoint(
+  parentDir: string,
+  files: ReadonlyMap<string, Uint8Array>,
+  draft: CheckpointStateDraft,
+): Promise<WrittenCheckpoint> {
+  const finalPath = join(parentDir, checkpointFolderName(draft.step));
+  const temp = join(parentDir, `.${basename(finalPath)}.partial-${process.pid}`);
+  await mkdir(parentDir, { recursive: true });
+  await rm(temp, { recursive: true, force: true });
+  await mkdir(temp);
+  const listed: CheckpointState['files'] = {};
+  let bytes = 0;
+  for (const [name, content] of files) {
+    await writeSynced(join(temp, name), content);
+    listed[name] = { bytes: content.byteLength, sha256: sha256(content) };
+    bytes += content.byteLength;
+  }
+  const state: CheckpointState = {
+    ...draft,
+    format: CHECKPOINT_FORMAT,
+    createdAt: new Date().toISOString(),
+    files: listed,
+  };
+  const stateBytes = Buffer.from(`${JSON.stringify(state)}\n`, 'utf8');
+  await writeSynced(join(temp, STATE_FILE), stateBytes);
+  await syncFolder(temp);
+  // A checkpoint of the same step (a stop right after a periodic save) replaces the older one.
+  await rm(finalPath, { recursive: true, force: true });
+  await rename(temp, finalPath);
+  await syncFolder(parentDir);
+  return { path: finalPath, bytes: bytes + stateBytes.byteLength, sha256: sha256(stateBytes) };
+}
+
+export interface LoadedCheckpoint {
+  state: CheckpointState;
+  files: Map<string, Buffer>;
+}
+
+/**
+ * Reads and verifies a checkpoint: state.json must match `expectedSha256` when given (the database's
+ * record), and every file must have the size and sha256 state.json lists. Anything else is refused.
+ */
+export async function readCheckpoint(path: string, expectedSha256?: string): Promise<LoadedCheckpoint> {
+  let stateBytes: Buffer;
+  try {
+    stateBytes = await readFile(join(path, STATE_FILE));
+  } catch {
+    throw new CheckpointError(
+      path,
+      `${STATE_FILE} is missing (not a checkpoint folder, or a write that never finished)`,
+    );
+  }
+  if (expectedSha256 && sha256(stateBytes) !== expectedSha256)
+    throw new CheckpointError(
+      path,
+      `${STATE_FILE} does not match the sha256 recorded when it was written (tampered or damaged)`,
+    );
+  let state: CheckpointState;
+  try {
+    state = CheckpointStateSchema.parse(JSON.parse(stateBytes.toString('utf8')));
+  } catch (error) {
+    throw new CheckpointError(
+      path,
+      `${STATE_FILE} is not a valid checkpoint state (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+  const files = new Map<string, Buffer>();
+  for (const [name, expected] of Object.entries(state.files)) {
+    const filePath = join(path, name);
+    const size = await stat(filePath).then(
+      (s) => s.size,
+      () => -1,
+    );
+    if (size !== expected.bytes)
+      throw new CheckpointError(
+        path,
+        `${name} is ${size < 0 ? 'missing' : `${size} bytes, expected ${expected.bytes} (truncated?)`}`,
+      );
+    const content = await readFile(filePath);
+    if (sha256(content) !== expected.sha256)
+      throw new CheckpointError(path, `${name} fails its sha256 check (tampered or damaged)`);
+    files.set(name, content);
+  }
+  return { state, files };
+}
+
+/** The run folder a checkpoint belongs to (…/<run>/checkpoints/step-…). */
+export function runFolderOf(checkpointPath: string): string {
+  return dirname(dirname(checkpointPath));
+}
