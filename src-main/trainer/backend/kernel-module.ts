@@ -26,6 +26,31 @@ export interface RaptrKernels {
   /** Floats of scratch gemm needs for N output columns. */
   gemmScratchFloats(N: number): number;
   sumRows(x: number, out: number, rows: number, cols: number): void;
+  gelu(x: number, y: number, n: number): void;
+  geluGrad(x: number, dy: number, dx: number, n: number): void;
+  layerNorm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
+  layerNormGrad(
+    x: number,
+    gamma: number,
+    dy: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void;
+  /** Fills stats [rows, 2] (row max, log-sum-exp of x - max); returns the mean loss. */
+  softmaxXent(logits: number, labels: number, stats: number, rows: number, cols: number): number;
+  softmaxXentGrad(
+    logits: number,
+    labels: number,
+    stats: number,
+    dlogits: number,
+    rows: number,
+    cols: number,
+    scale: number,
+  ): void;
   segmentSumRows(x: number, ids: number, out: number, rows: number, width: number, segments: number): void;
   sumSquares(x: number, n: number): number;
   adamwUpdate(

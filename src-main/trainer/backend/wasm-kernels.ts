@@ -6,6 +6,7 @@
 // axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf, type TensorInfo } from '../tf.js';
+import { registerFusedKernels } from './fused-kernels.js';
 import { offset, size, withScratch } from './heap.js';
 import { instantiateKernels, type RaptrKernels } from './kernel-module.js';
 
@@ -21,6 +22,10 @@ export interface InPlaceKernels {
   kernels: RaptrKernels;
   /** Byte offset of a tensor's data in the shared heap. */
   offsetOf(tensor: { dataId: object }): number;
+}
+
+export function wasmKernelsInstalled(): boolean {
+  return installed !== null;
 }
 
 export function inPlaceKernels(): InPlaceKernels | null {
@@ -49,6 +54,7 @@ export function installWasmKernels(): boolean {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: replacements[name] });
   }
+  registerFusedKernels(kernels);
   return true;
 }
 

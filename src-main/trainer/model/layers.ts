@@ -1,5 +1,7 @@
 // The few layers both models are made of, as plain tf ops (every backend runs them; on wasm the slow
-// kernels underneath are replaced by ours, see backend/wasm-kernels.ts).
+// kernels underneath are replaced by ours, see backend/wasm-kernels.ts). On wasm, LayerNorm, GELU and the
+// loss run as fused kernels (backend/fused-ops.ts) that compute the same math in one pass each.
+import { fusedGelu, fusedLayerNorm, fusedOpsActive, fusedSoftmaxCrossEntropy } from '../backend/fused-ops.js';
 import { tf, type Tensor } from '../tf.js';
 
 /** BERT's LayerNorm epsilon; the exported Hugging Face config says the same. */
@@ -7,6 +9,7 @@ export const LAYER_NORM_EPS = 1e-12;
 
 /** LayerNorm over the last axis. */
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = LAYER_NORM_EPS): Tensor {
+  if (fusedOpsActive()) return fusedLayerNorm(x, gamma, beta, eps);
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, -1, true);
     const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
@@ -22,6 +25,7 @@ const GELU_C = 2 * Math.sqrt(2 / Math.PI);
  * and pow are slow, and x^3 as x*x*x avoids pow's gradient (ENGINE-NOTES.md).
  */
 export function gelu(x: Tensor): Tensor {
+  if (fusedOpsActive()) return fusedGelu(x);
   return tf.tidy(() => {
     const cube = tf.mul(tf.mul(x, x), x);
     const inner = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), GELU_C);
@@ -37,4 +41,15 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
 /** y + a * branch; a = 1 (full model, evaluation) costs no extra op. */
 export function residual(y: Tensor, branch: Tensor, scale: number): Tensor {
   return scale === 1 ? tf.add(y, branch) : tf.add(y, tf.mul(branch, scale));
+}
+
+/** Mean over rows of -log softmax(logits)[label], for logits [rows, classes] and int32 labels [rows]. */
+export function meanCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  if (fusedOpsActive()) return fusedSoftmaxCrossEntropy(logits, labels);
+  return tf.tidy(() => {
+    const [rows, classes] = logits.shape as [number, number];
+    const logProbs = tf.reshape(tf.logSoftmax(logits), [-1]);
+    const picks = tf.add(tf.mul(tf.range(0, rows, 1, 'int32'), tf.scalar(classes, 'int32')), labels);
+    return tf.neg(tf.mean(tf.gather(logProbs, picks)));
+  });
 }

@@ -4,7 +4,7 @@
 import type { ModelConfig } from '../../../shared/config/schema.js';
 import type { StepMask } from '../subnet/index.js';
 import { tf, type Tensor } from '../tf.js';
-import { gelu, layerNorm, linear, residual } from './layers.js';
+import { gelu, layerNorm, linear, meanCrossEntropy, residual } from './layers.js';
 import { blockGroup, type ParameterSet } from './params.js';
 
 /** BERT's initializer range. */
@@ -149,12 +149,6 @@ export class BertEncoder {
 
   /** Mean cross-entropy of the true tokens at the predicted positions. */
   mlmLoss(hidden: Tensor, targets: MlmTargets): Tensor {
-    return tf.tidy(() => {
-      const logits = this.mlmLogits(hidden, targets.positions);
-      const [count, vocab] = logits.shape as [number, number];
-      const logProbs = tf.reshape(tf.logSoftmax(logits), [-1]);
-      const picks = tf.add(tf.mul(tf.range(0, count, 1, 'int32'), tf.scalar(vocab, 'int32')), targets.labels);
-      return tf.neg(tf.mean(tf.gather(logProbs, picks)));
-    });
+    return tf.tidy(() => meanCrossEntropy(this.mlmLogits(hidden, targets.positions), targets.labels));
   }
 }

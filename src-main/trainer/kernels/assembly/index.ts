@@ -1,5 +1,9 @@
 // The RaPTr Studio wasm kernels. Built with `asc` into dist/kernels/raptr-kernels.wasm; they import the
-// TensorFlow.js wasm backend's memory and work on its tensors in place (see backend/wasm-kernels.ts).
+// TensorFlow.js wasm backend's memory and work on its tensors in place (see backend/wasm-kernels.ts and
+// backend/fused-kernels.ts).
 export { gemm, gemmScratchFloats } from './matmul';
 export { sumRows, segmentSumRows } from './reduce';
 export { sumSquares, adamwUpdate } from './optim';
+export { gelu, geluGrad } from './activation';
+export { layerNorm, layerNormGrad } from './norm';
+export { softmaxXent, softmaxXentGrad } from './xent';

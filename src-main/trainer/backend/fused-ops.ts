@@ -1,0 +1,34 @@
+// The fused ops model/layers.ts dispatches to on the wasm backend (kernels in fused-kernels.ts). Each
+// computes what its composite in layers.ts computes, to float32 rounding (test/trainer/fused-ops.test.ts).
+import { tf, type Tensor } from '../tf.js';
+import { FUSED } from './fused-kernels.js';
+import { wasmKernelsInstalled } from './wasm-kernels.js';
+
+let enabled = true;
+
+/** Switches the fused path off or on, so tests and benchmarks can compare both paths on one backend. */
+export function setFusedOps(on: boolean): void {
+  enabled = on;
+}
+
+/** True when the current backend is wasm with our kernels installed, and fusion is not switched off. */
+export function fusedOpsActive(): boolean {
+  return enabled && tf.getBackend() === 'wasm' && wasmKernelsInstalled();
+}
+
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) =>
+  tf.engine().runKernel(name, inputs, attrs);
+
+export function fusedGelu(x: Tensor): Tensor {
+  return run(FUSED.gelu, { x }) as Tensor;
+}
+
+export function fusedLayerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
+  return run(FUSED.layerNorm, { x, gamma, beta }, { eps }) as Tensor;
+}
+
+/** Mean softmax cross-entropy of logits [rows, classes] against int32 labels [rows]. */
+export function fusedSoftmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  const [loss] = run(FUSED.softmaxXent, { logits, labels }) as Tensor[];
+  return loss!;
+}

@@ -1,0 +1,113 @@
+// The fused wasm kernels (backend/fused-kernels.ts) against the composite tf-op math in model/layers.ts,
+// on the same backend: values and gradients must agree to float32 rounding.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setFusedOps } from '../../../src-main/trainer/backend/fused-ops.js';
+import { selectBackend } from '../../../src-main/trainer/backend/select-backend.js';
+import { gelu, layerNorm, meanCrossEntropy } from '../../../src-main/trainer/model/layers.js';
+import { tf } from '../../../src-main/trainer/tf.js';
+import { Rng } from '../../../shared/rng.js';
+
+const rng = Rng.stream(11, 'fused-test');
+function random(shape: number[], scale = 1): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => scale * rng.normal()),
+    shape,
+  );
+}
+
+/**
+ * max |a - b| / max |b|: relative to the tensor's scale, not element by element, because gradients such as
+ * LayerNorm's dx are differences of near-equal terms where both paths are equally off (~1e-7 of the scale
+ * against a float64 reference).
+ */
+function relativeDifference(a: tf.Tensor, b: tf.Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  const x = a.dataSync(),
+    y = b.dataSync();
+  let worst = 0,
+    scale = 0;
+  for (let i = 0; i < x.length; i++) {
+    worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
+    scale = Math.max(scale, Math.abs(y[i]!));
+  }
+  return scale === 0 ? worst : worst / scale;
+}
+
+/** Value and gradients (for a random upstream gradient) of f, with the fused path on or off. */
+function evaluate(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], fused: boolean) {
+  setFusedOps(fused);
+  return tf.tidy(() => {
+    const value = f(...inputs);
+    const upstream = tf.tensor(
+      Float32Array.from({ length: value.size }, (_, i) => Math.cos(i)),
+      value.shape,
+    );
+    const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), upstream)))(inputs);
+    return { value, grads };
+  });
+}
+
+function expectAgree(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], tol = 1e-5) {
+  const fused = evaluate(f, inputs, true);
+  const composite = evaluate(f, inputs, false);
+  const worst = [fused.value, ...fused.grads].map((t, i) =>
+    relativeDifference(t, [composite.value, ...composite.grads][i]!),
+  );
+  expect(Math.max(...worst)).toBeLessThan(tol);
+  return worst;
+}
+
+beforeAll(async () => {
+  const info = await selectBackend('wasm');
+  expect(info.device).toContain('RaPTr kernels');
+});
+afterEach(() => setFusedOps(true));
+
+describe('fused ops on wasm agree with their composites', () => {
+  it('GELU, including large |x| and odd sizes', () => {
+    expectAgree((x) => gelu(x), [random([37, 19], 3)]);
+    expectAgree((x) => gelu(x), [tf.tensor1d([-30, -12, -5, -0.5, 0, 1e-4, 0.5, 5, 12, 30])]);
+  });
+
+  it('LayerNorm over rows of several widths, with a tail not a multiple of 4', () => {
+    for (const cols of [128, 16, 7, 1]) {
+      const x = tf.add(random([33, cols], 2), 0.5);
+      expectAgree((a, g, b) => layerNorm(a, g, b), [x, random([cols], 1), random([cols], 1)]);
+    }
+    expectAgree((a, g, b) => layerNorm(a, g, b), [random([2, 5, 12]), random([12]), random([12])]);
+  });
+
+  it('mean softmax cross-entropy, the MLM loss', () => {
+    for (const classes of [8000, 50, 3]) {
+      const logits = random([21, classes], 4);
+      const labels = tf.tensor1d(
+        Int32Array.from({ length: 21 }, () => rng.int(classes)),
+        'int32',
+      );
+      expectAgree((z) => meanCrossEntropy(z, labels), [logits]);
+    }
+  });
+
+  it('a fused loss turns NaN logits into a NaN loss (the loop stops on non-finite losses)', () => {
+    const logits = tf.tensor2d([
+      [0, NaN, 1],
+      [1, 2, 3],
+    ]);
+    const loss = meanCrossEntropy(logits, tf.tensor1d([0, 1], 'int32'));
+    expect(Number.isNaN(loss.dataSync()[0])).toBe(true);
+  });
+
+  it('keeps the tensor count flat through forward and backward', () => {
+    const x = random([8, 16]),
+      g = random([16]),
+      b = random([16]);
+    const labels = tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 0], 'int32');
+    const step = () =>
+      tf.tidy(() => tf.grads((a: tf.Tensor) => meanCrossEntropy(gelu(layerNorm(a, g, b)), labels))([x]));
+    tf.dispose(step());
+    const before = tf.memory().numTensors;
+    tf.dispose(step());
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
