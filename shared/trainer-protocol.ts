@@ -92,6 +92,8 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     /** baseline FLOPs / expected method FLOPs, embedding and head included. */
     expectedRelativeFlops: z.number(),
     resumedFromStep: z.number().int().nullable(),
+    /** Facts about the data to keep with the run: corpus fingerprint, vocabulary size, ... */
+    facts: z.record(z.string(), z.union([z.string(), z.number()])),
   }),
   z.strictObject({ type: z.literal('step'), ...StepMetricsSchema.shape }),
   z.strictObject({

@@ -35,3 +35,16 @@ export { appendSeriesPoints } from './metrics-write.js';
 export { recentMasks, latestStep, stageRanges, type StepRow } from './step-queries.js';
 export { stageSummary, type StageSummary } from './stage-summary.js';
 export { firstReach, type FirstReach, type FirstReachQuery } from './first-reach.js';
+export {
+  THIS_PROCESS,
+  ownerAlive,
+  setOwner,
+  ownerOf,
+  requestRun,
+  takeRequests,
+  recoverOrphanedRuns,
+  type Owner,
+  type RunRequestKind,
+} from './ownership.js';
+export { allSteps, allSeries, allEvents, iterateRunPoints, type KeyedPoint } from './run-dump.js';
+export { restoreRunFields, insertSteps, type RestoredRunFields } from './run-restore.js';

@@ -68,6 +68,8 @@ export type StatusChange = z.input<typeof StatusChangeSchema>;
 export const EnvironmentSchema = z.strictObject({
   backend: z.string().min(1).nullable(),
   device: z.string().min(1).nullable(),
+  /** Known once the trainer has read its corpus; kept as it was when not given. */
+  corpusFingerprint: z.string().min(1).nullable().optional(),
 });
 
 export const RunFilterSchema = z.strictObject({

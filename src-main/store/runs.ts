@@ -90,14 +90,13 @@ export function updateRun(db: Db, runId: string, patch: RunPatch): Run {
 export function setRunEnvironment(
   db: Db,
   runId: string,
-  environment: { backend: string; device: string },
+  environment: { backend: string; device: string; corpusFingerprint?: string | null },
 ): void {
   const env = parseInput(EnvironmentSchema, environment, 'environment');
-  const result = cached(db, 'UPDATE runs SET backend = ?, device = ? WHERE id = ?').run(
-    env.backend,
-    env.device,
-    runId,
-  );
+  const result = cached(
+    db,
+    'UPDATE runs SET backend = ?, device = ?, corpus_fingerprint = coalesce(?, corpus_fingerprint) WHERE id = ?',
+  ).run(env.backend, env.device, env.corpusFingerprint ?? null, runId);
   if (result.changes === 0) throw unknownRun(runId);
 }
 

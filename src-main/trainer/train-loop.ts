@@ -80,6 +80,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     parameterCount: params.count(),
     expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false }),
     resumedFromStep: resume ? firstStep : null,
+    facts: task.facts,
   });
 
   const checkpointsDir = options.outDir ? join(options.outDir, 'checkpoints') : null;

@@ -171,6 +171,41 @@ describe('migration 3: events and checkpoints', () => {
   });
 });
 
+describe('migration 4: ownership and cross-process requests', () => {
+  it('applies on an empty database', () => {
+    const db = openDatabase(':memory:', { migrateTo: 4 });
+    expect(schemaVersion(db)).toBe(4);
+    expect(columns(db, 'runs').slice(-2)).toEqual(['owner_pid', 'owner_host']);
+    expect(columns(db, 'run_requests')).toEqual(['id', 'run_id', 'kind', 'created_at']);
+    expect(isStrict(db, 'run_requests')).toBe(true);
+    expect(indexes(db, 'run_requests')).toEqual(['run_requests_by_run']);
+    const run = createRun(db, newRunInput());
+    expect(() =>
+      db.prepare(`INSERT INTO run_requests (run_id, kind, created_at) VALUES (?, 'explode', 1)`).run(run.id),
+    ).toThrow(/CHECK/);
+  });
+
+  it('applies on version 3 holding runs, events and checkpoints, which survive unchanged', () => {
+    const db = openDatabase(':memory:', { migrateTo: 3 });
+    const run = createRunAtV1(db);
+    db.prepare(`INSERT INTO events (run_id, step, kind, payload, time) VALUES (?, 1, 'log', '{}', 5)`).run(
+      run,
+    );
+    db.prepare(
+      `INSERT INTO checkpoints (run_id, step, path, bytes, sha256, created_at) VALUES (?, 3, '/x', 9, ?, 6)`,
+    ).run(run, 'a'.repeat(64));
+    const snapshot = () => ['events', 'checkpoints'].map((t) => db.prepare(`SELECT * FROM ${t}`).all());
+    const before = snapshot();
+    const runsBefore = db.prepare('SELECT * FROM runs').all() as Array<Record<string, unknown>>;
+    expect(migrate(db, 4)).toEqual([4]);
+    expect(snapshot()).toEqual(before);
+    expect(db.prepare('SELECT * FROM runs').all()).toEqual(
+      runsBefore.map((r) => ({ ...r, owner_pid: null, owner_host: null })),
+    );
+    expect(fkCheck(db)).toEqual([]);
+  });
+});
+
 describe('opening a database file', () => {
   let cleanup = () => {};
   afterEach(() => cleanup());
