@@ -43,6 +43,7 @@ describe('MetricIngestor', () => {
       parameterCount: 1000,
       expectedRelativeFlops: 1.3,
       resumedFromStep: null,
+      facts: {},
     });
     ingestAll(ingestor, run.id, trainerStream({ steps: 400, evalEvery: 100, checkpointEvery: 100 }));
     ingestor.ingest(run.id, { type: 'log', level: 'info', message: 'hello' });
@@ -195,6 +196,7 @@ describe('MetricIngestor', () => {
       parameterCount: 1,
       expectedRelativeFlops: 1,
       resumedFromStep: 399,
+      facts: {},
     });
     ingestAll(after, resumed.id, trainerStream({ ...options, fromStep: 400 }));
     after.close();
