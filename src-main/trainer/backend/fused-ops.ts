@@ -32,3 +32,16 @@ export function fusedSoftmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor
   const [loss] = run(FUSED.softmaxXent, { logits, labels }) as Tensor[];
   return loss!;
 }
+
+export function fusedLinear(x: Tensor, w: Tensor, b: Tensor): Tensor {
+  return run(FUSED.linear, { x, w, b }) as Tensor;
+}
+
+export function fusedResidual(y: Tensor, branch: Tensor, scale: number): Tensor {
+  return run(FUSED.residual, { y, branch }, { scale }) as Tensor;
+}
+
+/** softmax(x * scale) over the last axis. */
+export function fusedScaledSoftmax(x: Tensor, scale: number): Tensor {
+  return run(FUSED.softmax, { x }, { scale }) as Tensor;
+}

@@ -27,6 +27,9 @@ export interface RaptrKernels {
   gemmScratchFloats(N: number): number;
   sumRows(x: number, out: number, rows: number, cols: number): void;
   gelu(x: number, y: number, n: number): void;
+  addScaled(y: number, branch: number, out: number, n: number, scale: number): void;
+  softmaxRows(x: number, y: number, rows: number, cols: number, scale: number): void;
+  softmaxRowsGrad(y: number, dy: number, dx: number, rows: number, cols: number, scale: number): void;
   geluGrad(x: number, dy: number, dx: number, n: number): void;
   layerNorm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
   layerNormGrad(

@@ -1,7 +1,15 @@
 // The few layers both models are made of, as plain tf ops (every backend runs them; on wasm the slow
-// kernels underneath are replaced by ours, see backend/wasm-kernels.ts). On wasm, LayerNorm, GELU and the
-// loss run as fused kernels (backend/fused-ops.ts) that compute the same math in one pass each.
-import { fusedGelu, fusedLayerNorm, fusedOpsActive, fusedSoftmaxCrossEntropy } from '../backend/fused-ops.js';
+// kernels underneath are replaced by ours, see backend/wasm-kernels.ts). On wasm, each layer here runs as
+// one fused kernel (backend/fused-ops.ts) that computes the same math as the tf ops below, in one pass.
+import {
+  fusedGelu,
+  fusedLayerNorm,
+  fusedLinear,
+  fusedOpsActive,
+  fusedResidual,
+  fusedScaledSoftmax,
+  fusedSoftmaxCrossEntropy,
+} from '../backend/fused-ops.js';
 import { tf, type Tensor } from '../tf.js';
 
 /** BERT's LayerNorm epsilon; the exported Hugging Face config says the same. */
@@ -35,12 +43,24 @@ export function gelu(x: Tensor): Tensor {
 
 /** x @ w + b for x [N, in], w [in, out]. */
 export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  if (b && fusedOpsActive()) return fusedLinear(x, w, b);
   return b ? tf.add(tf.matMul(x, w), b) : tf.matMul(x, w);
 }
 
 /** y + a * branch; a = 1 (full model, evaluation) costs no extra op. */
 export function residual(y: Tensor, branch: Tensor, scale: number): Tensor {
+  if (fusedOpsActive()) return fusedResidual(y, branch, scale);
   return scale === 1 ? tf.add(y, branch) : tf.add(y, tf.mul(branch, scale));
+}
+
+/**
+ * softmax(x * scale + bias) over the last axis: attention weights, with scale = 1 / sqrt(head size) and
+ * bias (when given) -1e9 at padding keys.
+ */
+export function scaledSoftmax(x: Tensor, scale: number, bias?: Tensor | null): Tensor {
+  if (!bias && fusedOpsActive()) return fusedScaledSoftmax(x, scale);
+  const scaled = tf.mul(x, scale);
+  return tf.softmax(bias ? tf.add(scaled, bias) : scaled);
 }
 
 /** Mean over rows of -log softmax(logits)[label], for logits [rows, classes] and int32 labels [rows]. */

@@ -4,7 +4,7 @@
 import type { ModelConfig } from '../../../shared/config/schema.js';
 import type { StepMask } from '../subnet/index.js';
 import { tf, type Tensor } from '../tf.js';
-import { gelu, layerNorm, linear, meanCrossEntropy, residual } from './layers.js';
+import { gelu, layerNorm, linear, meanCrossEntropy, residual, scaledSoftmax } from './layers.js';
 import { blockGroup, type ParameterSet } from './params.js';
 
 /** BERT's initializer range. */
@@ -127,9 +127,8 @@ export class BertEncoder {
     const q = split(linear(x, p('q.w'), p('q.b')));
     const k = split(linear(x, p('k.w'), p('k.b')));
     const v = split(linear(x, p('v.w'), p('v.b')));
-    const scaled = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
-    const scores = keyBias ? tf.add(scaled, keyBias) : scaled;
-    const context = tf.matMul(tf.softmax(scores), v);
+    const weights = scaledSoftmax(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh), keyBias);
+    const context = tf.matMul(weights, v);
     const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * S, d]);
     return linear(merged, p('o.w'), p('o.b'));
   }

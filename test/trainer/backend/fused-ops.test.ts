@@ -3,7 +3,14 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setFusedOps } from '../../../src-main/trainer/backend/fused-ops.js';
 import { selectBackend } from '../../../src-main/trainer/backend/select-backend.js';
-import { gelu, layerNorm, meanCrossEntropy } from '../../../src-main/trainer/model/layers.js';
+import {
+  gelu,
+  layerNorm,
+  linear,
+  meanCrossEntropy,
+  residual,
+  scaledSoftmax,
+} from '../../../src-main/trainer/model/layers.js';
 import { tf } from '../../../src-main/trainer/tf.js';
 import { Rng } from '../../../shared/rng.js';
 
@@ -78,9 +85,33 @@ describe('fused ops on wasm agree with their composites', () => {
     expectAgree((a, g, b) => layerNorm(a, g, b), [random([2, 5, 12]), random([12]), random([12])]);
   });
 
+  it('dense layer with bias, rows and widths that are not multiples of the GEMM tile', () => {
+    for (const [rows, inputs, outputs] of [
+      [64, 128, 512],
+      [13, 7, 11],
+      [1, 300, 3],
+    ] as const)
+      expectAgree(
+        (x, w, b) => linear(x, w, b),
+        [random([rows, inputs]), random([inputs, outputs], 0.1), random([outputs])],
+      );
+  });
+
+  it('residual connection, with and without a branch factor', () => {
+    for (const a of [1, Math.sqrt(2), 0])
+      expectAgree((y, f) => residual(y, f, a), [random([9, 13]), random([9, 13])]);
+  });
+
+  it('scaled softmax over attention scores, odd row lengths included', () => {
+    expectAgree((x) => scaledSoftmax(x, 1 / Math.sqrt(32)), [random([2, 4, 64, 64], 3)]);
+    expectAgree((x) => scaledSoftmax(x, 0.7), [random([5, 7], 20)]);
+  });
+
   it('mean softmax cross-entropy, the MLM loss', () => {
     for (const classes of [8000, 50, 3]) {
-      const logits = random([21, classes], 4);
+      // Logits spread over ~±8: wider, the composite's own float32 error (~1e-5 of scale, against a float64
+      // reference) dominates the comparison; the fused path stays at ~4e-6.
+      const logits = random([21, classes], 2);
       const labels = tf.tensor1d(
         Int32Array.from({ length: 21 }, () => rng.int(classes)),
         'int32',

@@ -7,3 +7,5 @@ export { sumSquares, adamwUpdate } from './optim';
 export { gelu, geluGrad } from './activation';
 export { layerNorm, layerNormGrad } from './norm';
 export { softmaxXent, softmaxXentGrad } from './xent';
+export { addScaled } from './elementwise';
+export { softmaxRows, softmaxRowsGrad } from './softmax';

@@ -1,0 +1,40 @@
+// What the fused-kernel modules share: kernel names, argument checks and the kernel runner.
+import { tf, type TensorInfo } from '../tf.js';
+import { size } from './heap.js';
+
+export type KernelArgs = Parameters<tf.KernelConfig['kernelFunc']>[0];
+export type KernelOut = TensorInfo | TensorInfo[];
+
+/** Our kernel names; the gradients registered for them are global in tfjs, but only wasm runs them. */
+export const FUSED = {
+  gelu: 'RaptrGelu',
+  geluGrad: 'RaptrGeluGrad',
+  layerNorm: 'RaptrLayerNorm',
+  layerNormGrad: 'RaptrLayerNormGrad',
+  softmaxXent: 'RaptrSoftmaxXent',
+  softmaxXentGrad: 'RaptrSoftmaxXentGrad',
+  linear: 'RaptrLinear',
+  residual: 'RaptrResidual',
+  softmax: 'RaptrSoftmax',
+  softmaxGrad: 'RaptrSoftmaxGrad',
+} as const;
+
+export function float32(name: string, ...tensors: TensorInfo[]): void {
+  for (const t of tensors)
+    if (t.dtype !== 'float32') throw new Error(`${name}: expected float32 tensors, got ${t.dtype}`);
+}
+
+/** Number of rows of x when its last dimension must be `columns` long. */
+export function rowsOf(name: string, x: TensorInfo, columns: number): number {
+  if (x.shape.length < 1 || x.shape[x.shape.length - 1] !== columns)
+    throw new Error(`${name}: last dimension of ${JSON.stringify(x.shape)} is not ${columns}`);
+  return size(x.shape) / columns;
+}
+
+export const runKernel = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) =>
+  tf.engine().runKernel(name, inputs, attrs);
+
+export function registerAll(kernels: Record<string, (args: KernelArgs) => KernelOut>): void {
+  for (const [kernelName, kernelFunc] of Object.entries(kernels))
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+}

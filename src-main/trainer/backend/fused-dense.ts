@@ -1,0 +1,81 @@
+// Fused dense layer (x @ w + b, the bias added in the GEMM's store) and the MLM head's softmax
+// cross-entropy, with their gradients.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf, type Tensor, type TensorInfo } from '../tf.js';
+import { FUSED, float32, registerAll, rowsOf, runKernel } from './fused-common.js';
+import { offset, size, withScratch } from './heap.js';
+import type { RaptrKernels } from './kernel-module.js';
+
+export function registerDense(k: RaptrKernels): void {
+  registerAll({
+    [FUSED.linear]: ({ inputs, backend }) => {
+      const { x, w, b } = inputs as { x: TensorInfo; w: TensorInfo; b: TensorInfo };
+      float32(FUSED.linear, x, w, b);
+      const [K, N] = w.shape as [number, number];
+      const M = rowsOf(FUSED.linear, x, K);
+      if (w.shape.length !== 2 || size(b.shape) !== N)
+        throw new Error(`${FUSED.linear}: wants w [in, out] and b [out], got ${w.shape} and ${b.shape}`);
+      const wasm = backend as BackendWasm;
+      const y = wasm.makeOutput([...x.shape.slice(0, -1), N], 'float32');
+      const at = (t: TensorInfo) => offset(wasm, t);
+      withScratch(wasm, k.gemmScratchFloats(N), (scratch) =>
+        k.gemm(at(x), K, 1, at(w), N, 1, at(y), N, M, N, K, 1, false, at(b), scratch),
+      );
+      return y;
+    },
+    [FUSED.softmaxXent]: ({ inputs, backend }) => {
+      const { logits, labels } = inputs as { logits: TensorInfo; labels: TensorInfo };
+      float32(FUSED.softmaxXent, logits);
+      const [rows, cols] = logits.shape as [number, number];
+      if (logits.shape.length !== 2 || labels.dtype !== 'int32' || size(labels.shape) !== rows)
+        throw new Error(`${FUSED.softmaxXent}: wants logits [rows, classes] and int32 labels [rows]`);
+      const wasm = backend as BackendWasm;
+      const loss = wasm.makeOutput([], 'float32');
+      const stats = wasm.makeOutput([rows, 2], 'float32');
+      const at = (t: TensorInfo) => offset(wasm, t);
+      wasm.typedArrayFromHeap(loss)[0] = k.softmaxXent(at(logits), at(labels), at(stats), rows, cols);
+      return [loss, stats];
+    },
+    [FUSED.softmaxXentGrad]: ({ inputs, backend }) => {
+      const { logits, labels, stats, dy } = inputs as Record<string, TensorInfo>;
+      float32(FUSED.softmaxXentGrad, logits!, stats!, dy!);
+      const [rows, cols] = logits!.shape as [number, number];
+      const wasm = backend as BackendWasm;
+      const dlogits = wasm.makeOutput(logits!.shape, 'float32');
+      const scale = wasm.typedArrayFromHeap(dy!)[0]! / Math.max(rows, 1);
+      const at = (t: TensorInfo) => offset(wasm, t);
+      k.softmaxXentGrad(at(logits!), at(labels!), at(stats!), at(dlogits), rows, cols, scale);
+      return dlogits;
+    },
+  });
+  // The three gradients are plain matMul / sum (our GEMM and row-sum kernels), each computed only if
+  // tfjs asks for it: an input that needs no gradient (data) costs nothing.
+  tf.registerGradient({
+    kernelName: FUSED.linear,
+    inputsToSave: ['x', 'w'],
+    gradFunc: (dy, saved) => {
+      const [x, w] = saved as [Tensor, Tensor];
+      const rows = (dy as Tensor).size / w.shape[1]!;
+      const dy2 = () => tf.reshape(dy as Tensor, [rows, w.shape[1]!]);
+      return {
+        x: () => tf.reshape(tf.matMul(dy2(), w, false, true), x.shape),
+        w: () => tf.matMul(tf.reshape(x, [rows, w.shape[0]!]), dy2(), true, false),
+        b: () => tf.sum(dy2(), 0),
+      };
+    },
+  });
+  tf.registerGradient({
+    kernelName: FUSED.softmaxXent,
+    inputsToSave: ['logits', 'labels'],
+    outputsToSave: [false, true],
+    gradFunc: (dys, saved) => {
+      const [logits, labels, stats] = saved as [Tensor, Tensor, Tensor];
+      const dy = (dys as Tensor[])[0]!;
+      return {
+        logits: () => runKernel(FUSED.softmaxXentGrad, { logits, labels, stats, dy }) as Tensor,
+        // Labels are integers: no gradient flows to them (tfjs prunes this path; the shape must still match).
+        labels: () => tf.zeros(labels.shape),
+      };
+    },
+  });
+}

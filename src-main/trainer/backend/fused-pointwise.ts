@@ -1,0 +1,58 @@
+// Fused GELU and residual (y + a * branch) kernels with their gradients.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf, type Tensor, type TensorInfo } from '../tf.js';
+import { FUSED, float32, registerAll, runKernel } from './fused-common.js';
+import { offset, size } from './heap.js';
+import type { RaptrKernels } from './kernel-module.js';
+
+export function registerPointwise(k: RaptrKernels): void {
+  registerAll({
+    [FUSED.gelu]: ({ inputs, backend }) => {
+      const x = inputs.x as TensorInfo;
+      float32(FUSED.gelu, x);
+      const wasm = backend as BackendWasm;
+      const y = wasm.makeOutput(x.shape, 'float32');
+      k.gelu(offset(wasm, x), offset(wasm, y), size(x.shape));
+      return y;
+    },
+    [FUSED.geluGrad]: ({ inputs, backend }) => {
+      const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+      float32(FUSED.geluGrad, x, dy);
+      const wasm = backend as BackendWasm;
+      const dx = wasm.makeOutput(x.shape, 'float32');
+      k.geluGrad(offset(wasm, x), offset(wasm, dy), offset(wasm, dx), size(x.shape));
+      return dx;
+    },
+    [FUSED.residual]: ({ inputs, backend, attrs }) => {
+      const { y, branch } = inputs as { y: TensorInfo; branch: TensorInfo };
+      float32(FUSED.residual, y, branch);
+      if (y.shape.join() !== branch.shape.join())
+        throw new Error(`${FUSED.residual}: shapes ${y.shape} and ${branch.shape} differ`);
+      const wasm = backend as BackendWasm;
+      const out = wasm.makeOutput(y.shape, 'float32');
+      const { scale } = attrs as { scale: number };
+      k.addScaled(offset(wasm, y), offset(wasm, branch), offset(wasm, out), size(y.shape), scale);
+      return out;
+    },
+  });
+  tf.registerGradient({
+    kernelName: FUSED.gelu,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => ({
+      x: () => runKernel(FUSED.geluGrad, { x: saved[0]!, dy: dy as Tensor }) as Tensor,
+    }),
+  });
+  // Nothing saved: the gradient needs only dy and the scale. Each input gets its own tensor object (a
+  // reshape shares dy's data), as tfjs disposes accumulated gradients one by one.
+  tf.registerGradient({
+    kernelName: FUSED.residual,
+    gradFunc: (dy, _saved, attrs) => {
+      const g = dy as Tensor;
+      const { scale } = attrs as unknown as { scale: number };
+      return {
+        y: () => tf.reshape(g, g.shape),
+        branch: () => (scale === 1 ? tf.reshape(g, g.shape) : tf.mul(g, scale)),
+      };
+    },
+  });
+}
