@@ -4,6 +4,9 @@ import { registerBench } from './bench.js';
 import { EXIT, InputError } from './input-error.js';
 import { registerPresets } from './presets.js';
 import { registerTrain } from './train.js';
+import { registerRuns } from './runs.js';
+import { registerCompare } from './compare.js';
+import { registerControl } from './control.js';
 import { APP_VERSION } from '../version.js';
 
 const program = new Command('raptr')
@@ -13,6 +16,9 @@ const program = new Command('raptr')
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
 registerTrain(program);
+registerRuns(program);
+registerCompare(program);
+registerControl(program);
 registerPresets(program);
 registerBench(program);
 

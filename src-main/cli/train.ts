@@ -1,236 +1,80 @@
-// `raptr train`: validates the config, runs one trainer process, shows progress (or JSON lines), and
-// keeps the output folder only when the run ends well. Exit codes: 0 ok, 1 training failure, 2 bad input.
+// `raptr train`: validates the config, records a new run in the database, trains it in a trainer process
+// (through the run manager, like the desktop app), shows progress or JSON lines, and with --out keeps a
+// copy of the results in a new folder, only when the run ends well.
+// Exit codes: 0 done, 1 training failed, 2 bad input, 130 stopped with Ctrl-C.
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { RunConfig } from '../../shared/config/schema.js';
-import { formatDuration, formatFlops, formatMetric, formatPercent, formatSi } from '../../shared/format.js';
-import { assertNever, type TrainerMessage } from '../../shared/trainer-protocol.js';
-import { forkTrainer } from '../runs/fork-host.js';
+import type { TrainerMessage } from '../../shared/trainer-protocol.js';
 import { validConfigFrom, type ConfigSource } from './config-input.js';
-import { EXIT } from './input-error.js';
+import { exitFor, followRun } from './follow-run.js';
 import { OutputFolder } from './out-dir.js';
-import { ProgressLine } from './progress.js';
+import { JsonView, TerminalView } from './run-views.js';
+import { openManager, withDbOption, type StoreFlags } from './store-access.js';
 
-interface TrainFlags extends ConfigSource {
+interface TrainFlags extends ConfigSource, StoreFlags {
   json?: boolean;
   out?: string;
-}
-
-export function registerTrain(program: Command): void {
-  program
-    .command('train')
-    .description('train a model with RaPTr or one of its rivals (full, pld, stochastic-depth, stacking)')
-    .option('--preset <name>', 'start from a preset (see `raptr presets`)')
-    .option('--config <file>', 'a run config as JSON')
-    .option(
-      '--set <path=value>',
-      'override one config field, e.g. training.steps=500 (repeatable)',
-      collect,
-      [],
-    )
-    .option('--json', 'print one JSON event per line on stdout, and nothing else')
-    .option(
-      '--out <dir>',
-      'keep config.json, events.jsonl, summary.json and model.safetensors in this new folder',
-    )
-    .action(async (flags: TrainFlags) => {
-      process.exitCode = await trainCommand(flags);
-    });
+  name?: string;
+  tag?: string[];
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+export function registerTrain(program: Command): void {
+  withDbOption(
+    program
+      .command('train')
+      .description('train a model with RaPTr or one of its rivals (full, pld, stochastic-depth, stacking)')
+      .option('--preset <name>', 'start from a preset (see `raptr presets`)')
+      .option('--config <file>', 'a run config as JSON')
+      .option(
+        '--set <path=value>',
+        'override one config field, e.g. training.steps=500 or steps=500 (repeatable)',
+        collect,
+        [],
+      )
+      .option('--name <name>', 'a name for the run')
+      .option('--tag <tag>', 'tag the run (repeatable)', collect, [])
+      .option('--json', 'print one JSON event per line on stdout, and nothing else')
+      .option(
+        '--out <dir>',
+        'also keep config.json, events.jsonl, summary.json and model.safetensors in this new folder',
+      ),
+  ).action(async (flags: TrainFlags) => {
+    process.exitCode = await trainCommand(flags);
+  });
+}
+
 export async function trainCommand(flags: TrainFlags): Promise<number> {
   const config = validConfigFrom(flags);
   const out = flags.out ? new OutputFolder(flags.out) : null;
+  const { manager, path } = openManager(flags);
   const view = flags.json ? new JsonView() : new TerminalView(config);
-  out?.writeJson('config.input.json', config);
-
-  const trainer = forkTrainer();
-  let stops = 0;
-  const onInterrupt = () => {
-    stops += 1;
-    if (stops === 1) {
-      view.note('stopping after this step (Ctrl-C again to abort)');
-      trainer.send({ type: 'stop' });
-    } else trainer.kill('SIGKILL');
-  };
-  process.on('SIGINT', onInterrupt);
-
-  let error: string | null = null;
-  let done: Extract<TrainerMessage, { type: 'done' }> | null = null;
-  trainer.onMessage((message) => {
-    if (message.type === 'ready') return;
-    out?.event(message);
-    if (message.type === 'start') out?.writeJson('config.json', message.config);
-    if (message.type === 'error') error = message.message;
-    if (message.type === 'done') done = message;
-    view.show(message);
-  });
-  trainer.send({ type: 'start', config, outDir: out?.temp ?? null, resume: null });
-  const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    trainer.onExit(resolve),
-  );
-  process.off('SIGINT', onInterrupt);
-  view.finish();
-
-  const finished = done as Extract<TrainerMessage, { type: 'done' }> | null;
-  if (finished && exit.code === 0) {
-    out?.writeJson('summary.json', view.summary(finished));
-    await out?.commit();
-    if (out && !flags.json) process.stderr.write(`output: ${out.final}\n`);
-    return finished.status === 'completed' ? EXIT.ok : EXIT.interrupted;
-  }
-  await out?.discard();
-  const why = error ?? `the trainer process ended unexpectedly (${exit.signal ?? `exit code ${exit.code}`})`;
-  process.stderr.write(`training failed: ${why}\n`);
-  const tail = trainer.stderrTail().trim();
-  if (!error && tail) process.stderr.write(`trainer stderr:\n${tail}\n`);
-  return EXIT.failure;
-}
-
-interface View {
-  show(message: TrainerMessage): void;
-  note(text: string): void;
-  finish(): void;
-  summary(done: Extract<TrainerMessage, { type: 'done' }>): Record<string, unknown>;
-}
-
-/** Collects what summary.json reports, whatever the view. */
-class RunFacts {
-  lastLoss: number | null = null;
-  evals: Record<string, number> = {};
-  backend = '';
-  device = '';
-
-  record(message: TrainerMessage): void {
-    if (message.type === 'start') {
-      this.backend = message.backend.name;
-      this.device = message.backend.device;
-    }
-    if (message.type === 'step') this.lastLoss = message.loss;
-    if (message.type === 'eval') for (const r of message.results) this.evals[r.name] = r.value;
-  }
-
-  summary(done: Extract<TrainerMessage, { type: 'done' }>): Record<string, unknown> {
-    return {
-      status: done.status,
-      steps: done.step,
-      finalTrainLoss: this.lastLoss,
-      finalEvals: this.evals,
-      flops: done.cumFlops,
-      fullTrainingFlops: done.cumFullFlops,
-      flopsSaved: done.cumFullFlops > 0 ? 1 - done.cumFlops / done.cumFullFlops : 0,
-      wallMs: done.wallMs,
-      backend: this.backend,
-      device: this.device,
-    };
-  }
-}
-
-/** --json: stdout carries only JSON lines; the first is the start event, with backend and device. */
-class JsonView extends RunFacts implements View {
-  private early: TrainerMessage[] = [];
-  private started = false;
-
-  show(message: TrainerMessage): void {
-    this.record(message);
-    if (!this.started && message.type !== 'start' && message.type !== 'error') {
-      this.early.push(message); // data preparation logs arrive before the trainer knows its backend
-      return;
-    }
-    if (message.type === 'start') {
-      this.started = true;
-      const { type, backend, ...rest } = message;
-      this.print({
-        type,
-        backend: backend.name,
-        device: backend.device,
-        gpu: backend.gpu,
-        hint: backend.hint,
-        ...rest,
-      });
-      for (const m of this.early) this.print(m);
-      this.early = [];
-      return;
-    }
-    this.print(message);
-  }
-
-  private print(value: unknown): void {
-    process.stdout.write(`${JSON.stringify(value)}\n`);
-  }
-
-  note(): void {}
-  finish(): void {}
-}
-
-class TerminalView extends RunFacts implements View {
-  private readonly progress: ProgressLine;
-
-  constructor(config: RunConfig) {
-    super();
-    this.progress = new ProgressLine(process.stderr, config.training.steps);
-  }
-
-  note(text: string): void {
-    this.progress.note(text);
-  }
-
-  show(message: TrainerMessage): void {
-    this.record(message);
-    switch (message.type) {
-      case 'ready':
-      case 'checkpoint':
-        return;
-      case 'start':
-        this.progress.setStages(message.stages);
-        this.note(
-          `backend ${message.backend.name} · ${message.backend.device} · ${formatSi(message.parameterCount)} parameters · ` +
-            (message.expectedRelativeFlops > 1.0005
-              ? `expected ${message.expectedRelativeFlops.toFixed(2)}x fewer FLOPs than full training`
-              : 'the FLOPs of full training'),
-        );
-        if (message.backend.hint) this.note(`no GPU: ${message.backend.hint}`);
-        return;
-      case 'stage':
-        this.note(
-          `${message.stage.label} from step ${message.step} (expected ${formatMetric(message.stage.expectedActive)} active blocks)`,
-        );
-        return;
-      case 'step':
-        this.progress.update(message);
-        return;
-      case 'eval':
-        this.note(
-          `eval @ step ${message.step + 1} (${message.reason}): ${message.results.map((r) => `${r.name} ${formatMetric(r.value)}`).join(', ')}`,
-        );
-        return;
-      case 'transition':
-        this.note(
-          `stage ${message.fromStage + 1} -> ${message.toStage + 1}: train loss ${formatMetric(message.lossBefore)} over the last ` +
-            `${message.window} steps before, ${formatMetric(message.lossAfter)} over the first ${message.window} after`,
-        );
-        return;
-      case 'log':
-        this.note(message.level === 'warn' ? `warning: ${message.message}` : message.message);
-        return;
-      case 'error':
-        this.note(`error: ${message.message}`);
-        return;
-      case 'done':
-        this.note(
-          `${message.status} after ${message.step} steps in ${formatDuration(message.wallMs)}: ${formatFlops(message.cumFlops)} ` +
-            `vs ${formatFlops(message.cumFullFlops)} for full training (${formatPercent(1 - message.cumFlops / message.cumFullFlops)} saved)`,
-        );
-        return;
-      default:
-        assertNever(message, 'trainer message');
-    }
-  }
-
-  finish(): void {
-    this.progress.finish();
+  const messages: TrainerMessage[] = [];
+  try {
+    const run = manager.create({ config, preset: flags.preset ?? null, name: flags.name, tags: flags.tag });
+    if (!flags.json) process.stderr.write(`run ${run.id} (${run.name}) recorded in ${path}\n`);
+    const status = await followRun(manager, run.id, view, (message) => {
+      if (message.type !== 'ready') messages.push(message);
+    });
+    const done = messages.find((m): m is Extract<TrainerMessage, { type: 'done' }> => m.type === 'done');
+    if (out && done && (status === 'completed' || status === 'stopped')) {
+      const start = messages.find((m) => m.type === 'start');
+      out.writeJson('config.json', start?.type === 'start' ? start.config : config);
+      for (const m of messages) out.event(m);
+      out.writeJson('summary.json', { runId: run.id, ...view.summary(done) });
+      await copyFile(join(manager.runDir(run.id), 'model.safetensors'), join(out.temp, 'model.safetensors'));
+      await out.commit();
+      if (!flags.json) process.stderr.write(`output: ${out.final}\n`);
+    } else await out?.discard();
+    return exitFor(manager, run.id, status);
+  } catch (error) {
+    await out?.discard();
+    throw error;
+  } finally {
+    await manager.shutdown();
   }
 }

@@ -1,32 +1,35 @@
-// `raptr train` as a user runs it (the built CLI in a child process): JSON lines, exit codes, the output
-// folder kept only on success. Needs `npm run build` (npm test does it first).
+// The CLI as a user runs it (the built CLI in a child process; npm test builds first): JSON lines, exit
+// codes, the output folder kept only on success, and the run database commands.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors } from '../../src-main/checkpoints/safetensors.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-function raptr(args: string[]) {
+function raptr(args: string[], home = mkdtempSync(join(tmpdir(), 'raptr-home-'))) {
   const result = spawnSync(process.execPath, [join(root, 'bin/raptr.js'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, RAPTR_HOME: mkdtempSync(join(tmpdir(), 'raptr-home-')) },
+    env: { ...process.env, RAPTR_HOME: home, RAPTR_DB: '' },
     timeout: 120_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, home };
 }
 
 const fast = [
   '--set',
-  'training.steps=40',
+  'steps=40',
   '--set',
-  'training.batchSize=32',
+  'batchSize=32',
   '--set',
   'model.dModel=32',
   '--set',
   'model.ffDim=32',
+  '--set',
+  'training.evalEvery=10',
 ];
 
 describe('raptr train', () => {
@@ -72,7 +75,6 @@ describe('raptr train', () => {
     ])
       expect(step).toHaveProperty(key);
     expect(readdirSync(out).sort()).toEqual([
-      'config.input.json',
       'config.json',
       'events.jsonl',
       'model.safetensors',
@@ -105,24 +107,25 @@ describe('raptr train', () => {
     expect(raptr(['train', '--preset', 'nope']).stderr).toContain('unknown preset "nope"');
   });
 
-  it('exits 1 when training fails and leaves no half-written output folder', () => {
+  it('exits 1 when training fails, records why, and leaves no half-written output folder', () => {
     const parent = mkdtempSync(join(tmpdir(), 'raptr-out-'));
-    const { code, stderr } = raptr([
+    const run = raptr([
       'train',
       '--preset',
       'polynomial-full',
       ...fast,
       '--set',
-      'optimizer.lr=1e30',
+      'lr=1e30',
       '--set',
       'optimizer.gradClip=0',
       '--out',
       join(parent, 'run'),
     ]);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/training failed: the loss became (NaN|Infinity)/);
-    expect(existsSync(join(parent, 'run'))).toBe(false);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/training failed: the loss became (NaN|Infinity)/);
     expect(readdirSync(parent)).toEqual([]);
+    const runs = JSON.parse(raptr(['runs', '--json'], run.home).stdout) as Array<{ status: string }>;
+    expect(runs.map((r) => r.status)).toEqual(['failed']);
   });
 
   it('lists the presets, one line each', () => {
@@ -133,7 +136,77 @@ describe('raptr train', () => {
       .split('\n')
       .map((line) => line.split(/\s+/)[0]);
     expect(names).toEqual(
-      expect.arrayContaining(['quickstart', 'polynomial-full', 'polynomial-raptr', 'polynomial-pld']),
+      expect.arrayContaining([
+        'quickstart',
+        'polynomial-full',
+        'polynomial-raptr',
+        'polynomial-pld',
+        'bert-mini-raptr',
+      ]),
     );
+  });
+});
+
+describe('the run database from the command line', () => {
+  it('records runs, lists, shows, compares and deletes them', () => {
+    const home = mkdtempSync(join(tmpdir(), 'raptr-home-'));
+    expect(raptr(['train', '--preset', 'polynomial-full', ...fast, '--name', 'base'], home).code).toBe(0);
+    expect(raptr(['train', '--preset', 'polynomial-raptr', ...fast, '--tag', 'method'], home).code).toBe(0);
+    const runs = JSON.parse(raptr(['runs', '--json'], home).stdout) as Array<{
+      id: string;
+      name: string;
+      status: string;
+      stepsDone: number;
+      flopsSaved: number;
+      tags: string[];
+    }>;
+    expect(runs.map((r) => [r.name, r.status, r.stepsDone])).toEqual([
+      ['Polynomial · RaPTr 4-6-8', 'completed', 40],
+      ['base', 'completed', 40],
+    ]);
+    expect(runs[0]!.flopsSaved).toBeGreaterThan(0.1);
+    expect(raptr(['runs', '--tag', 'method'], home).stdout).toContain('RaPTr 4-6-8');
+    const show = JSON.parse(raptr(['show', runs[0]!.id, '--json'], home).stdout) as {
+      stages: unknown[];
+      transitions: unknown[];
+    };
+    expect(show.stages).toHaveLength(3);
+    expect(show.transitions).toHaveLength(2);
+    const compare = JSON.parse(raptr(['compare', runs[1]!.id, runs[0]!.id, '--json'], home).stdout) as {
+      target: number;
+      runs: Array<{ reach: { flops: number } | null; flopsRatio: number | null }>;
+    };
+    expect(compare.target).toBeGreaterThan(0);
+    expect(compare.runs[0]!.flopsRatio).toBe(1);
+    const text = raptr(['compare', runs[1]!.id, runs[0]!.id, '--at-loss', '1e9'], home).stdout;
+    expect(text).toMatch(/FLOPs than base to reach/);
+    expect(raptr(['rm', runs[0]!.id, '--yes'], home).code).toBe(0);
+    expect((JSON.parse(raptr(['runs', '--json'], home).stdout) as unknown[]).length).toBe(1);
+  });
+
+  it('refuses an unknown run id, a damaged database and a newer schema, leaving the file as it was', () => {
+    const home = mkdtempSync(join(tmpdir(), 'raptr-home-'));
+    const unknown = raptr(['show', 'nosuchrun'], home);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe('no run with id "nosuchrun"');
+    const damaged = join(home, 'damaged.db');
+    writeFileSync(
+      damaged,
+      'this is not a database, just text that is long enough to look like a file header',
+    );
+    const before = readFileSync(damaged);
+    const refused = raptr(['runs', '--db', damaged], home);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/damaged or is not an SQLite database; it was left untouched.*\.recover/s);
+    expect(readFileSync(damaged)).toEqual(before);
+    expect(existsSync(join(home, 'runs'))).toBe(false);
+    const newer = join(home, 'newer.db');
+    expect(raptr(['runs', '--db', newer], home).code).toBe(0);
+    const db = new Database(newer);
+    db.pragma('user_version = 99');
+    db.close();
+    const refusedNewer = raptr(['runs', '--db', newer], home);
+    expect(refusedNewer.code).toBe(2);
+    expect(refusedNewer.stderr).toMatch(/newer/);
   });
 });

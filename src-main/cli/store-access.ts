@@ -1,0 +1,35 @@
+// Opening the run database for a command: --db, else RAPTR_DB, else the user-data folder. The store's
+// refusals (damaged, foreign, newer schema, unknown run) become one-line input errors (exit 2).
+import type { Command } from 'commander';
+import { defaultDatabasePath, runsDirFor } from '../paths.js';
+import { RunManager } from '../runs/run-manager.js';
+import { openDatabase, StoreError, type Db } from '../store/index.js';
+import { InputError } from './input-error.js';
+
+export interface StoreFlags {
+  db?: string;
+}
+
+export function withDbOption(command: Command): Command {
+  return command.option('--db <path>', 'the run database (default: RAPTR_DB or the user-data folder)');
+}
+
+export function openStore(flags: StoreFlags): { db: Db; path: string } {
+  const path = flags.db ?? defaultDatabasePath();
+  try {
+    return { db: openDatabase(path), path };
+  } catch (error) {
+    throw asInputError(error);
+  }
+}
+
+/** Store errors a user can act on become input errors; anything else stays a failure. */
+export function asInputError(error: unknown): unknown {
+  return error instanceof StoreError ? new InputError([error.message]) : error;
+}
+
+/** A run manager for this process; run folders go beside the database. */
+export function openManager(flags: StoreFlags): { manager: RunManager; db: Db; path: string } {
+  const { db, path } = openStore(flags);
+  return { manager: new RunManager({ db, runsDir: runsDirFor(path) }), db, path };
+}

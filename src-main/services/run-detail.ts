@@ -1,0 +1,68 @@
+// Everything the run page and `raptr show` need about one run.
+import type { RunConfig } from '../../shared/config/schema.js';
+import { expectedRelativeFlops } from '../../shared/flops.js';
+import { planStages } from '../../shared/schedule.js';
+import type { StagePlan, TransitionRecord } from '../../shared/trainer-protocol.js';
+import {
+  evalSeries,
+  listCheckpoints,
+  listEvents,
+  mustGetRun,
+  stageSummary,
+  type Checkpoint,
+  type Db,
+  type Run,
+  type StageSummary,
+} from '../store/index.js';
+import { summarizeRun, type RunSummary } from './run-summary.js';
+
+export interface LatestEval {
+  name: string;
+  value: number | null;
+  step: number;
+}
+
+export interface RunDetail {
+  run: Run;
+  summary: RunSummary;
+  /** The schedule as configured (before anything ran). */
+  plannedStages: StagePlan[];
+  /** What happened in each stage, from the recorded rows. */
+  stages: StageSummary[];
+  latestEvals: LatestEval[];
+  transitions: Array<Omit<TransitionRecord, 'type'>>;
+  checkpoints: Checkpoint[];
+  errors: Array<{ step: number | null; message: string }>;
+  expectedRelativeFlops: number;
+}
+
+export function getRunDetail(db: Db, runId: string): RunDetail {
+  const run = mustGetRun(db, runId);
+  const config = run.config as unknown as RunConfig;
+  const evals = evalSeries(db, runId);
+  return {
+    run,
+    summary: summarizeRun(db, run),
+    plannedStages: planStages(config),
+    stages: stageSummary(db, runId),
+    latestEvals: Object.entries(evals)
+      .map(([name, points]) => ({
+        name,
+        value: points.at(-1)?.value ?? null,
+        step: points.at(-1)?.step ?? 0,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    transitions: listEvents(db, runId, { kinds: ['transition'] }).map((e) => {
+      const { source: _source, ...record } = e.payload as Omit<TransitionRecord, 'type'> & {
+        source?: string;
+      };
+      return record;
+    }),
+    checkpoints: listCheckpoints(db, runId),
+    errors: listEvents(db, runId, { kinds: ['error'] }).map((e) => ({
+      step: e.step,
+      message: (e.payload as { message?: string }).message ?? JSON.stringify(e.payload),
+    })),
+    expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false }),
+  };
+}
