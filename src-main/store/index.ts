@@ -46,5 +46,5 @@ export {
   type Owner,
   type RunRequestKind,
 } from './ownership.js';
-export { allSteps, allSeries, allEvents, iterateRunPoints, type KeyedPoint } from './run-dump.js';
+export { allSteps, allSeries, allEvents, runPointPages, type KeyedPoint } from './run-dump.js';
 export { restoreRunFields, insertSteps, type RestoredRunFields } from './run-restore.js';

@@ -18,25 +18,39 @@ export function allSteps(db: Db, runId: string): StepRow[] {
   ).all(runId);
 }
 
+const POINT_PAGE = 50_000;
+
 /**
- * Every metric point of a run, ordered by key then step, one row at a time: a long CSV of millions of
- * points is written without holding them all. The (run_id, key) index and the points' primary key give
- * this order without a sort.
+ * Every metric point of a run, ordered by key then step, a page at a time: a long CSV of millions of points
+ * is written without holding them all. Each page is read whole (no statement stays open between pages), so
+ * the connection stays free for the ingestor while an export waits on its output file.
  */
-export function iterateRunPoints(db: Db, runId: string): IterableIterator<KeyedPoint> {
-  return cached<[string], KeyedPoint>(
+export function* runPointPages(db: Db, runId: string, pageSize = POINT_PAGE): Generator<KeyedPoint[]> {
+  const seriesOfRun = cached<[string], { id: number; key: string }>(
     db,
-    `SELECT series.key AS key, p.step AS step, p.value AS value, p.wall_ms AS wallMs, p.flops AS flops,
-       p.tokens AS tokens
-     FROM series JOIN metric_points AS p ON p.series_id = series.id
-     WHERE series.run_id = ? ORDER BY series.key, p.step`,
-  ).iterate(runId);
+    'SELECT id, key FROM series WHERE run_id = ? ORDER BY key',
+  ).all(runId);
+  const page = cached<[number, number, number], MetricPoint>(
+    db,
+    `SELECT step, value, wall_ms AS wallMs, flops, tokens FROM metric_points
+     WHERE series_id = ? AND step > ? ORDER BY step LIMIT ?`,
+  );
+  for (const { id, key } of seriesOfRun) {
+    let after = Number.MIN_SAFE_INTEGER;
+    for (;;) {
+      const points = page.all(id, after, pageSize);
+      if (points.length > 0) yield points.map((p) => ({ key, ...p }));
+      if (points.length < pageSize) break;
+      after = points.at(-1)!.step;
+    }
+  }
 }
 
 /** Every series of a run, whole: { key: points in step order }. */
 export function allSeries(db: Db, runId: string): Record<string, MetricPoint[]> {
   const result: Record<string, MetricPoint[]> = {};
-  for (const { key, ...point } of iterateRunPoints(db, runId)) (result[key] ??= []).push(point);
+  for (const points of runPointPages(db, runId))
+    for (const { key, ...point } of points) (result[key] ??= []).push(point);
   return result;
 }
 
