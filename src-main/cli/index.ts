@@ -7,6 +7,8 @@ import { registerTrain } from './train.js';
 import { registerRuns } from './runs.js';
 import { registerCompare } from './compare.js';
 import { registerControl } from './control.js';
+import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { APP_VERSION } from '../version.js';
 
 const program = new Command('raptr')
@@ -19,6 +21,8 @@ registerTrain(program);
 registerRuns(program);
 registerCompare(program);
 registerControl(program);
+registerExport(program);
+registerImport(program);
 registerPresets(program);
 registerBench(program);
 
