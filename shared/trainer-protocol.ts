@@ -23,7 +23,16 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stop') }),
   /** Write a checkpoint after the current step and continue. */
   z.strictObject({ type: z.literal('checkpoint-now') }),
+  /** Try every backend, answer with a probe message, and exit (system:info). */
+  z.strictObject({ type: z.literal('probe') }),
 ]);
+
+export const BackendProbeSchema = z.strictObject({
+  name: z.enum(['tensorflow', 'wasm', 'cpu']),
+  available: z.boolean(),
+  /** The device it would use, or why it is not available. */
+  detail: z.string(),
+});
 
 // ---------------------------------------------------------------- trainer -> host
 
@@ -82,6 +91,7 @@ export const EvalResultSchema = z.strictObject({
 
 export const TrainerMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready'), pid: z.number().int() }),
+  z.strictObject({ type: z.literal('probe'), backends: z.array(BackendProbeSchema) }),
   z.strictObject({
     type: z.literal('start'),
     backend: BackendInfoSchema,
@@ -150,6 +160,7 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
 export type StartRequest = z.output<typeof StartRequestSchema>;
 export type HostMessage = z.input<typeof HostMessageSchema>;
 export type BackendInfo = z.output<typeof BackendInfoSchema>;
+export type BackendProbe = z.output<typeof BackendProbeSchema>;
 export type StagePlan = z.output<typeof StagePlanSchema>;
 export type StepMetrics = z.output<typeof StepMetricsSchema>;
 export type EvalResult = z.output<typeof EvalResultSchema>;

@@ -96,6 +96,7 @@ export class TerminalView extends RunFacts implements RunView {
     this.record(message);
     switch (message.type) {
       case 'ready':
+      case 'probe':
       case 'checkpoint':
         return;
       case 'start':

@@ -77,6 +77,14 @@ interface Active {
   stopping: boolean;
 }
 
+/** A request that does not fit the run's state (resume a running run, start a finished one, ...). */
+export class RunStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunStateError';
+  }
+}
+
 const FINAL: ReadonlySet<RunStatus> = new Set(['stopped', 'completed', 'failed', 'interrupted']);
 
 export class RunManager {
@@ -131,11 +139,20 @@ export class RunManager {
     return run;
   }
 
+  /** Queues a run created with start: false (it has never trained). */
+  start(runId: string, priority = 0): RunStatus {
+    const run = mustGetRun(this.db, runId);
+    if (run.startedAt !== null || this.isActive(runId))
+      throw new RunStateError(`run ${runId} has already been started; resume it instead`);
+    this.enqueue(runId, priority, null);
+    return mustGetRun(this.db, runId).status;
+  }
+
   /** Queues a stopped, interrupted or failed run again from its latest checkpoint (or from the start). */
   resume(runId: string, priority = 0): { fromStep: number } {
     const run = mustGetRun(this.db, runId);
     if (!['stopped', 'interrupted', 'failed'].includes(run.status))
-      throw new Error(
+      throw new RunStateError(
         `run ${runId} is ${run.status}; only stopped, interrupted or failed runs can be resumed`,
       );
     const checkpoint = latestCheckpoint(this.db, runId);
@@ -171,7 +188,9 @@ export class RunManager {
   async delete(runId: string): Promise<boolean> {
     const owner = ownerOf(this.db, runId);
     if (!this.active.has(runId) && owner && ownerAlive(owner) && owner.pid !== THIS_PROCESS.pid)
-      throw new Error(`run ${runId} is training in another process (pid ${owner.pid}); stop it first`);
+      throw new RunStateError(
+        `run ${runId} is training in another process (pid ${owner.pid}); stop it first`,
+      );
     const index = this.queue.findIndex((q) => q.runId === runId);
     if (index >= 0) this.queue.splice(index, 1);
     const active = this.active.get(runId);
@@ -218,7 +237,7 @@ export class RunManager {
   }
 
   private enqueue(runId: string, priority: number, resume: Queued['resume']): void {
-    if (this.isActive(runId)) throw new Error(`run ${runId} is already queued or running`);
+    if (this.isActive(runId)) throw new RunStateError(`run ${runId} is already queued or running`);
     this.queue.push({ runId, priority, order: this.order++, resume });
     this.queue.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.setStatus(runId, 'queued');
@@ -231,11 +250,11 @@ export class RunManager {
       const slot = this.slots.take(wantsGpu(config, this.slots.limits));
       if (!slot) continue; // a later run may want the other kind of slot
       this.queue.splice(this.queue.indexOf(item), 1);
-      this.start(item, config, slot);
+      this.launchRun(item, config, slot);
     }
   }
 
-  private start(item: Queued, config: RunConfig, slot: Slot): void {
+  private launchRun(item: Queued, config: RunConfig, slot: Slot): void {
     const { runId } = item;
     const host = this.launch(SlotPool.env(slot, process.env));
     const active: Active = { host, slot, done: null, error: null, stopping: false };

@@ -1,10 +1,13 @@
 // Comparing runs the way this method should be compared: the FLOPs (and wall time, tokens, steps) each
 // run needed to reach one eval loss, as ratios against the first run, and the config fields that differ.
-import { diffConfigs, type ConfigDifference } from '../../shared/config/diff.js';
+import { diffConfigs } from '../../shared/config/diff.js';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { primaryEvalKey } from '../../shared/metrics.js';
 import { firstReach, mustGetRun, type Db } from '../store/index.js';
 import { summarizeRun } from './run-summary.js';
+import type { ComparedRun, CompareResult } from '../../shared/api-types.js';
+
+export type { ComparedRun, CompareResult };
 
 export interface CompareQuery {
   runIds: string[];
@@ -12,30 +15,6 @@ export interface CompareQuery {
   atLoss?: number;
   /** The eval key; default: the first run's primary eval loss. */
   key?: string;
-}
-
-export interface ComparedRun {
-  id: string;
-  name: string;
-  policy: string;
-  schedule: string;
-  bestEvalLoss: number | null;
-  finalEvalLoss: number | null;
-  totalFlops: number;
-  totalWallMs: number;
-  /** Null when the run never reached the target. */
-  reach: { step: number; flops: number; wallMs: number; tokens: number } | null;
-  /** first run's FLOPs to the target / this run's: 1.31 means this run needed 1.31x fewer FLOPs. */
-  flopsRatio: number | null;
-  wallRatio: number | null;
-}
-
-export interface CompareResult {
-  key: string;
-  target: number | null;
-  targetSource: 'given' | 'highest best loss' | 'none';
-  runs: ComparedRun[];
-  differences: ConfigDifference[];
 }
 
 export function compareRuns(db: Db, query: CompareQuery): CompareResult {

@@ -2,39 +2,19 @@
 import type { RunConfig } from '../../shared/config/schema.js';
 import { expectedRelativeFlops } from '../../shared/flops.js';
 import { planStages } from '../../shared/schedule.js';
-import type { StagePlan, TransitionRecord } from '../../shared/trainer-protocol.js';
+import type { TransitionRecord } from '../../shared/trainer-protocol.js';
 import {
   evalSeries,
   listCheckpoints,
   listEvents,
   mustGetRun,
   stageSummary,
-  type Checkpoint,
   type Db,
-  type Run,
-  type StageSummary,
 } from '../store/index.js';
-import { summarizeRun, type RunSummary } from './run-summary.js';
+import { summarizeRun } from './run-summary.js';
+import type { LatestEval, RunDetail } from '../../shared/api-types.js';
 
-export interface LatestEval {
-  name: string;
-  value: number | null;
-  step: number;
-}
-
-export interface RunDetail {
-  run: Run;
-  summary: RunSummary;
-  /** The schedule as configured (before anything ran). */
-  plannedStages: StagePlan[];
-  /** What happened in each stage, from the recorded rows. */
-  stages: StageSummary[];
-  latestEvals: LatestEval[];
-  transitions: Array<Omit<TransitionRecord, 'type'>>;
-  checkpoints: Checkpoint[];
-  errors: Array<{ step: number | null; message: string }>;
-  expectedRelativeFlops: number;
-}
+export type { LatestEval, RunDetail };
 
 export function getRunDetail(db: Db, runId: string): RunDetail {
   const run = mustGetRun(db, runId);

@@ -2,32 +2,9 @@
 import type { RunConfig } from '../../shared/config/schema.js';
 import { primaryEvalKey } from '../../shared/metrics.js';
 import { evalSeries, latestStep, listRuns, type Db, type Run, type RunFilter } from '../store/index.js';
+import type { RunSummary } from '../../shared/api-types.js';
 
-export interface RunSummary {
-  id: string;
-  name: string;
-  status: Run['status'];
-  policy: string;
-  /** "6-8-10-12", "6-9-12", "keep 0.75", ... */
-  schedule: string;
-  task: string;
-  stepsDone: number;
-  stepsTotal: number;
-  evalKey: string;
-  bestEvalLoss: number | null;
-  lastEvalLoss: number | null;
-  flops: number;
-  fullFlops: number;
-  /** 1 - flops / fullFlops: what this run saved against full training so far. */
-  flopsSaved: number;
-  wallMs: number;
-  createdAt: number;
-  tags: string[];
-  archived: boolean;
-  backend: string | null;
-  device: string | null;
-  preset: string | null;
-}
+export type { RunSummary };
 
 export function scheduleLabel(config: RunConfig): string {
   const policy = config.policy;

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { parseInput } from './errors.js';
 import { RunIdSchema } from './run-schemas.js';
 import { cached, type Db } from './sqlite.js';
+import type { Checkpoint } from '../../shared/api-types.js';
+
+export type { Checkpoint };
 
 export const NewCheckpointSchema = z.strictObject({
   runId: RunIdSchema,
@@ -18,17 +21,6 @@ export const NewCheckpointSchema = z.strictObject({
   createdAt: z.number().int().nonnegative().optional(),
 });
 export type NewCheckpoint = z.input<typeof NewCheckpointSchema>;
-
-export interface Checkpoint {
-  id: number;
-  runId: string;
-  step: number;
-  path: string;
-  bytes: number;
-  sha256: string;
-  evalLoss: number | null;
-  createdAt: number;
-}
 
 const CHECKPOINT_COLUMNS = `id, run_id AS runId, step, path, bytes, sha256, eval_loss AS evalLoss,
   created_at AS createdAt`;

@@ -2,6 +2,9 @@
 // value is refused with the field's name before any row is touched.
 import { z } from 'zod';
 import { RUN_STATUSES } from './migrations/001-runs.js';
+import type { Run } from '../../shared/api-types.js';
+
+export type { Run };
 
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.output<typeof RunStatusSchema>;
@@ -86,25 +89,3 @@ export const RunFilterSchema = z.strictObject({
   offset: z.number().int().nonnegative().default(0),
 });
 export type RunFilter = z.input<typeof RunFilterSchema>;
-
-export interface Run {
-  id: string;
-  name: string;
-  status: RunStatus;
-  config: Record<string, unknown>;
-  preset: string | null;
-  policy: string;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  backend: string | null;
-  device: string | null;
-  seed: number | null;
-  appVersion: string;
-  corpusFingerprint: string | null;
-  tags: string[];
-  notes: string;
-  parentRunId: string | null;
-  archived: boolean;
-  errorTail: string | null;
-}

@@ -19,6 +19,9 @@ import {
   type StepRange,
 } from './series-range.js';
 import { cached, type Db } from './sqlite.js';
+import type { SeriesResult } from '../../shared/api-types.js';
+
+export type { SeriesResult };
 
 export const SeriesQuerySchema = z.strictObject({
   runId: RunIdSchema,
@@ -31,24 +34,6 @@ export const SeriesQuerySchema = z.strictObject({
   buckets: z.number().int('must be a whole number').min(1).max(20_000).default(1000),
 });
 export type SeriesQuery = z.input<typeof SeriesQuerySchema>;
-
-/** Columns, one entry per bucket (or per point in raw mode, where min = max = mean and count = 1). */
-export interface SeriesResult {
-  key: string;
-  mode: 'buckets' | 'raw' | 'empty';
-  /** Steps per rollup cell read; 0 when raw points were read. */
-  cellSteps: number;
-  /** Bucket width on the x-axis (0 in raw mode); bucket i covers [x[i], x[i] + width). */
-  width: number;
-  /** Bucket start on the x-axis (raw mode: the point's x). */
-  x: number[];
-  min: number[];
-  max: number[];
-  mean: number[];
-  count: number[];
-  xFirst: number[];
-  xLast: number[];
-}
 
 export function series(db: Db, query: SeriesQuery): SeriesResult[] {
   const q = parseInput(SeriesQuerySchema, query, 'series query');

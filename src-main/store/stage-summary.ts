@@ -5,25 +5,9 @@ import { findSeriesId, pointAtOrBefore } from './metrics.js';
 import { aggregateRange } from './range-aggregate.js';
 import { stageRanges, stepAtOrBefore } from './step-queries.js';
 import type { Db } from './sqlite.js';
+import type { StageSummary } from '../../shared/api-types.js';
 
-export interface StageSummary {
-  stage: number;
-  /** From the trainer's stage plan, when it sent one. */
-  label: string | null;
-  p: number | null;
-  expectedActive: number | null;
-  firstStep: number;
-  lastStep: number;
-  steps: number;
-  meanActive: number | null;
-  /** FLOPs spent in this stage, and what full training would have spent over the same steps. */
-  flops: number;
-  fullFlops: number;
-  /** The train loss of the stage's last step. */
-  trainLossAtEnd: number | null;
-  /** The eval at the stage end (or the last eval inside the stage), by name; null when none ran. */
-  evalAtEnd: { step: number; reason: string; results: Record<string, number | null> } | null;
-}
+export type { StageSummary };
 
 interface StagePayload {
   index: number;

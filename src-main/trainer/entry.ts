@@ -5,6 +5,7 @@ import { assertNever, HostMessageSchema, type TrainerMessage } from '../../share
 import { cacheDir } from '../paths.js';
 import { connectToHost } from './channel.js';
 import { train } from './train-loop.js';
+import { probeBackends } from './backend/select-backend.js';
 
 const channel = connectToHost();
 let stopRequested = false;
@@ -49,6 +50,15 @@ channel.onMessage((raw) => {
       return;
     case 'checkpoint-now':
       checkpointRequested = true;
+      return;
+    case 'probe':
+      probeBackends()
+        .then(async (backends) => {
+          emit({ type: 'probe', backends });
+          await outbox;
+          process.exit(0);
+        })
+        .catch(fail);
       return;
     case 'start':
       if (started) return;

@@ -50,6 +50,7 @@ export class MessageTranslator {
       this.pending.addEvent({ runId, step, kind, payload: JSON.stringify(payload), time });
     switch (msg.type) {
       case 'ready':
+      case 'probe': // answers system:info; nothing to record
         return false;
       case 'start': {
         setRunEnvironment(this.db, runId, { backend: msg.backend.name, device: msg.backend.device });

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { existsSync } from 'node:fs';
-import type { BackendInfo } from '../../../shared/trainer-protocol.js';
+import type { BackendInfo, BackendProbe } from '../../../shared/trainer-protocol.js';
 import { tf } from '../tf.js';
 import { explainGpuLoadFailure, nvidiaGpuNames } from './gpu-hints.js';
 import { installWasmKernels } from './wasm-kernels.js';
@@ -83,4 +83,18 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
     }
   }
   return { name: 'cpu', device: `CPU (JavaScript) · ${cpuModel()}`, gpu: false, hint };
+}
+
+/** What each backend would do on this machine (system:info): tried in the order auto would try them. */
+export async function probeBackends(): Promise<BackendProbe[]> {
+  const probes: BackendProbe[] = [];
+  for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
+    try {
+      const info = await selectBackend(name);
+      probes.push({ name, available: true, detail: info.device });
+    } catch (error) {
+      probes.push({ name, available: false, detail: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return probes;
 }

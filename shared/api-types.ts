@@ -1,0 +1,205 @@
+// The data that crosses from main to the renderer (and to `raptr serve` clients): defined once here, used
+// by the store and the services that produce it and by the renderer that shows it.
+import type { ConfigDifference } from './config/diff.js';
+import type { Preset } from './config/presets.js';
+import type { RunConfig } from './config/schema.js';
+import type { ConfigIssue } from './config/validate.js';
+import type { BackendInfo, EvalResult, StagePlan, TransitionRecord } from './trainer-protocol.js';
+
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'stopping',
+  'stopped',
+  'completed',
+  'failed',
+  'interrupted',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const X_AXES = ['step', 'tokens', 'flops', 'wall'] as const;
+export type XAxis = (typeof X_AXES)[number];
+
+export interface Run {
+  id: string;
+  name: string;
+  status: RunStatus;
+  config: Record<string, unknown>;
+  preset: string | null;
+  policy: string;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  backend: string | null;
+  device: string | null;
+  seed: number | null;
+  appVersion: string;
+  corpusFingerprint: string | null;
+  tags: string[];
+  notes: string;
+  parentRunId: string | null;
+  archived: boolean;
+  errorTail: string | null;
+}
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  status: RunStatus;
+  policy: string;
+  /** "6-8-10-12", "6-9-12", "keep 0.75", ... */
+  schedule: string;
+  task: string;
+  stepsDone: number;
+  stepsTotal: number;
+  evalKey: string;
+  bestEvalLoss: number | null;
+  lastEvalLoss: number | null;
+  flops: number;
+  fullFlops: number;
+  /** 1 - flops / fullFlops: what this run saved against full training so far. */
+  flopsSaved: number;
+  wallMs: number;
+  createdAt: number;
+  tags: string[];
+  archived: boolean;
+  backend: string | null;
+  device: string | null;
+  preset: string | null;
+}
+
+export interface StageSummary {
+  stage: number;
+  /** From the trainer's stage plan, when it sent one. */
+  label: string | null;
+  p: number | null;
+  expectedActive: number | null;
+  firstStep: number;
+  lastStep: number;
+  steps: number;
+  meanActive: number | null;
+  /** FLOPs spent in this stage, and what full training would have spent over the same steps. */
+  flops: number;
+  fullFlops: number;
+  /** The train loss of the stage's last step. */
+  trainLossAtEnd: number | null;
+  /** The eval at the stage end (or the last eval inside the stage), by name; null when none ran. */
+  evalAtEnd: { step: number; reason: string; results: Record<string, number | null> } | null;
+}
+
+export interface Checkpoint {
+  id: number;
+  runId: string;
+  step: number;
+  path: string;
+  bytes: number;
+  sha256: string;
+  evalLoss: number | null;
+  createdAt: number;
+}
+
+export interface LatestEval {
+  name: string;
+  value: number | null;
+  step: number;
+}
+
+export interface RunDetail {
+  run: Run;
+  summary: RunSummary;
+  /** The schedule as configured (before anything ran). */
+  plannedStages: StagePlan[];
+  /** What happened in each stage, from the recorded rows. */
+  stages: StageSummary[];
+  latestEvals: LatestEval[];
+  transitions: Array<Omit<TransitionRecord, 'type'>>;
+  checkpoints: Checkpoint[];
+  errors: Array<{ step: number | null; message: string }>;
+  expectedRelativeFlops: number;
+}
+
+/** Columns, one entry per bucket (or per point in raw mode, where min = max = mean and count = 1). */
+export interface SeriesResult {
+  key: string;
+  mode: 'buckets' | 'raw' | 'empty';
+  /** Steps per rollup cell read; 0 when raw points were read. */
+  cellSteps: number;
+  /** Bucket width on the x-axis (0 in raw mode); bucket i covers [x[i], x[i] + width). */
+  width: number;
+  /** Bucket start on the x-axis (raw mode: the point's x). */
+  x: number[];
+  min: number[];
+  max: number[];
+  mean: number[];
+  count: number[];
+  xFirst: number[];
+  xLast: number[];
+}
+
+export interface ComparedRun {
+  id: string;
+  name: string;
+  policy: string;
+  schedule: string;
+  bestEvalLoss: number | null;
+  finalEvalLoss: number | null;
+  totalFlops: number;
+  totalWallMs: number;
+  /** Null when the run never reached the target. */
+  reach: { step: number; flops: number; wallMs: number; tokens: number } | null;
+  /** first run's FLOPs to the target / this run's: 1.31 means this run needed 1.31x fewer FLOPs. */
+  flopsRatio: number | null;
+  wallRatio: number | null;
+}
+
+export interface CompareResult {
+  key: string;
+  target: number | null;
+  targetSource: 'given' | 'highest best loss' | 'none';
+  runs: ComparedRun[];
+  differences: ConfigDifference[];
+}
+
+export interface MaskRow {
+  step: number;
+  stage: number;
+  mask: string;
+}
+
+export type ConfigCheck =
+  | {
+      valid: true;
+      config: RunConfig;
+      stages: StagePlan[];
+      /** baseline FLOPs / expected method FLOPs, embedding and head included, and blocks only. */
+      expectedRelativeFlops: number;
+      expectedRelativeFlopsBlocksOnly: number;
+    }
+  | { valid: false; issues: ConfigIssue[] };
+
+export interface SystemInfo {
+  app: { version: string; node: string; electron: string | null; platform: string };
+  cpu: { model: string; cores: number };
+  gpus: string[];
+  /** What each TensorFlow.js backend would do here; probed in a short-lived trainer process. */
+  backends: Array<{ name: BackendInfo['name']; available: boolean; detail: string }>;
+  /** Concurrent runs this app starts: one per GPU, CPU runs limited to the cores. */
+  slots: { gpu: number; cpu: number };
+  database: string;
+}
+
+export interface ExportResult {
+  format: 'hf' | 'safetensors' | 'csv' | 'json' | 'bundle';
+  runId: string;
+  /** The folder or file written. */
+  path: string;
+  files: string[];
+  /** The checkpoint exported (hf, safetensors) or bundled (bundle). */
+  checkpoints: Array<{ step: number; roles?: string[] }>;
+  /** hf only: BertForMaskedLM or RobertaPreLayerNormForMaskedLM. */
+  architecture?: string;
+  /** csv, json: metric points written. */
+  points?: number;
+}
+
+export type { ConfigDifference, ConfigIssue, EvalResult, Preset, StagePlan };

@@ -1,0 +1,84 @@
+// Every front door (Electron IPC, `raptr serve`, tests) calls a channel the same way: the payload is
+// validated against the contract here, the handler runs, and any failure comes back as data,
+// { ok: false, error }, never as a thrown exception across the boundary.
+import { ConfigError } from '../../shared/config/validate.js';
+import {
+  CHANNELS,
+  isChannel,
+  type ApiError,
+  type Channel,
+  type ChannelResponse,
+  type ParsedRequest,
+  type Result,
+} from '../../shared/ipc-contract.js';
+import { formatPath } from '../../shared/config/validate.js';
+import { RunStateError } from '../runs/run-manager.js';
+import { StoreError } from '../store/index.js';
+
+export type Handlers = {
+  [C in Channel]: (request: ParsedRequest<C>) => Promise<ChannelResponse<C>> | ChannelResponse<C>;
+};
+
+/** A refusal a handler throws on purpose: the run is busy, already done, ... */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ApiError['code'],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export async function dispatch(
+  handlers: Handlers,
+  channel: string,
+  payload: unknown,
+): Promise<Result<unknown>> {
+  if (!isChannel(channel))
+    return failure({ code: 'not-found', message: `unknown channel "${String(channel).slice(0, 100)}"` });
+  const parsed = CHANNELS[channel].safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+    return failure({
+      code: 'invalid-input',
+      message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+      issues,
+    });
+  }
+  try {
+    const handler = handlers[channel] as (request: unknown) => unknown;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (error) {
+    return failure(toApiError(error));
+  }
+}
+
+function failure(error: ApiError): Result<never> {
+  return { ok: false, error };
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ServiceError) return { code: error.code, message: error.message };
+  if (error instanceof RunStateError) return { code: 'conflict', message: error.message };
+  if (error instanceof ConfigError)
+    return {
+      code: 'invalid-input',
+      message: error.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+      issues: error.issues.map((i) => ({ path: `config.${i.path}`, message: i.message })),
+    };
+  if (error instanceof StoreError)
+    return {
+      code:
+        error.code === 'unknown-run'
+          ? 'not-found'
+          : error.code === 'invalid-input'
+            ? 'invalid-input'
+            : 'conflict',
+      message: error.message,
+    };
+  const named = error as { name?: string; message?: string };
+  if (named?.name === 'ExportError' || named?.name === 'CheckpointError')
+    return { code: 'conflict', message: named.message ?? 'export failed' };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}

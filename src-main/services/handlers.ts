@@ -1,0 +1,86 @@
+// The contract, implemented once. Electron's ipcMain handlers, `raptr serve` and tests all call these
+// through dispatch(), which validated the request first.
+import { checkConfig } from '../../shared/config/check.js';
+import { PRESETS } from '../../shared/config/presets.js';
+import { exportRun } from '../checkpoints/export/export-run.js';
+import type { RunManager } from '../runs/run-manager.js';
+import type { TrainerHost } from '../runs/trainer-host.js';
+import { listSeriesKeys, mustGetRun, recentMasks, series, updateRun } from '../store/index.js';
+import { compareRuns } from './compare.js';
+import type { Handlers } from './dispatch.js';
+import { getRunDetail } from './run-detail.js';
+import { listRunSummaries, summarizeRun } from './run-summary.js';
+import { systemInfo } from './system-info.js';
+
+export interface ServiceContext {
+  manager: RunManager;
+  databasePath: string;
+  /** process.versions.electron inside the desktop app. */
+  electronVersion: string | null;
+  /** How to start a trainer for the backend probe (Electron: utilityProcess). */
+  launch?: () => TrainerHost;
+}
+
+export function createHandlers(ctx: ServiceContext): Handlers {
+  const { manager } = ctx;
+  const db = manager.db;
+  const summary = (id: string) => summarizeRun(db, mustGetRun(db, id));
+  return {
+    'runs:list': (r) =>
+      listRunSummaries(db, { ...r, archived: r.archived === undefined ? false : r.archived }),
+    'runs:get': (r) => getRunDetail(db, r.id),
+    'runs:create': (r) => {
+      const run = manager.create({
+        config: r.config,
+        name: r.name,
+        preset: r.preset ?? null,
+        tags: r.tags,
+        notes: r.notes,
+        start: r.start,
+        priority: r.priority,
+      });
+      return summary(run.id); // read back: the run may have started already
+    },
+    'runs:start': (r) => ({ status: manager.start(r.id, r.priority) }),
+    'runs:stop': (r) => ({ status: manager.stop(r.id) }),
+    'runs:resume': (r) => {
+      const { fromStep } = manager.resume(r.id, r.priority);
+      return { status: mustGetRun(db, r.id).status, fromStep };
+    },
+    'runs:update': ({ id, ...patch }) => {
+      updateRun(db, id, patch);
+      return summary(id);
+    },
+    'runs:delete': async (r) => ({ deleted: await manager.delete(r.id) }),
+    'runs:compare': (r) => compareRuns(db, { runIds: r.ids, atLoss: r.atLoss, key: r.key }),
+    'metrics:series': (r) => {
+      mustGetRun(db, r.runId);
+      return series(db, r);
+    },
+    'metrics:keys': (r) => {
+      mustGetRun(db, r.runId);
+      return listSeriesKeys(db, r.runId);
+    },
+    'metrics:masks': (r) => {
+      mustGetRun(db, r.runId);
+      return recentMasks(db, r.runId, r.last);
+    },
+    'presets:list': () => [...PRESETS],
+    'config:validate': (r) => checkConfig(r.config),
+    'export:run': (r) =>
+      exportRun(db, {
+        runId: r.id,
+        format: r.format,
+        out: r.out,
+        checkpoint: r.checkpoint === undefined ? 'latest' : String(r.checkpoint),
+        force: r.force ?? false,
+      }),
+    'system:info': () =>
+      systemInfo({
+        databasePath: ctx.databasePath,
+        slots: manager.slotLimits,
+        electronVersion: ctx.electronVersion,
+        launch: ctx.launch,
+      }),
+  };
+}

@@ -1,0 +1,76 @@
+// Live updates for windows and WebSocket clients, from the run manager's stream of trainer messages.
+// Steps are batched per run and flushed at most every 100 ms, so a fast run sends about 10 messages a
+// second, never one per step; status, eval, stage and log events go out as they happen (evals and
+// stages flush the pending steps first, so a client always sees them in order).
+import type { EventName, Events, LiveStep } from '../../shared/ipc-contract.js';
+import type { RunManager } from '../runs/run-manager.js';
+
+export type LiveListener = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+export interface LiveEvents {
+  subscribe(listener: LiveListener): () => void;
+  close(): void;
+}
+
+export function liveEvents(manager: RunManager, flushMs = 100): LiveEvents {
+  const listeners = new Set<LiveListener>();
+  const pending = new Map<string, LiveStep[]>();
+  const send: LiveListener = (event, payload) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  const flush = (runId: string) => {
+    const steps = pending.get(runId);
+    if (!steps || steps.length === 0) return;
+    pending.delete(runId);
+    send('run:metrics', { runId, steps });
+  };
+  const timer = setInterval(() => [...pending.keys()].forEach(flush), flushMs);
+  timer.unref();
+
+  const unsubscribe = manager.subscribe((event) => {
+    const { runId } = event;
+    if (event.type === 'status') {
+      flush(runId);
+      send('run:status', { runId, status: event.status });
+      return;
+    }
+    const m = event.message;
+    switch (m.type) {
+      case 'step': {
+        const { type: _type, stepFlops: _stepFlops, ...step } = m;
+        const list = pending.get(runId) ?? [];
+        list.push(step);
+        pending.set(runId, list);
+        return;
+      }
+      case 'eval':
+        flush(runId);
+        send('run:eval', { runId, step: m.step, stage: m.stage, reason: m.reason, results: m.results });
+        return;
+      case 'stage':
+        flush(runId);
+        send('run:stage', { runId, step: m.step, stage: m.stage });
+        return;
+      case 'log':
+        send('run:log', { runId, level: m.level, message: m.message });
+        return;
+      case 'error':
+        send('run:log', { runId, level: 'error', message: m.message });
+        return;
+      default:
+        return;
+    }
+  });
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      clearInterval(timer);
+      unsubscribe();
+      listeners.clear();
+    },
+  };
+}
