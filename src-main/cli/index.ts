@@ -26,6 +26,12 @@ registerImport(program);
 registerPresets(program);
 registerBench(program);
 
+// `raptr runs | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
