@@ -28,7 +28,17 @@ const forbid = (patterns, why) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['src-main/trainer/kernels/assembly/**', 'dist/**', 'node_modules/**', 'out/**', 'release/**', 'docs/**', 'src-renderer/dist/**'] },
+  {
+    ignores: [
+      'src-main/trainer/kernels/assembly/**',
+      'dist/**',
+      'node_modules/**',
+      'out/**',
+      'release/**',
+      'docs/**',
+      'src-renderer/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
