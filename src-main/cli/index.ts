@@ -9,6 +9,7 @@ import { registerCompare } from './compare.js';
 import { registerControl } from './control.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
+import { registerServe } from './serve.js';
 import { APP_VERSION } from '../version.js';
 
 const program = new Command('raptr')
@@ -25,6 +26,7 @@ registerExport(program);
 registerImport(program);
 registerPresets(program);
 registerBench(program);
+registerServe(program);
 
 // `raptr runs | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
