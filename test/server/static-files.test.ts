@@ -1,8 +1,7 @@
 // The built renderer as `raptr serve` serves it: the right MIME types, index.html for "/" and app routes,
 // the desktop window's CSP on every answer, and nothing outside the renderer's folder, however the path is
 // spelled (raw requests: fetch would tidy "/../" away before it left).
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src-main/server/index.js';
