@@ -15,8 +15,8 @@ export const FUSED = {
   softmaxXentGrad: 'RaptrSoftmaxXentGrad',
   linear: 'RaptrLinear',
   residual: 'RaptrResidual',
-  softmax: 'RaptrSoftmax',
-  softmaxGrad: 'RaptrSoftmaxGrad',
+  attention: 'RaptrAttention',
+  attentionGrad: 'RaptrAttentionGrad',
 } as const;
 
 export function float32(name: string, ...tensors: TensorInfo[]): void {

@@ -55,12 +55,16 @@ export function registerDense(k: RaptrKernels): void {
     inputsToSave: ['x', 'w'],
     gradFunc: (dy, saved) => {
       const [x, w] = saved as [Tensor, Tensor];
-      const rows = (dy as Tensor).size / w.shape[1]!;
-      const dy2 = () => tf.reshape(dy as Tensor, [rows, w.shape[1]!]);
+      // Rows of x and dy as matrices; the model's x is already 2-D, and each reshape is engine overhead.
+      const flat = (t: Tensor, cols: number) => (t.rank === 2 ? t : tf.reshape(t, [-1, cols]));
+      const g = flat(dy as Tensor, w.shape[1]!);
       return {
-        x: () => tf.reshape(tf.matMul(dy2(), w, false, true), x.shape),
-        w: () => tf.matMul(tf.reshape(x, [rows, w.shape[0]!]), dy2(), true, false),
-        b: () => tf.sum(dy2(), 0),
+        x: () => {
+          const dx = tf.matMul(g, w, false, true);
+          return x.rank === 2 ? dx : tf.reshape(dx, x.shape);
+        },
+        w: () => tf.matMul(flat(x, w.shape[0]!), g, true, false),
+        b: () => tf.sum(g, 0),
       };
     },
   });

@@ -3,8 +3,9 @@
 // model/layers.ts and, with them, most of the copies tfjs makes of the tensors it saves for the backward
 // pass (every saved tensor is an Identity copy on wasm: tf.add alone keeps copies of both inputs).
 // The ops that dispatch here are in fused-ops.ts.
+import { registerAttention } from './fused-attention.js';
 import { registerDense } from './fused-dense.js';
-import { registerNorms } from './fused-norm.js';
+import { registerLayerNorm } from './fused-norm.js';
 import { registerPointwise } from './fused-pointwise.js';
 import type { RaptrKernels } from './kernel-module.js';
 
@@ -16,6 +17,7 @@ export function registerFusedKernels(kernels: RaptrKernels): void {
   if (registered) return;
   registered = true;
   registerPointwise(kernels);
-  registerNorms(kernels);
+  registerLayerNorm(kernels);
   registerDense(kernels);
+  registerAttention(kernels);
 }

@@ -41,7 +41,8 @@ export function fusedResidual(y: Tensor, branch: Tensor, scale: number): Tensor 
   return run(FUSED.residual, { y, branch }, { scale }) as Tensor;
 }
 
-/** softmax(x * scale) over the last axis. */
-export function fusedScaledSoftmax(x: Tensor, scale: number): Tensor {
-  return run(FUSED.softmax, { x }, { scale }) as Tensor;
+/** Multi-head attention core on projections [batch * S, d]: softmax(Q K^T / sqrt(dh)) V per head. */
+export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, batch: number, heads: number): Tensor {
+  const [context] = run(FUSED.attention, { q, k, v }, { batch, heads }) as Tensor[];
+  return context!;
 }

@@ -26,10 +26,39 @@ export interface RaptrKernels {
   /** Floats of scratch gemm needs for N output columns. */
   gemmScratchFloats(N: number): number;
   sumRows(x: number, out: number, rows: number, cols: number): void;
+  gatherRows(x: number, ids: number, out: number, rows: number, width: number): void;
   gelu(x: number, y: number, n: number): void;
   addScaled(y: number, branch: number, out: number, n: number, scale: number): void;
-  softmaxRows(x: number, y: number, rows: number, cols: number, scale: number): void;
-  softmaxRowsGrad(y: number, dy: number, dx: number, rows: number, cols: number, scale: number): void;
+  attention(
+    q: number,
+    k: number,
+    v: number,
+    context: number,
+    probs: number,
+    B: number,
+    S: number,
+    H: number,
+    dh: number,
+    scale: number,
+    scratch: number,
+  ): void;
+  attentionGrad(
+    q: number,
+    k: number,
+    v: number,
+    probs: number,
+    dcontext: number,
+    dq: number,
+    dk: number,
+    dv: number,
+    B: number,
+    S: number,
+    H: number,
+    dh: number,
+    scale: number,
+    scratch: number,
+  ): void;
+  attentionScratchFloats(S: number, gemmFloats: number): number;
   geluGrad(x: number, dy: number, dx: number, n: number): void;
   layerNorm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
   layerNormGrad(

@@ -3,17 +3,19 @@
 //
 // Measured on this machine (ENGINE-NOTES.md and bench): tfjs-wasm's BatchMatMul reaches ~2 GFLOP/s for the
 // batched (attention) and transposed (gradient) forms and Sum over axis 0 is ~25x slower than over the last
-// axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all.
+// axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all, and its GatherV2
+// took ~9 ms to look up 1024 embedding rows.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf, type TensorInfo } from '../tf.js';
 import { registerFusedKernels } from './fused-kernels.js';
+import { gatherRows, unsortedSegmentSum } from './gather-kernels.js';
 import { offset, size, withScratch } from './heap.js';
 import { instantiateKernels, type RaptrKernels } from './kernel-module.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];
 
-const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum'] as const;
+const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2'] as const;
 
 let installed: RaptrKernels | null = null;
 
@@ -49,6 +51,7 @@ export function installWasmKernels(): boolean {
     BatchMatMul: (args) => batchMatMul(kernels, args) ?? originals.get('BatchMatMul')!(args),
     Sum: (args) => sumLeadingAxes(kernels, args) ?? originals.get('Sum')!(args),
     UnsortedSegmentSum: (args) => unsortedSegmentSum(kernels, args),
+    GatherV2: (args) => gatherRows(kernels, args) ?? originals.get('GatherV2')!(args),
   };
   for (const name of OVERRIDDEN) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
@@ -133,29 +136,5 @@ function sumLeadingAxes(kernels: RaptrKernels, { inputs, backend, attrs }: Kerne
   const outShape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
   const out = wasm.makeOutput(outShape, 'float32');
   kernels.sumRows(offset(wasm, x), offset(wasm, out), size(x.shape.slice(0, axes.length)), size(kept));
-  return out;
-}
-
-/** out[ids[i]] += x[i], rows of the trailing dims; the gradient of tf.gather. */
-function unsortedSegmentSum(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo {
-  const x = inputs.x as TensorInfo;
-  const ids = inputs.segmentIds as TensorInfo;
-  const { numSegments } = attrs as { numSegments: number };
-  if (x.dtype !== 'float32' || ids.dtype !== 'int32')
-    throw new Error(
-      `unsortedSegmentSum on wasm supports float32 values and int32 ids (got ${x.dtype}, ${ids.dtype})`,
-    );
-  const wasm = backend as BackendWasm;
-  const rows = size(ids.shape);
-  const rest = x.shape.slice(ids.shape.length);
-  const out = wasm.makeOutput([numSegments, ...rest], 'float32');
-  kernels.segmentSumRows(
-    offset(wasm, x),
-    offset(wasm, ids),
-    offset(wasm, out),
-    rows,
-    size(rest),
-    numSegments,
-  );
   return out;
 }

@@ -3,11 +3,11 @@
 // one fused kernel (backend/fused-ops.ts) that computes the same math as the tf ops below, in one pass.
 import {
   fusedGelu,
+  fusedAttention,
   fusedLayerNorm,
   fusedLinear,
   fusedOpsActive,
   fusedResidual,
-  fusedScaledSoftmax,
   fusedSoftmaxCrossEntropy,
 } from '../backend/fused-ops.js';
 import { tf, type Tensor } from '../tf.js';
@@ -54,13 +54,27 @@ export function residual(y: Tensor, branch: Tensor, scale: number): Tensor {
 }
 
 /**
- * softmax(x * scale + bias) over the last axis: attention weights, with scale = 1 / sqrt(head size) and
- * bias (when given) -1e9 at padding keys.
+ * Multi-head scaled dot-product attention on projections q, k, v [batch * S, d]: per sequence and head,
+ * softmax(Q K^T / sqrt(dh) + keyBias) V, returned as [batch * S, d]. keyBias (-1e9 at padding keys,
+ * broadcast over heads and queries) is null for packed training windows.
  */
-export function scaledSoftmax(x: Tensor, scale: number, bias?: Tensor | null): Tensor {
-  if (!bias && fusedOpsActive()) return fusedScaledSoftmax(x, scale);
-  const scaled = tf.mul(x, scale);
-  return tf.softmax(bias ? tf.add(scaled, bias) : scaled);
+export function attention(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  batch: number,
+  heads: number,
+  keyBias: Tensor | null = null,
+): Tensor {
+  if (!keyBias && fusedOpsActive()) return fusedAttention(q, k, v, batch, heads);
+  const [rows, d] = q.shape as [number, number];
+  const S = rows / batch;
+  const dh = d / heads;
+  const split = (t: Tensor) => tf.transpose(tf.reshape(t, [batch, S, heads, dh]), [0, 2, 1, 3]);
+  const scaled = tf.mul(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(dh));
+  const weights = tf.softmax(keyBias ? tf.add(scaled, keyBias) : scaled);
+  const context = tf.matMul(weights, split(v));
+  return tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [rows, d]);
 }
 
 /** Mean over rows of -log softmax(logits)[label], for logits [rows, classes] and int32 labels [rows]. */

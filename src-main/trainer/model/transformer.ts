@@ -4,7 +4,7 @@
 import type { ModelConfig } from '../../../shared/config/schema.js';
 import type { StepMask } from '../subnet/index.js';
 import { tf, type Tensor } from '../tf.js';
-import { gelu, layerNorm, linear, meanCrossEntropy, residual, scaledSoftmax } from './layers.js';
+import { attention, gelu, layerNorm, linear, meanCrossEntropy, residual } from './layers.js';
 import { blockGroup, type ParameterSet } from './params.js';
 
 /** BERT's initializer range. */
@@ -29,14 +29,11 @@ function paddingBias(lengths: Tensor, batch: number, S: number): Tensor {
 }
 
 export class BertEncoder {
-  private readonly headSize: number;
-
   constructor(
     readonly shape: ModelConfig,
     private readonly params: ParameterSet,
   ) {
-    const { layers, dModel: d, heads, ffDim: ff, seqLen, vocabSize, norm } = shape;
-    this.headSize = d / heads;
+    const { layers, dModel: d, ffDim: ff, seqLen, vocabSize, norm } = shape;
     params.add('embed.tokens', 'embed', [vocabSize, d], { kind: 'normal', std: INIT_STD });
     params.add('embed.positions', 'embed', [seqLen, d], { kind: 'normal', std: INIT_STD });
     params.add('embed.norm.g', 'embed', [d], { kind: 'ones' });
@@ -84,7 +81,7 @@ export class BertEncoder {
     let y = layerNorm(embedded, p('embed.norm.g'), p('embed.norm.b'));
     for (let i = 0; i < layers; i++) {
       if (!mask.active[i]) continue; // bypassed: y passes through its residual connection untouched
-      y = this.block(i, y, batch, S, keyBias, mask.scales[i]!);
+      y = this.block(i, y, batch, keyBias, mask.scales[i]!);
     }
     return norm === 'pre' ? layerNorm(y, p('final.norm.g'), p('final.norm.b')) : y;
   }
@@ -103,34 +100,28 @@ export class BertEncoder {
     });
   }
 
-  private block(i: number, y: Tensor, batch: number, S: number, keyBias: Tensor | null, a: number): Tensor {
+  private block(i: number, y: Tensor, batch: number, keyBias: Tensor | null, a: number): Tensor {
     const p = (name: string) => this.params.get(`blocks.${i}.${name}`);
-    const attention = (x: Tensor) => this.attention(i, x, batch, S, keyBias);
+    const attend = (x: Tensor) => this.attention(i, x, batch, keyBias);
     const mlp = (x: Tensor) =>
       linear(gelu(linear(x, p('mlp.in.w'), p('mlp.in.b'))), p('mlp.out.w'), p('mlp.out.b'));
     if (this.shape.norm === 'pre') {
       // u = y + a Attn(LN1(y));  y' = u + a MLP(LN2(u))
-      const u = residual(y, attention(layerNorm(y, p('norm1.g'), p('norm1.b'))), a);
+      const u = residual(y, attend(layerNorm(y, p('norm1.g'), p('norm1.b'))), a);
       return residual(u, mlp(layerNorm(u, p('norm2.g'), p('norm2.b'))), a);
     }
     // post-LN (original BERT): the factor scales the branch before the add-and-norm.
-    const u = layerNorm(residual(y, attention(y), a), p('norm1.g'), p('norm1.b'));
+    const u = layerNorm(residual(y, attend(y), a), p('norm1.g'), p('norm1.b'));
     return layerNorm(residual(u, mlp(u), a), p('norm2.g'), p('norm2.b'));
   }
 
   /** Multi-head self-attention; keyBias (-1e9 at padding keys) is null for packed training windows. */
-  private attention(i: number, x: Tensor, batch: number, S: number, keyBias: Tensor | null): Tensor {
-    const { heads: H, dModel: d } = this.shape;
-    const dh = this.headSize;
+  private attention(i: number, x: Tensor, batch: number, keyBias: Tensor | null): Tensor {
     const p = (name: string) => this.params.get(`blocks.${i}.attn.${name}`);
-    const split = (t: Tensor) => tf.transpose(tf.reshape(t, [batch, S, H, dh]), [0, 2, 1, 3]);
-    const q = split(linear(x, p('q.w'), p('q.b')));
-    const k = split(linear(x, p('k.w'), p('k.b')));
-    const v = split(linear(x, p('v.w'), p('v.b')));
-    const weights = scaledSoftmax(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh), keyBias);
-    const context = tf.matMul(weights, v);
-    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * S, d]);
-    return linear(merged, p('o.w'), p('o.b'));
+    const q = linear(x, p('q.w'), p('q.b'));
+    const k = linear(x, p('k.w'), p('k.b'));
+    const v = linear(x, p('v.w'), p('v.b'));
+    return linear(attention(q, k, v, batch, this.shape.heads, keyBias), p('o.w'), p('o.b'));
   }
 
   /** The MLM head at the predicted positions only: logits [predicted, vocab]. */

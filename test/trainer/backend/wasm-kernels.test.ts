@@ -113,7 +113,28 @@ describe('BatchMatMul on wasm', () => {
   });
 });
 
-describe('Sum and UnsortedSegmentSum on wasm', () => {
+describe('Sum, GatherV2 and UnsortedSegmentSum on wasm', () => {
+  it('gathers rows (embedding lookup), refuses ids out of range and leaves other axes to tfjs', () => {
+    const table = tf.range(0, 12).reshape([4, 3]);
+    const rows = tf.gather(
+      table,
+      tf.tensor2d(
+        [
+          [3, 0],
+          [1, 3],
+        ],
+        [2, 2],
+        'int32',
+      ),
+    );
+    expect(rows.shape).toEqual([2, 2, 3]);
+    expect(Array.from(rows.dataSync())).toEqual([9, 10, 11, 0, 1, 2, 3, 4, 5, 9, 10, 11]);
+    expect(() => tf.gather(table, tf.tensor1d([4], 'int32'))).toThrow(/not in \[0, 3\]/);
+    expect(Array.from(tf.gather(table, tf.tensor1d([2, 0], 'int32'), 1).dataSync())).toEqual([
+      2, 0, 5, 3, 8, 6, 11, 9,
+    ]);
+  });
+
   it('sums leading axes fast and leaves other reductions to tfjs', () => {
     const x = random([4, 3, 5]);
     const v = x.dataSync();

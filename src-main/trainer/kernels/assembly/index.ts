@@ -2,10 +2,10 @@
 // TensorFlow.js wasm backend's memory and work on its tensors in place (see backend/wasm-kernels.ts and
 // backend/fused-kernels.ts).
 export { gemm, gemmScratchFloats } from './matmul';
-export { sumRows, segmentSumRows } from './reduce';
+export { sumRows, segmentSumRows, gatherRows } from './reduce';
 export { sumSquares, adamwUpdate } from './optim';
 export { gelu, geluGrad } from './activation';
 export { layerNorm, layerNormGrad } from './norm';
 export { softmaxXent, softmaxXentGrad } from './xent';
 export { addScaled } from './elementwise';
-export { softmaxRows, softmaxRowsGrad } from './softmax';
+export { attention, attentionGrad, attentionScratchFloats } from './attention';

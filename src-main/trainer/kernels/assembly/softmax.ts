@@ -13,7 +13,9 @@ export function softmaxRows(x: usize, y: usize, rows: i32, cols: i32, scale: f32
     for (; j < c4; j += 4) {
       const v = f32x4.mul(v128.load(ptr(xr, j)), vs);
       v128.store(ptr(yr, j), v);
-      vmax = f32x4.max(vmax, v);
+      // pmax is one instruction; max's NaN and -0 rules cost seven in V8 (softmax 27% slower). A NaN
+      // it drops still turns every output NaN through the sum below.
+      vmax = f32x4.pmax(vmax, v);
     }
     let top = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
     for (; j < cols; j++) {

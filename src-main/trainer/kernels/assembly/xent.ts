@@ -15,7 +15,8 @@ export function softmaxXent(logits: usize, labels: usize, stats: usize, rows: i3
     const row = ptr(logits, r * cols);
     let vmax = f32x4.splat(-Infinity);
     let j = 0;
-    for (; j < c4; j += 4) vmax = f32x4.max(vmax, v128.load(ptr(row, j)));
+    // pmax: one instruction instead of seven (see softmax.ts); a NaN still reaches the loss through the sum.
+    for (; j < c4; j += 4) vmax = f32x4.pmax(vmax, v128.load(ptr(row, j)));
     let top = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
     for (; j < cols; j++) top = max(top, load<f32>(ptr(row, j)));
     const vm = f32x4.splat(top);

@@ -1,0 +1,84 @@
+// Fused multi-head attention core (softmax(Q K^T / sqrt(dh)) V on the projections' own layout) and its
+// gradient; see kernels/assembly/attention.ts.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf, type Tensor, type TensorInfo } from '../tf.js';
+import { FUSED, float32, registerAll, runKernel } from './fused-common.js';
+import { offset, withScratch } from './heap.js';
+import type { RaptrKernels } from './kernel-module.js';
+
+interface AttentionAttrs {
+  batch: number;
+  heads: number;
+}
+
+/** Sequence length, head size and scale for projections [batch * S, d]. */
+function dims(q: TensorInfo, { batch, heads }: AttentionAttrs) {
+  const [rows, d] = q.shape as [number, number];
+  if (q.shape.length !== 2 || rows % batch !== 0 || d % heads !== 0)
+    throw new Error(`${FUSED.attention}: q ${JSON.stringify(q.shape)} is not [batch * seq, heads * size]`);
+  const S = rows / batch,
+    dh = d / heads;
+  return { S, dh, scale: 1 / Math.sqrt(dh) };
+}
+
+export function registerAttention(k: RaptrKernels): void {
+  registerAll({
+    [FUSED.attention]: ({ inputs, backend, attrs }) => {
+      const { q, k: key, v } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo };
+      float32(FUSED.attention, q, key, v);
+      const a = attrs as unknown as AttentionAttrs;
+      const { S, dh, scale } = dims(q, a);
+      if (key.shape.join() !== q.shape.join() || v.shape.join() !== q.shape.join())
+        throw new Error(`${FUSED.attention}: q, k and v shapes differ`);
+      const wasm = backend as BackendWasm;
+      const context = wasm.makeOutput(q.shape, 'float32');
+      const probs = wasm.makeOutput([a.batch, a.heads, S, S], 'float32');
+      const at = (t: TensorInfo) => offset(wasm, t);
+      withScratch(wasm, k.gemmScratchFloats(Math.max(S, dh)), (scratch) =>
+        k.attention(at(q), at(key), at(v), at(context), at(probs), a.batch, S, a.heads, dh, scale, scratch),
+      );
+      return [context, probs];
+    },
+    [FUSED.attentionGrad]: ({ inputs, backend, attrs }) => {
+      const { q, k: key, v, probs, dy } = inputs as Record<string, TensorInfo>;
+      float32(FUSED.attentionGrad, q!, key!, v!, probs!, dy!);
+      const a = attrs as unknown as AttentionAttrs;
+      const { S, dh, scale } = dims(q!, a);
+      const wasm = backend as BackendWasm;
+      const [dq, dk, dv] = [0, 1, 2].map(() => wasm.makeOutput(q!.shape, 'float32')) as TensorInfo[];
+      const at = (t: TensorInfo) => offset(wasm, t);
+      const floats = k.attentionScratchFloats(S, k.gemmScratchFloats(Math.max(S, dh)));
+      withScratch(wasm, floats, (scratch) =>
+        k.attentionGrad(
+          at(q!),
+          at(key!),
+          at(v!),
+          at(probs!),
+          at(dy!),
+          at(dq!),
+          at(dk!),
+          at(dv!),
+          a.batch,
+          S,
+          a.heads,
+          dh,
+          scale,
+          scratch,
+        ),
+      );
+      return [dq!, dk!, dv!];
+    },
+  });
+  tf.registerGradient({
+    kernelName: FUSED.attention,
+    inputsToSave: ['q', 'k', 'v'],
+    outputsToSave: [false, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [q, k, v, probs] = saved as [Tensor, Tensor, Tensor, Tensor];
+      const dy = (dys as Tensor[])[0]!;
+      // One kernel yields all three gradients; tfjs asks for them one by one, so compute them once here.
+      const [dq, dk, dv] = runKernel(FUSED.attentionGrad, { q, k, v, probs, dy }, attrs) as Tensor[];
+      return { q: () => dq!, k: () => dk!, v: () => dv! };
+    },
+  });
+}

@@ -1,0 +1,53 @@
+// tf.gather on the first axis (embedding lookups) and its gradient, UnsortedSegmentSum, for the wasm backend.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { tf, TensorInfo } from '../tf.js';
+import { offset, size } from './heap.js';
+import type { RaptrKernels } from './kernel-module.js';
+
+type KernelArgs = Parameters<tf.KernelConfig['kernelFunc']>[0];
+
+/** Rows of a float32 table by int32 ids (axis 0, no batch dims); null hands other gathers back to tfjs. */
+export function gatherRows(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  const ids = inputs.indices as TensorInfo;
+  const { axis, batchDims } = attrs as { axis: number; batchDims: number };
+  if (x.dtype !== 'float32' || ids.dtype !== 'int32' || axis !== 0 || batchDims !== 0 || x.shape.length < 1)
+    return null;
+  const wasm = backend as BackendWasm;
+  const rows = x.shape[0]!;
+  const values = wasm.typedArrayFromHeap(ids);
+  // The same check, and message, as tfjs's own kernel: a bad id must not read outside the table.
+  for (const id of values)
+    if (id < 0 || id >= rows) throw new Error(`GatherV2: the index value ${id} is not in [0, ${rows - 1}]`);
+  const width = size(x.shape.slice(1));
+  const out = wasm.makeOutput([...ids.shape, ...x.shape.slice(1)], 'float32');
+  kernels.gatherRows(offset(wasm, x), offset(wasm, ids), offset(wasm, out), values.length, width);
+  return out;
+}
+
+/** out[ids[i]] += x[i], rows of the trailing dims; the gradient of tf.gather. */
+export function unsortedSegmentSum(
+  kernels: RaptrKernels,
+  { inputs, backend, attrs }: KernelArgs,
+): TensorInfo {
+  const x = inputs.x as TensorInfo;
+  const ids = inputs.segmentIds as TensorInfo;
+  const { numSegments } = attrs as { numSegments: number };
+  if (x.dtype !== 'float32' || ids.dtype !== 'int32')
+    throw new Error(
+      `unsortedSegmentSum on wasm supports float32 values and int32 ids (got ${x.dtype}, ${ids.dtype})`,
+    );
+  const wasm = backend as BackendWasm;
+  const rows = size(ids.shape);
+  const rest = x.shape.slice(ids.shape.length);
+  const out = wasm.makeOutput([numSegments, ...rest], 'float32');
+  kernels.segmentSumRows(
+    offset(wasm, x),
+    offset(wasm, ids),
+    offset(wasm, out),
+    rows,
+    size(rest),
+    numSegments,
+  );
+  return out;
+}
