@@ -1,0 +1,37 @@
+// chart.js is tree-shaken: only the pieces the app draws are registered, once.
+import {
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+} from 'chart.js';
+import { backgroundPlugin } from './chart-options.js';
+import { stageBandsPlugin } from './stage-bands.js';
+
+let registered = false;
+
+export function registerCharts(): void {
+  if (registered) return;
+  Chart.register(
+    LineController,
+    ScatterController,
+    LineElement,
+    PointElement,
+    LinearScale,
+    LogarithmicScale,
+    Filler,
+    Tooltip,
+    Legend,
+    stageBandsPlugin,
+    backgroundPlugin,
+  );
+  registered = true;
+}
+
+export { Chart };

@@ -1,0 +1,138 @@
+// The compare view: runs overlaid on one x-axis (FLOPs by default: the fair axis for a method that saves
+// FLOPs per step), the config fields that differ, and the FLOPs each run needed to reach a target loss.
+// Zoom and pan set a visible range; each range change re-fetches min/max buckets for just that range.
+import type { CompareResult, XAxis } from '../../../shared/api-types.js';
+import type { RaptrApi } from '../../../shared/ipc-contract.js';
+import { bandFromSeries, emptyBand, type BandSeries, type XY } from '../charts/series-points.js';
+import type { XRange } from '../charts/zoom.js';
+import { call, messageOf } from './call.js';
+
+export interface RunCurves {
+  id: string;
+  train: BandSeries;
+  eval: XY[];
+}
+
+export class CompareState {
+  xAxis: XAxis = $state('flops');
+  logY = $state(false);
+  logX = $state(false);
+  smoothing = $state(0.6);
+  range: XRange | null = $state.raw(null);
+  targetText = $state('');
+
+  result: CompareResult | null = $state.raw(null);
+  curves: RunCurves[] = $state.raw([]);
+  error: string | null = $state(null);
+  loading = $state(true);
+  /** How long the last re-fetch took, shown beside the zoom controls (and read by the UI benchmark). */
+  fetchMs: number | null = $state(null);
+
+  private buckets = 800;
+  private fetchSeq = 0;
+  private rangeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly api: RaptrApi,
+    readonly ids: string[],
+  ) {}
+
+  async load(): Promise<void> {
+    await Promise.all([this.fetchCompare(), this.fetchCurves()]);
+    this.loading = false;
+  }
+
+  async fetchCompare(): Promise<void> {
+    const target = Number(this.targetText);
+    const atLoss = this.targetText.trim() !== '' && Number.isFinite(target) ? target : undefined;
+    try {
+      this.result = await call(this.api.runs.compare({ ids: this.ids, atLoss }));
+      if (this.targetText === '' && this.result.target !== null)
+        this.targetText = String(Number(this.result.target.toPrecision(4)));
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  async fetchCurves(): Promise<void> {
+    const seq = ++this.fetchSeq;
+    const started = performance.now();
+    const evalKey = this.result?.key ?? null;
+    try {
+      const curves = await Promise.all(
+        this.ids.map(async (id) => {
+          const keys = evalKey ? ['train/loss', evalKey] : ['train/loss'];
+          const results = await call(
+            this.api.metrics.series({
+              runId: id,
+              keys,
+              xAxis: this.xAxis,
+              buckets: this.buckets,
+              ...(this.range ? { range: this.range } : {}),
+            }),
+          );
+          const train = results.find((r) => r.key === 'train/loss');
+          const evals = results.find((r) => r.key !== 'train/loss');
+          return {
+            id,
+            train: train ? bandFromSeries(train) : emptyBand(),
+            eval: evals ? bandFromSeries(evals).mean : [],
+          };
+        }),
+      );
+      if (seq !== this.fetchSeq) return; // a newer range was asked for meanwhile
+      this.curves = curves;
+      this.fetchMs = performance.now() - started;
+    } catch (error) {
+      if (seq === this.fetchSeq) this.error = messageOf(error);
+    }
+  }
+
+  setAxis(axis: XAxis): void {
+    this.xAxis = axis;
+    this.range = null;
+    void this.fetchCurves();
+  }
+
+  setBuckets(pixels: number): void {
+    this.buckets = Math.max(50, Math.min(4000, Math.round(pixels)));
+  }
+
+  /** From the zoom handler: debounced, so a wheel gesture costs one fetch, not one per notch. */
+  setRange(range: XRange | null, delayMs = 120): void {
+    this.range = range;
+    if (this.rangeTimer) clearTimeout(this.rangeTimer);
+    this.rangeTimer = setTimeout(() => {
+      this.rangeTimer = null;
+      void this.fetchCurves();
+    }, delayMs);
+  }
+
+  listen(): () => void {
+    const watched = (runId: string) => this.ids.includes(runId);
+    const refresh = () => {
+      void this.fetchCompare();
+      void this.fetchCurves();
+    };
+    const offs = [
+      this.api.on('run:status', ({ runId }) => watched(runId) && refresh()),
+      this.api.on('run:eval', ({ runId }) => watched(runId) && refresh()),
+    ];
+    return () => {
+      offs.forEach((off) => off());
+      if (this.rangeTimer) clearTimeout(this.rangeTimer);
+    };
+  }
+}
+
+/** "1.31x fewer FLOPs to reach 2.9" for a ratio against the first run (ratio > 1: this run needed fewer). */
+export function ratioSentence(ratio: number | null, target: number | null, baseline: boolean): string {
+  if (baseline) return 'reference run';
+  if (ratio === null || target === null) return 'did not reach the target';
+  const shown = Number(target.toPrecision(4));
+  if (Math.abs(ratio - 1) < 0.005) return `same FLOPs to reach ${shown}`;
+  return ratio > 1
+    ? `${ratio.toFixed(2)}x fewer FLOPs to reach ${shown}`
+    : `${(1 / ratio).toFixed(2)}x more FLOPs to reach ${shown}`;
+}

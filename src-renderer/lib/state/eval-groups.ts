@@ -1,0 +1,87 @@
+// Which eval series go on which chart: held-out MLM loss beside the unigram baseline, MLM accuracy, each
+// downstream probe beside its majority-class and bag-of-words baselines, the polynomial task's per-degree
+// component errors together; anything else gets a chart of its own.
+import { metricLabel } from '../../../shared/metrics.js';
+
+export interface EvalLine {
+  key: string;
+  label: string;
+  /** A baseline: drawn dashed, without points. */
+  reference: boolean;
+}
+
+export interface EvalGroup {
+  id: string;
+  title: string;
+  lines: EvalLine[];
+  /** Errors spanning decades read better on a log axis. */
+  logY: boolean;
+  /** Accuracies: the y-axis as a percentage. */
+  percent: boolean;
+}
+
+const line = (key: string, label: string, reference = false): EvalLine => ({ key, label, reference });
+
+export function groupEvalKeys(allKeys: readonly string[]): EvalGroup[] {
+  const keys = new Set(allKeys.filter((k) => k.startsWith('eval/')));
+  const used = new Set<string>();
+  const groups: EvalGroup[] = [];
+  const take = (key: string) => (keys.has(key) ? (used.add(key), true) : false);
+
+  if (take('eval/mlm_loss')) {
+    const lines = [line('eval/mlm_loss', 'held-out MLM loss')];
+    if (take('eval/mlm_unigram_loss')) lines.push(line('eval/mlm_unigram_loss', 'unigram baseline', true));
+    groups.push({ id: 'mlm-loss', title: 'Held-out MLM loss', lines, logY: false, percent: false });
+  }
+  if (take('eval/mlm_acc'))
+    groups.push({
+      id: 'mlm-acc',
+      title: 'Masked-token accuracy',
+      lines: [line('eval/mlm_acc', 'accuracy')],
+      logY: false,
+      percent: true,
+    });
+  for (const key of [...keys].sort()) {
+    const probe = /^eval\/(.+)_probe_acc$/.exec(key)?.[1];
+    if (!probe || !take(key)) continue;
+    const lines = [line(key, `${probe} probe`)];
+    if (take(`eval/${probe}_probe_baseline`))
+      lines.push(line(`eval/${probe}_probe_baseline`, 'majority class', true));
+    if (take(`eval/${probe}_probe_bow`)) lines.push(line(`eval/${probe}_probe_bow`, 'bag of words', true));
+    groups.push({ id: `probe-${probe}`, title: `Probe: ${probe}`, lines, logY: false, percent: true });
+  }
+  if (take('eval/loss'))
+    groups.push({
+      id: 'loss',
+      title: 'Held-out loss',
+      lines: [line('eval/loss', 'held-out loss')],
+      logY: true,
+      percent: false,
+    });
+  const degrees = [...keys].filter((k) => k.startsWith('eval/poly/err_')).sort(byDegree);
+  if (degrees.length > 0) {
+    degrees.forEach((k) => used.add(k));
+    groups.push({
+      id: 'poly-degrees',
+      title: 'Per-degree component error',
+      lines: degrees.map((k) => line(k, k.replace('eval/poly/err_', '').replace(/_/g, ' '))),
+      logY: true,
+      percent: false,
+    });
+  }
+  for (const key of [...keys].sort())
+    if (!used.has(key))
+      groups.push({
+        id: key,
+        title: metricLabel(key),
+        lines: [line(key, metricLabel(key))],
+        logY: false,
+        percent: false,
+      });
+  return groups;
+}
+
+function byDegree(a: string, b: string): number {
+  const degree = (k: string) => Number(/deg(\d+)/.exec(k)?.[1] ?? 0);
+  return degree(a) - degree(b) || a.localeCompare(b);
+}
