@@ -4,7 +4,6 @@
 // another status: 400 (not JSON), 404 (no such channel), 405, 413 (too large), 415 (not JSON typed).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isChannel } from '../../shared/ipc-contract.js';
-import { fromWireJson } from '../../shared/http-wire.js';
 import { dispatch, type Handlers } from '../services/dispatch.js';
 import { replyError, replyJson } from './replies.js';
 
@@ -37,7 +36,9 @@ export async function handleApiCall(
   let payload: unknown = undefined;
   if (body.text.trim() !== '') {
     try {
-      payload = fromWireJson(body.text);
+      // Plain JSON.parse: requests carry no non-finite numbers (the schemas refuse them), and V8's parser,
+      // unlike a reviver's walk, does not recurse, so deeply nested input cannot exhaust the stack here.
+      payload = JSON.parse(body.text);
     } catch (error) {
       return replyError(res, 400, 'invalid-input', `the body is not JSON: ${(error as Error).message}`);
     }
