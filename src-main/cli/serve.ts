@@ -1,6 +1,6 @@
 // `raptr serve [--port 7860] [--host 127.0.0.1] [--db PATH] [--open]`: the app for a browser, for a
 // headless GPU box and for end-to-end tests. Runs train in this process's run manager, exactly as in the
-// desktop app; Ctrl-C (or SIGTERM from a service manager) stops them with a checkpoint before exiting.
+// desktop app; SIGINT or SIGTERM (a service manager's stop) stops them with a checkpoint before exiting.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,7 +80,7 @@ function printBanner(server: RunningServer, page: string, databasePath: string):
   out(`  runs database: ${databasePath}`);
   if (!existsSync(join(defaultStaticDir(), 'index.html')))
     out('  note: the renderer is not built; run `npm run build` for the web app (the API works already)');
-  out('  Ctrl-C stops the server; runs in progress are checkpointed first');
+  out('  Ctrl-C or SIGTERM stops the server');
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one exits at once (a checkpoint that hangs). */
