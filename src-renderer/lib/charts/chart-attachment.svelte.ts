@@ -30,7 +30,7 @@ export function lineChart(spec: ChartSpec): Attachment<HTMLCanvasElement> {
     const config = untrack(spec.create);
     config.options = { animation: false, responsive: true, maintainAspectRatio: false, ...config.options };
     const chart = new Chart(canvas, config) as LineChart;
-    const cleanup = spec.setup?.(chart);
+    const cleanup = untrack(() => spec.setup?.(chart));
     if (spec.handle) spec.handle.chart = chart;
     $effect(() => {
       if (!spec.update) return;

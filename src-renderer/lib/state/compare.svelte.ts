@@ -38,7 +38,9 @@ export class CompareState {
   ) {}
 
   async load(): Promise<void> {
-    await Promise.all([this.fetchCompare(), this.fetchCurves()]);
+    // The compare answer names the eval key the curves fetch, so it comes first.
+    await this.fetchCompare();
+    await this.fetchCurves();
     this.loading = false;
   }
 
@@ -135,4 +137,23 @@ export function ratioSentence(ratio: number | null, target: number | null, basel
   return ratio > 1
     ? `${ratio.toFixed(2)}x fewer FLOPs to reach ${shown}`
     : `${(1 / ratio).toFixed(2)}x more FLOPs to reach ${shown}`;
+}
+
+/**
+ * The comparison in one sentence per other run, from the first run's side: "Quickstart needed 1.53x fewer
+ * FLOPs than Quickstart · full to reach 6.46". Runs that did not reach the target are left out.
+ */
+export function headlines(result: CompareResult): string[] {
+  const [first, ...others] = result.runs;
+  if (!first || result.target === null || !first.reach) return [];
+  const target = Number(result.target.toPrecision(4));
+  return others.flatMap((run) => {
+    const ratio = run.flopsRatio;
+    if (ratio === null) return [];
+    if (Math.abs(ratio - 1) < 0.005)
+      return [`${first.name} and ${run.name} needed the same FLOPs to reach ${target}`];
+    return ratio < 1
+      ? [`${first.name} needed ${(1 / ratio).toFixed(2)}x fewer FLOPs than ${run.name} to reach ${target}`]
+      : [`${first.name} needed ${ratio.toFixed(2)}x more FLOPs than ${run.name} to reach ${target}`];
+  });
 }
