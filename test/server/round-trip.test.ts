@@ -11,7 +11,7 @@ import { CHANNEL_NAMES, type Channel } from '../../shared/ipc-contract.js';
 import { startServer, type RunningServer } from '../../src-main/server/index.js';
 import { dispatch } from '../../src-main/services/dispatch.js';
 import { createHandlers } from '../../src-main/services/handlers.js';
-import { post, tempManager, tinyConfig } from './helpers.js';
+import { post, rawRequest, tempManager, tinyConfig } from './helpers.js';
 
 const { manager, databasePath, dir } = tempManager('raptr-server-roundtrip-');
 const handlers = createHandlers({ manager, databasePath, electronVersion: null });
@@ -102,5 +102,24 @@ describe('the contract over HTTP', () => {
       expect(body).toEqual(fromWireJson(toWireJson(await dispatch(handlers, channel, payload))));
       expect(body).toMatchObject({ ok: false });
     }
+  });
+
+  it('answers what never reaches dispatch with its own status, and an { ok: false } body', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const get = await rawRequest(server.url, { path: '/api/runs:list' });
+    expect([get.status, get.headers.allow]).toEqual([405, 'POST']);
+    expect((await rawRequest(server.url, { path: '/api/events' })).status).toBe(426);
+    // Streamed in chunks (no Content-Length), the limit still holds, and the server keeps answering.
+    const chunked = await rawRequest(server.url, {
+      method: 'POST',
+      path: '/api/runs:create',
+      headers: { ...json, 'Transfer-Encoding': 'chunked' },
+      body: `{"notes":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+    });
+    expect(chunked.status).toBe(413);
+    expect(chunked.json).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    // An empty body is an empty request; an escaped ':' names the same channel.
+    const empty = await rawRequest(server.url, { method: 'POST', path: '/api/runs%3Alist', headers: json });
+    expect(empty.json).toMatchObject({ ok: true, value: expect.any(Array) });
   });
 });
