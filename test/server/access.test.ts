@@ -116,7 +116,11 @@ describe('a loopback bind', () => {
     expect((await call(local.url, { Origin: 'https://attacker.example' })).status).toBe(403);
     expect((await call(local.url, { Origin: 'null' })).status).toBe(403);
     expect((await call(local.url, { Origin: `http://127.0.0.1:${local.port}` })).status).toBe(200);
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
       const reply = await call(local.url, { 'Content-Type': type });
       expect(reply.status).toBe(415);
       expect(reply.json).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
