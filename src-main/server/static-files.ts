@@ -1,4 +1,4 @@
-// The built renderer, served as files: index.html for "/" and for app routes, the right MIME types, and
+// The built renderer, served as files: index.html for "/" (and any folder), the right MIME types, and
 // nothing outside the renderer's folder (the decoded path is resolved and must stay inside it, symlinks
 // included). Until the renderer is built, every page is an honest explanation of how to build it.
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
@@ -87,8 +87,9 @@ export async function serveStatic(
 }
 
 /**
- * The file a decoded URL path names inside root, or null. Directories mean their index.html; a path
- * without an extension that names nothing is an app route and gets index.html too.
+ * The file a decoded URL path names inside root, or null; a directory means its index.html. There is no
+ * fallback to index.html for unknown paths: the app routes in the URL's hash, and its asset URLs are
+ * relative, so a page served at a deeper path would load nothing.
  */
 async function findFile(root: string, decoded: string): Promise<string | null> {
   const target = resolve(root, `.${decoded}`);
@@ -97,7 +98,6 @@ async function findFile(root: string, decoded: string): Promise<string | null> {
   let candidate: string;
   if (info?.isDirectory()) candidate = join(target, 'index.html');
   else if (info?.isFile()) candidate = target;
-  else if (extname(target) === '') candidate = join(root, 'index.html');
   else return null;
   // Resolve symlinks last: a link inside the folder must not lead out of it.
   const real = await realpath(candidate).catch(() => null);

@@ -32,10 +32,10 @@ afterAll(async () => {
 });
 
 describe('static files', () => {
-  it('serves index.html for "/" and app routes, files with their MIME types, and the CSP on each', async () => {
+  it('serves index.html for "/", files with their MIME types, and the CSP on each', async () => {
     const cases: Array<[string, number, string]> = [
       ['/', 200, 'text/html; charset=utf-8'],
-      ['/runs/abc', 200, 'text/html; charset=utf-8'],
+      ['/runs/abc', 404, 'text/plain; charset=utf-8'], // the app routes in the hash: /#/runs/abc
       ['/assets/main-abc123.js', 200, 'text/javascript; charset=utf-8'],
       ['/assets/style.css', 200, 'text/css; charset=utf-8'],
       ['/assets/kernels.wasm', 200, 'application/wasm'],
