@@ -1,0 +1,159 @@
+// The runs table against a fake API: its columns, live updates from events, selection to compare, edits,
+// and deletion only after a confirmation.
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../shared/api-types.js';
+import { Router } from '../../src-renderer/lib/router/router.svelte.js';
+import RunsView from '../../src-renderer/views/RunsView.svelte';
+import { fakeApi } from './fake-api.js';
+
+function summary(id: string, patch: Partial<RunSummary> = {}): RunSummary {
+  return {
+    id,
+    name: `run ${id}`,
+    status: 'completed',
+    policy: 'raptr',
+    schedule: '3-4-5-6',
+    task: 'mlm',
+    stepsDone: 400,
+    stepsTotal: 400,
+    evalKey: 'eval/mlm_loss',
+    bestEvalLoss: 2.91234,
+    lastEvalLoss: 2.95,
+    flops: 7.5e12,
+    fullFlops: 1e13,
+    flopsSaved: 0.25,
+    wallMs: 60_000,
+    createdAt: Date.now() - 5 * 60_000,
+    tags: ['sweep'],
+    archived: false,
+    backend: 'wasm',
+    device: 'CPU',
+    preset: 'quickstart',
+    ...patch,
+  };
+}
+
+function setup() {
+  const runs = [
+    summary('a'),
+    summary('b', { status: 'running', stepsDone: 10, policy: 'full', schedule: 'all blocks' }),
+  ];
+  const fake = fakeApi({
+    'runs:list': () => runs,
+    'runs:delete': ({ id }) => {
+      runs.splice(
+        runs.findIndex((r) => r.id === id),
+        1,
+      );
+      return { deleted: true };
+    },
+    'runs:get': ({ id }) => ({ run: { notes: `notes of ${id}` } }) as never,
+    'runs:update': ({ id, ...patch }) =>
+      Object.assign(
+        runs.find((r) => r.id === id)!,
+        patch,
+      ),
+  });
+  render(RunsView, { api: fake.api, router: new Router() });
+  return { fake, runs };
+}
+
+const row = (id: string) => document.querySelector<HTMLElement>(`tr[data-run-id="${id}"]`)!;
+
+describe('runs view', () => {
+  it('shows each run with status, policy, schedule, steps, best eval loss, FLOPs saved, created and tags', async () => {
+    setup();
+    await waitFor(() => expect(row('a')).toBeTruthy());
+    const cells = [...row('a').querySelectorAll('td')].map((td) =>
+      td.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(cells.slice(1, 10)).toEqual([
+      'run a',
+      'completed',
+      'raptr',
+      '3-4-5-6',
+      '400 / 400',
+      '2.912',
+      '25.0%',
+      '5m ago',
+      'sweep',
+    ]);
+  });
+
+  it('follows status and step events without reloading per step', async () => {
+    const { fake } = setup();
+    await waitFor(() => expect(row('b')).toBeTruthy());
+    const step = {
+      step: 41,
+      stage: 1,
+      lr: 1e-3,
+      loss: 3,
+      mask: '111',
+      active: 3,
+      scale: 1,
+      cumFlops: 2,
+      cumFullFlops: 4,
+      tokens: 1,
+      stepMs: 10,
+      examplesPerSec: 100,
+      wallMs: 500,
+    };
+    fake.emit('run:metrics', { runId: 'b', steps: [step] });
+    await waitFor(() => expect(row('b').textContent).toContain('42 / 400'));
+    expect(row('b').textContent).toContain('50.0%');
+    fake.emit('run:status', { runId: 'b', status: 'stopped' });
+    await waitFor(() => expect(within(row('b')).getByText('stopped')).toBeTruthy());
+  });
+
+  it('compares the selected runs', async () => {
+    setup();
+    await waitFor(() => expect(row('a')).toBeTruthy());
+    await fireEvent.click(within(row('a')).getByRole('checkbox'));
+    await fireEvent.click(within(row('b')).getByRole('checkbox'));
+    await fireEvent.click(screen.getByRole('button', { name: /Compare 2/ }));
+    expect(window.location.hash).toBe('#/compare?ids=a,b');
+  });
+
+  it('deletes a run only after the confirmation', async () => {
+    const { fake } = setup();
+    await waitFor(() => expect(row('a')).toBeTruthy());
+    await fireEvent.click(within(row('a')).getByRole('button', { name: 'Delete' }));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog.textContent).toContain('Delete “run a”?');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(fake.calls.some((c) => c.channel === 'runs:delete')).toBe(false);
+
+    await fireEvent.click(within(row('a')).getByRole('button', { name: 'Delete' }));
+    await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete run' }));
+    await waitFor(() => expect(row('a')).toBeNull());
+    expect(fake.calls.find((c) => c.channel === 'runs:delete')?.request).toEqual({ id: 'a' });
+  });
+
+  it('renames, tags and notes a run inline', async () => {
+    const { fake } = setup();
+    await waitFor(() => expect(row('a')).toBeTruthy());
+    await fireEvent.click(within(row('a')).getByRole('button', { name: 'Edit' }));
+    const editor = screen.getByRole('group', { name: 'Edit run a' });
+    await waitFor(() =>
+      expect((within(editor).getByLabelText('Notes') as HTMLTextAreaElement).value).toBe('notes of a'),
+    );
+    await fireEvent.input(within(editor).getByLabelText('Name'), { target: { value: 'renamed' } });
+    await fireEvent.input(within(editor).getByLabelText('Tags'), { target: { value: 'x, y, x' } });
+    await fireEvent.click(within(editor).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(row('a').textContent).toContain('renamed'));
+    expect(fake.calls.find((c) => c.channel === 'runs:update')?.request).toEqual({
+      id: 'a',
+      name: 'renamed',
+      tags: ['x', 'y'],
+      notes: 'notes of a',
+    });
+  });
+
+  it('says what to do when there are no runs', async () => {
+    const fake = fakeApi({ 'runs:list': () => [] });
+    render(RunsView, { api: fake.api, router: new Router() });
+    await waitFor(() => expect(screen.getByText('No runs yet')).toBeTruthy());
+    expect(screen.getByRole('link', { name: 'Start a run' }).getAttribute('href')).toBe('#/new');
+  });
+});
