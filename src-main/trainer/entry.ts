@@ -88,6 +88,14 @@ channel.onMessage((raw) => {
   }
 });
 
+// Ctrl-C in a terminal signals the whole process group, the trainer too. The host decides how a run
+// stops (it sends 'stop', and a stop writes a checkpoint first), so the trainer ignores the signal.
+process.on('SIGINT', () => {});
+// The host is gone (it crashed or was killed): stop after this step rather than train for no one.
+process.on('disconnect', () => {
+  stopRequested = true;
+  setTimeout(() => process.exit(0), 30_000).unref();
+});
 process.on('uncaughtException', (error) => void fail(error));
 process.on('unhandledRejection', (error) => void fail(error));
 emit({ type: 'ready', pid: process.pid });

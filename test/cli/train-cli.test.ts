@@ -1,6 +1,6 @@
 // The CLI as a user runs it (the built CLI in a child process; npm test builds first): JSON lines, exit
 // codes, the output folder kept only on success, and the run database commands.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +144,45 @@ describe('raptr train', () => {
         'bert-mini-raptr',
       ]),
     );
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops the run with a checkpoint when the terminal signals the whole process group', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'raptr-home-'));
+    // detached: its own process group, so the signal reaches the CLI and its trainer, as a terminal sends it.
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin/raptr.js'), 'train', '--preset', 'polynomial-raptr', '--set', 'steps=1000000'],
+      {
+        env: { ...process.env, RAPTR_HOME: home, RAPTR_DB: '' },
+        detached: true,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (/step \d+\/1000000/.test(stderr)) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 100);
+    });
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    const [run] = JSON.parse(raptr(['runs', '--json'], home).stdout) as Array<{
+      id: string;
+      status: string;
+      stepsDone: number;
+    }>;
+    expect(run!.status).toBe('stopped');
+    const detail = JSON.parse(raptr(['show', run!.id, '--json'], home).stdout) as {
+      checkpoints: Array<{ step: number }>;
+    };
+    expect(detail.checkpoints.map((c) => c.step)).toEqual([run!.stepsDone]);
   });
 });
 
