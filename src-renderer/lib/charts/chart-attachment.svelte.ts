@@ -36,6 +36,8 @@ export function lineChart(spec: ChartSpec): Attachment<HTMLCanvasElement> {
       if (!spec.update) return;
       spec.update(chart);
       chart.update('none');
+      // How many points are drawn, readable without pixels (end-to-end tests, debugging).
+      canvas.dataset.points = String(chart.data.datasets.reduce((n, d) => n + d.data.length, 0));
     });
     return () => {
       cleanup?.();

@@ -94,7 +94,10 @@ export const stageBandsPlugin: Plugin<'line', StageBandOptions> = {
   beforeDatasetsDraw(chart: Chart, _args, options) {
     const bands = options?.bands ?? [];
     const x = chart.scales.x;
-    if (bands.length === 0 || !x) return;
+    if (bands.length === 0 || !x) {
+      delete chart.canvas.dataset.stageBands;
+      return;
+    }
     const { ctx, chartArea } = chart;
     const rects = stageBandRects(bands, (v) => x.getPixelForValue(v), chartArea);
     ctx.save();
@@ -112,5 +115,7 @@ export const stageBandsPlugin: Plugin<'line', StageBandOptions> = {
       ctx.fillText(rect.subtitle, rect.left + 6, chartArea.top + 19, rect.right - rect.left - 10);
     }
     ctx.restore();
+    // What was painted, readable without pixels: for tests and for anyone inspecting the page.
+    chart.canvas.dataset.stageBands = rects.map((r) => r.title).join('|');
   },
 };

@@ -1,0 +1,168 @@
+// End to end in headless Debian chromium against a real `raptr serve` and real (small) training runs: start a
+// quickstart run through the form, watch it reach a later stage with the stage bands drawn, compare it with a
+// full-training run on the FLOPs axis (and zoom, which re-buckets), export it. Screenshots of every view, in
+// light and dark, go to test-results/ for a person to look at.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, openPage, screenshot, type OpenBrowser } from './browser.js';
+import { startServe, type Served } from './serve.js';
+
+if (!hasChromium) console.warn('e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium)');
+
+const STEPS = '40';
+const RUN_TIMEOUT = 150_000;
+
+describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
+  let served: Served;
+  let chromium: OpenBrowser;
+  let browser: Browser;
+  let page: Page & { errors: string[] };
+  let raptrRunId = '';
+  let fullRunId = '';
+
+  beforeAll(async () => {
+    served = await startServe();
+    chromium = await launchChromium();
+    browser = chromium.browser;
+    page = await openPage(browser, 'light');
+  }, 60_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await served?.stop();
+  }, 60_000);
+
+  /** Starts a quickstart-based run through the form and returns its id (from the run page's URL). */
+  async function startRunThroughForm(name: string, policy: 'raptr' | 'full', shot?: string): Promise<string> {
+    await page.goto(`${served.url}#/new`);
+    await expect.poll(() => page.inputValue('[name="training.steps"]')).toBe('400'); // the quickstart preset
+    await page.fill('[name="name"]', name);
+    await page.fill('[name="training.steps"]', STEPS);
+    if (policy !== 'raptr') await page.selectOption('[name="policy.kind"]', policy);
+    await page.fill('#run-tags', 'e2e');
+    if (shot) await screenshot(page, shot);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/#\/run\//, { timeout: 20_000 });
+    return decodeURIComponent(new URL(page.url()).hash.replace('#/run/', ''));
+  }
+
+  async function waitForStatus(id: string, status: string): Promise<void> {
+    if (!page.url().endsWith(`#/run/${id}`)) await page.goto(`${served.url}#/run/${id}`);
+    await page
+      .locator('.run-header [data-status]')
+      .filter({ hasText: status })
+      .waitFor({ timeout: RUN_TIMEOUT });
+  }
+
+  it('creates a quickstart run through the form', async () => {
+    raptrRunId = await startRunThroughForm('e2e quickstart', 'raptr', 'new-run-light');
+    expect(raptrRunId).toMatch(/^[0-9A-Za-z_-]+$/);
+    // The schedule editor showed the quickstart stages before the run started (see the screenshot).
+    await expect.poll(() => page.textContent('h1')).toBe('e2e quickstart');
+    expect(page.errors).toEqual([]);
+  }, 60_000);
+
+  it(
+    'watches the run reach a later stage with the stages drawn as bands',
+    async () => {
+      const stage = page.getByTestId('current-stage');
+      await expect
+        .poll(async () => Number(/stage (\d+)/.exec((await stage.textContent()) ?? '')?.[1] ?? 0), {
+          timeout: RUN_TIMEOUT,
+        })
+        .toBeGreaterThanOrEqual(3);
+      const loss = page.locator('[data-testid="loss-chart"] canvas');
+      await expect.poll(() => loss.getAttribute('data-stage-bands')).toBe('stage 1|stage 2|stage 3|stage 4');
+      expect(Number(await loss.getAttribute('data-points'))).toBeGreaterThan(0);
+      await screenshot(page, 'run-live-light');
+
+      await waitForStatus(raptrRunId, 'completed');
+      await expect.poll(() => page.getByTestId('stage-table').locator('tbody tr').count()).toBe(4);
+      await expect.poll(() => page.getByTestId('transition-table').locator('tbody tr').count()).toBe(3);
+      await screenshot(page, 'run-done-light');
+      const dark = await openPage(browser, 'dark');
+      await dark.goto(`${served.url}#/run/${raptrRunId}`);
+      await dark.getByTestId('stage-table').waitFor();
+      await dark.waitForTimeout(500);
+      await screenshot(dark, 'run-done-dark');
+      expect(dark.errors).toEqual([]);
+      await dark.context().close();
+      expect(page.errors).toEqual([]);
+    },
+    RUN_TIMEOUT + 30_000,
+  );
+
+  it(
+    'compares two runs on the FLOPs axis, and re-buckets on zoom',
+    async () => {
+      fullRunId = await startRunThroughForm('e2e full', 'full');
+      await waitForStatus(fullRunId, 'completed');
+
+      await page.goto(`${served.url}#/runs`);
+      await screenshot(page, 'runs-light');
+      for (const id of [raptrRunId, fullRunId])
+        await page.locator(`tr[data-run-id="${id}"] input[type="checkbox"]`).check();
+      await page.getByRole('button', { name: /Compare 2/ }).click();
+      await page.waitForURL(/#\/compare\?ids=/);
+
+      expect(await page.inputValue('select[name="x-axis"]')).toBe('flops');
+      const train = page.locator('[data-testid="compare-train"] canvas');
+      await expect.poll(async () => Number(await train.getAttribute('data-points'))).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('config-diff').textContent()).toContain('policy.kind');
+      await expect
+        .poll(() => page.getByTestId('target-table').textContent())
+        .toMatch(/FLOPs to reach|reference run/);
+      await screenshot(page, 'compare-light');
+
+      const ranged: string[] = [];
+      page.on('request', (request) => {
+        const body = request.postData() ?? '';
+        if (request.url().endsWith('/api/metrics:series') && body.includes('"range"')) ranged.push(body);
+      });
+      const box = (await train.boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+      await page.mouse.wheel(0, -400);
+      await expect.poll(() => ranged.length).toBeGreaterThan(0);
+      expect(JSON.parse(ranged[0]!)).toMatchObject({ xAxis: 'flops' });
+      await expect.poll(() => page.getByRole('button', { name: 'Reset zoom' }).isEnabled()).toBe(true);
+
+      const dark = await openPage(browser, 'dark');
+      await dark.goto(page.url());
+      await expect
+        .poll(async () =>
+          Number(await dark.locator('[data-testid="compare-train"] canvas').getAttribute('data-points')),
+        )
+        .toBeGreaterThan(0);
+      await screenshot(dark, 'compare-dark');
+      await dark.context().close();
+      expect(page.errors).toEqual([]);
+    },
+    RUN_TIMEOUT + 60_000,
+  );
+
+  it('exports the run as a Hugging Face folder and a chart as PNG', async () => {
+    await page.goto(`${served.url}#/run/${raptrRunId}`);
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog');
+    const out = join(served.folder, 'exported-hf');
+    await dialog.locator('input[name="out"]').fill(out);
+    await screenshot(page, 'export-dialog-light');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
+    expect(existsSync(join(out, 'config.json'))).toBe(true);
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json']));
+    expect(readdirSync(out).some((f) => f.endsWith('.safetensors'))).toBe(true);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="loss-chart"]').getByRole('button', { name: 'PNG' }).click(),
+    ]);
+    const png = readFileSync((await download.path())!);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(download.suggestedFilename()).toBe('e2e quickstart-loss.png');
+    expect(page.errors).toEqual([]);
+  }, 90_000);
+});
