@@ -34,6 +34,8 @@ export class RunLive {
   evalSeries: Record<string, XY[]> = $state.raw({});
   /** Why no GPU was used, from system:info, when this run trained on a CPU backend. */
   gpuHint: string | null = $state(null);
+  /** The zoomed step range of the loss chart; null shows the whole run and follows the live edge. */
+  lossRange: [number, number] | null = $state.raw(null);
 
   active = $derived(this.status !== null && ACTIVE.includes(this.status));
   currentStep = $derived(this.latest ? this.latest.step : (this.detail?.summary.stepsDone ?? 0) - 1);
@@ -43,6 +45,8 @@ export class RunLive {
   private lossBuckets = 600;
   private liveSinceFetch = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private rangeTimer: ReturnType<typeof setTimeout> | null = null;
+  private lossSeq = 0;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private hintAsked = false;
 
@@ -78,16 +82,30 @@ export class RunLive {
   }
 
   async fetchLoss(): Promise<void> {
+    const seq = ++this.lossSeq;
+    const range = this.lossRange;
     const [loss] = await call(
       this.api.metrics.series({
         runId: this.id,
         keys: ['train/loss'],
         xAxis: 'step',
         buckets: this.lossBuckets,
+        ...(range ? { range } : {}),
       }),
     );
+    if (seq !== this.lossSeq) return; // a newer zoom asked meanwhile
     this.liveSinceFetch = 0;
     this.lossBand = loss ? bandFromSeries(loss) : emptyBand();
+  }
+
+  /** From the zoom handler: min/max buckets are fetched again for just the visible steps (debounced). */
+  setLossRange(range: [number, number] | null, delayMs = 120): void {
+    this.lossRange = range;
+    if (this.rangeTimer) clearTimeout(this.rangeTimer);
+    this.rangeTimer = setTimeout(() => {
+      this.rangeTimer = null;
+      void this.fetchLoss();
+    }, delayMs);
   }
 
   async fetchEvals(): Promise<void> {
@@ -144,6 +162,7 @@ export class RunLive {
     return () => {
       offs.forEach((off) => off());
       if (this.refreshTimer) clearTimeout(this.refreshTimer);
+      if (this.rangeTimer) clearTimeout(this.rangeTimer);
       if (this.pollTimer) clearInterval(this.pollTimer);
     };
   }
@@ -154,16 +173,18 @@ export class RunLive {
     this.latest = last;
     if (this.status === 'queued') this.status = 'running';
     this.recentStepMs = this.recentStepMs.concat(steps.map((s) => s.stepMs)).slice(-50);
-    this.lossBand = appendLivePoints(
-      this.lossBand,
-      steps.map((s) => ({ x: s.step, y: s.loss })),
-    );
+    // While zoomed the chart shows a fixed window: live points land outside it and are fetched on reset.
+    if (this.lossRange === null)
+      this.lossBand = appendLivePoints(
+        this.lossBand,
+        steps.map((s) => ({ x: s.step, y: s.loss })),
+      );
     this.masks = this.masks
       .concat(steps.map((s) => ({ step: s.step, stage: s.stage, mask: s.mask })))
       .slice(-MASK_STEPS);
     // Raw live points pile up past what the chart can show per pixel: re-bucket from the store.
     this.liveSinceFetch += steps.length;
-    if (this.liveSinceFetch > this.lossBuckets / 2) void this.fetchLoss();
+    if (this.lossRange === null && this.liveSinceFetch > this.lossBuckets / 2) void this.fetchLoss();
     return true;
   }
 

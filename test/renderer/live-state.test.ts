@@ -1,0 +1,132 @@
+// The state behind the live run page and the compare view, against a fake API: live steps extend the loss
+// band and the mask heatmap without a fetch per step; a zoom re-fetches min/max buckets for the visible range.
+import { describe, expect, it, vi } from 'vitest';
+import type { SeriesResult } from '../../shared/api-types.js';
+import type { LiveStep } from '../../shared/ipc-contract.js';
+import { CompareState } from '../../src-renderer/lib/state/compare.svelte.js';
+import { RunLive } from '../../src-renderer/lib/state/run-live.svelte.js';
+import { fakeApi } from './fake-api.js';
+
+const raw = (key: string, xs: number[], ys: number[]): SeriesResult => ({
+  key,
+  mode: 'raw',
+  cellSteps: 0,
+  width: 0,
+  x: xs,
+  min: ys,
+  max: ys,
+  mean: ys,
+  count: xs.map(() => 1),
+  xFirst: xs,
+  xLast: xs,
+});
+
+const step = (n: number, loss: number): LiveStep => ({
+  step: n,
+  stage: 0,
+  lr: 1e-3,
+  loss,
+  mask: '1011',
+  active: 3,
+  scale: 1,
+  cumFlops: n * 3,
+  cumFullFlops: n * 4,
+  tokens: n * 512,
+  stepMs: 100,
+  examplesPerSec: 160,
+  wallMs: n * 100,
+});
+
+describe('RunLive', () => {
+  function setup() {
+    const fake = fakeApi({
+      'runs:get': () =>
+        ({
+          run: { status: 'running', backend: null },
+          summary: { stepsDone: 3, stepsTotal: 10, wallMs: 300 },
+        }) as never,
+      'metrics:series': ({ keys }) => keys.map((k) => raw(k, [0, 1, 2], [3, 2.9, 2.8])),
+      'metrics:keys': () => ['train/loss'],
+      'metrics:masks': () => [{ step: 2, stage: 0, mask: '1111' }],
+    });
+    return { fake, live: new RunLive(fake.api, 'r1') };
+  }
+
+  it('appends live steps to the loss band and the masks, and estimates the time left', async () => {
+    const { fake, live } = setup();
+    await live.load();
+    const off = live.listen();
+    const fetches = fake.calls.filter((c) => c.channel === 'metrics:series').length;
+    fake.emit('run:metrics', { runId: 'r1', steps: [step(3, 2.7), step(4, 2.6)] });
+    fake.emit('run:metrics', { runId: 'other', steps: [step(9, 1)] });
+    expect(live.lossBand.mean.map((p) => p.x)).toEqual([0, 1, 2, 3, 4]);
+    expect(live.masks.map((m) => m.step)).toEqual([2, 3, 4]);
+    expect(live.currentStep).toBe(4);
+    expect(live.etaMs()).toBe(5 * 100); // 5 steps left at 100 ms each
+    expect(fake.calls.filter((c) => c.channel === 'metrics:series').length).toBe(fetches);
+    off();
+  });
+
+  it('re-fetches the visible steps on zoom and stops appending live points while zoomed', async () => {
+    vi.useFakeTimers();
+    const { fake, live } = setup();
+    await live.load();
+    const off = live.listen();
+    live.setLossRange([1, 2]);
+    await vi.advanceTimersByTimeAsync(200);
+    const last = fake.calls.filter((c) => c.channel === 'metrics:series').at(-1)!.request;
+    expect(last).toMatchObject({ keys: ['train/loss'], range: [1, 2] });
+    fake.emit('run:metrics', { runId: 'r1', steps: [step(3, 2.7)] });
+    expect(live.lossBand.mean.map((p) => p.x)).toEqual([0, 1, 2]);
+    off();
+    vi.useRealTimers();
+  });
+});
+
+describe('CompareState', () => {
+  it('asks for the FLOPs axis by default, one bucket per pixel, and the visible range after a zoom', async () => {
+    vi.useFakeTimers();
+    const fake = fakeApi({
+      'runs:compare': ({ ids }) =>
+        ({
+          key: 'eval/mlm_loss',
+          target: 2.9,
+          targetSource: 'highest best loss',
+          differences: [],
+          runs: ids.map((id) => ({ id, name: id })),
+        }) as never,
+      'metrics:series': ({ keys }) => keys.map((k) => raw(k, [1e9, 2e9], [3, 2])),
+    });
+    const state = new CompareState(fake.api, ['a', 'b']);
+    state.setBuckets(640);
+    await state.load();
+    const series = () => fake.calls.filter((c) => c.channel === 'metrics:series').map((c) => c.request);
+    expect(series()).toEqual([
+      { runId: 'a', keys: ['train/loss', 'eval/mlm_loss'], xAxis: 'flops', buckets: 640 },
+      { runId: 'b', keys: ['train/loss', 'eval/mlm_loss'], xAxis: 'flops', buckets: 640 },
+    ]);
+    expect(state.targetText).toBe('2.9');
+    expect(state.curves.map((c) => c.eval.length)).toEqual([2, 2]);
+
+    state.setRange([1.2e9, 1.8e9]);
+    state.setRange([1.3e9, 1.7e9]); // one wheel gesture, several notches: one fetch per run
+    await vi.advanceTimersByTimeAsync(200);
+    expect(series().slice(2)).toEqual([
+      {
+        runId: 'a',
+        keys: ['train/loss', 'eval/mlm_loss'],
+        xAxis: 'flops',
+        buckets: 640,
+        range: [1.3e9, 1.7e9],
+      },
+      {
+        runId: 'b',
+        keys: ['train/loss', 'eval/mlm_loss'],
+        xAxis: 'flops',
+        buckets: 640,
+        range: [1.3e9, 1.7e9],
+      },
+    ]);
+    vi.useRealTimers();
+  });
+});
