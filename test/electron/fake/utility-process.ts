@@ -1,10 +1,12 @@
 // utilityProcess.fork backed by child_process.fork of the same module: a real trainer process, with the
-// UtilityProcess surface main uses (message, exit with a code only, kill() = SIGTERM, piped stdio).
-// The child has no process.parentPort here, so the trainer talks over Node's IPC channel instead.
+// UtilityProcess surface main uses (message, exit with a code only, kill() = SIGTERM, piped stdio). The
+// child gets an emulated process.parentPort (parent-port-shim.mjs), as in a real utility process.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
+
+const parentPortShim = new URL('./parent-port-shim.mjs', import.meta.url).href;
 
 export interface ForkRecord {
   modulePath: string;
@@ -26,6 +28,7 @@ export class FakeUtilityProcess extends EventEmitter {
         : (record.options.stdio?.[i] ?? 'inherit');
     this.child = fork(record.modulePath, record.args, {
       env: record.options.env,
+      execArgv: ['--import', parentPortShim],
       stdio: ['ignore', mode(1), mode(2), 'ipc'] as never,
     });
     this.stdout = this.child.stdout;
