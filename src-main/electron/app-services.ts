@@ -66,7 +66,14 @@ export function openAppServices(options: AppServicesOptions): AppServices {
       })),
     // A second stop of a stopping run kills its trainer (the run manager's rule); it ends as "stopped".
     forceStop: () => {
-      for (const runId of busy) manager.stop(runId);
+      for (const runId of busy) {
+        try {
+          manager.stop(runId);
+        } catch (error) {
+          // Called from a timer while quitting: a run deleted meanwhile must not take main down.
+          console.error(`RaPTr Studio: could not stop run ${runId}:`, error);
+        }
+      }
     },
   };
 }
