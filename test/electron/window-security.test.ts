@@ -59,6 +59,7 @@ describe('the desktop window', () => {
       disableBlinkFeatures: 'Auxclick',
       devTools: true, // not packaged: development
     });
+    expect(prefs.enableBlinkFeatures).toBeUndefined();
     expect(prefs.preload).toBe(join(fake.repoRoot, 'dist', 'preload', 'preload.cjs'));
     expect(window().webContents.getURL()).toBe(indexUrl);
     expect(window().visible).toBe(true);
