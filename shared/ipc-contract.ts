@@ -16,7 +16,7 @@ import type {
   SystemInfo,
 } from './api-types.js';
 import { RUN_STATUSES, X_AXES } from './api-types.js';
-import type { EvalResult, StagePlan, StepMetrics } from './trainer-protocol.js';
+import type { Channel } from './ipc-api.js';
 
 const RunId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a run id');
 const Tag = z.string().trim().min(1).max(64);
@@ -88,10 +88,10 @@ export const CHANNELS = {
     force: z.boolean().optional(),
   }),
   'system:info': Empty,
-} as const;
+} as const satisfies Record<Channel, z.ZodType>;
 
 /** What each channel answers. */
-export interface Responses {
+export interface Responses extends Record<Channel, unknown> {
   'runs:list': RunSummary[];
   'runs:get': RunDetail;
   'runs:create': RunSummary;
@@ -110,101 +110,8 @@ export interface Responses {
   'system:info': SystemInfo;
 }
 
-export type Channel = keyof typeof CHANNELS;
 export type ChannelRequest<C extends Channel> = z.input<(typeof CHANNELS)[C]>;
 export type ParsedRequest<C extends Channel> = z.output<(typeof CHANNELS)[C]>;
 export type ChannelResponse<C extends Channel> = Responses[C];
 
-export const CHANNEL_NAMES = Object.keys(CHANNELS) as Channel[];
-
-export function isChannel(name: string): name is Channel {
-  return Object.hasOwn(CHANNELS, name);
-}
-
-// ---------------------------------------------------------------- results and errors
-
-export type ApiErrorCode = 'invalid-input' | 'not-found' | 'conflict' | 'unauthorized' | 'internal';
-
-export interface ApiError {
-  code: ApiErrorCode;
-  message: string;
-  /** One entry per problem, naming the field ("config.model.heads"), for forms. */
-  issues?: Array<{ path: string; message: string }>;
-}
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
-
-// ---------------------------------------------------------------- events (main -> renderer)
-
-/** One step's numbers as the charts need them (a subset of the trainer's step message). */
-export type LiveStep = Pick<
-  StepMetrics,
-  | 'step'
-  | 'stage'
-  | 'lr'
-  | 'loss'
-  | 'mask'
-  | 'active'
-  | 'scale'
-  | 'cumFlops'
-  | 'cumFullFlops'
-  | 'tokens'
-  | 'stepMs'
-  | 'examplesPerSec'
-  | 'wallMs'
->;
-
-export interface Events {
-  'run:status': { runId: string; status: RunStatus };
-  /** Steps batched: at most about 10 messages a second per run, never one per step. */
-  'run:metrics': { runId: string; steps: LiveStep[] };
-  'run:eval': { runId: string; step: number; stage: number; reason: string; results: EvalResult[] };
-  'run:stage': { runId: string; step: number; stage: StagePlan };
-  'run:log': { runId: string; level: 'info' | 'warn' | 'error'; message: string };
-}
-
-export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = [
-  'run:status',
-  'run:metrics',
-  'run:eval',
-  'run:stage',
-  'run:log',
-];
-
-// ---------------------------------------------------------------- the typed API object
-
-type Namespace = Channel extends `${infer N}:${string}` ? N : never;
-
-/**
- * window.raptr in Electron (from the preload) and the HTTP client in a browser: one method per channel,
- * grouped by namespace (raptr.runs.list(...), raptr.metrics.series(...)), plus typed event subscription.
- */
-export type RaptrApi = {
-  [N in Namespace]: {
-    [C in Channel as C extends `${N}:${infer M}` ? M : never]: (
-      request: ChannelRequest<C>,
-    ) => Promise<Result<ChannelResponse<C>>>;
-  };
-} & {
-  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
-};
-
-/** Splits "runs:list" into ["runs", "list"]. */
-export function channelParts(channel: Channel): [string, string] {
-  const [namespace, method] = channel.split(':') as [string, string];
-  return [namespace, method];
-}
-
-/** Builds the API object from one function that sends a request on a channel (each transport has one). */
-export function buildApi(
-  invoke: (channel: Channel, request: unknown) => Promise<Result<unknown>>,
-  subscribe: (event: EventName, listener: (payload: unknown) => void) => () => void,
-): RaptrApi {
-  const api: Record<string, Record<string, (request: unknown) => Promise<Result<unknown>>>> = {};
-  for (const channel of CHANNEL_NAMES) {
-    const [namespace, method] = channelParts(channel);
-    (api[namespace] ??= {})[method] = (request: unknown) => invoke(channel, request ?? {});
-  }
-  return { ...api, on: subscribe } as unknown as RaptrApi;
-}
+export * from './ipc-api.js';

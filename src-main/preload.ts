@@ -3,7 +3,7 @@
 // never gets ipcRenderer, a generic invoke/send, or the IPC event objects (they carry the sender).
 // Bundled into one CommonJS file (scripts/build-preload.mjs): a sandboxed preload cannot load modules.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { buildApi, EVENT_NAMES, type Channel, type EventName, type Result } from '../shared/ipc-contract.js';
+import { buildApi, EVENT_NAMES, type Channel, type EventName, type Result } from '../shared/ipc-api.js';
 
 function invoke(channel: Channel, request: unknown): Promise<Result<unknown>> {
   return ipcRenderer.invoke(channel, request) as Promise<Result<unknown>>;

@@ -113,3 +113,10 @@ describe('services through dispatch', () => {
     expect(Object.keys(handlers).sort()).toEqual([...CHANNEL_NAMES].sort());
   });
 });
+
+describe('the contract', () => {
+  it('validates exactly the channels the zod-free API names', async () => {
+    const { CHANNELS } = await import('../../shared/ipc-contract.js');
+    expect(Object.keys(CHANNELS).sort()).toEqual([...CHANNEL_NAMES].sort());
+  });
+});
