@@ -27,6 +27,8 @@ export class CompareState {
   loading = $state(true);
   /** How long the last re-fetch took, shown beside the zoom controls (and read by the UI benchmark). */
   fetchMs: number | null = $state(null);
+  /** Curve fetches that landed; the page exposes it so tests and the UI benchmark can wait for a redraw. */
+  fetchCount = $state(0);
 
   private buckets = 800;
   private fetchSeq = 0;
@@ -86,6 +88,7 @@ export class CompareState {
       if (seq !== this.fetchSeq) return; // a newer range was asked for meanwhile
       this.curves = curves;
       this.fetchMs = performance.now() - started;
+      this.fetchCount++;
     } catch (error) {
       if (seq === this.fetchSeq) this.error = messageOf(error);
     }
@@ -102,7 +105,7 @@ export class CompareState {
   }
 
   /** From the zoom handler: debounced, so a wheel gesture costs one fetch, not one per notch. */
-  setRange(range: XRange | null, delayMs = 120): void {
+  setRange(range: XRange | null, delayMs = 80): void {
     this.range = range;
     if (this.rangeTimer) clearTimeout(this.rangeTimer);
     this.rangeTimer = setTimeout(() => {

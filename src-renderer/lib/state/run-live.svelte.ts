@@ -99,7 +99,7 @@ export class RunLive {
   }
 
   /** From the zoom handler: min/max buckets are fetched again for just the visible steps (debounced). */
-  setLossRange(range: [number, number] | null, delayMs = 120): void {
+  setLossRange(range: [number, number] | null, delayMs = 80): void {
     this.lossRange = range;
     if (this.rangeTimer) clearTimeout(this.rangeTimer);
     this.rangeTimer = setTimeout(() => {
