@@ -56,7 +56,22 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
       .waitFor({ timeout: RUN_TIMEOUT });
   }
 
+  /** The same address in a dark-scheme page, screenshotted once it shows `ready`. */
+  async function darkShot(url: string, ready: string, name: string): Promise<void> {
+    const dark = await openPage(browser, 'dark');
+    await dark.goto(url);
+    await dark.locator(ready).first().waitFor();
+    await dark.waitForTimeout(300);
+    await screenshot(dark, name);
+    expect(dark.errors).toEqual([]);
+    await dark.context().close();
+  }
+
   it('creates a quickstart run through the form', async () => {
+    await page.goto(`${served.url}#/runs`);
+    await page.getByText('No runs yet').waitFor();
+    await screenshot(page, 'runs-empty-light');
+    await darkShot(`${served.url}#/new`, '[data-testid="schedule"]', 'new-run-dark');
     raptrRunId = await startRunThroughForm('e2e quickstart', 'raptr', 'new-run-light');
     expect(raptrRunId).toMatch(/^[0-9A-Za-z_-]+$/);
     // The schedule editor showed the quickstart stages before the run started (see the screenshot).
@@ -102,6 +117,7 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
 
       await page.goto(`${served.url}#/runs`);
       await screenshot(page, 'runs-light');
+      await darkShot(`${served.url}#/runs`, 'tr[data-run-id]', 'runs-dark');
       for (const id of [raptrRunId, fullRunId])
         await page.locator(`tr[data-run-id="${id}"] input[type="checkbox"]`).check();
       await page.getByRole('button', { name: /Compare 2/ }).click();

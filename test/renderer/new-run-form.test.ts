@@ -4,6 +4,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../shared/config/presets.js';
 import { Router } from '../../src-renderer/lib/router/router.svelte.js';
+import { NewRunForm } from '../../src-renderer/lib/state/new-run-form.svelte.js';
 import NewRunView from '../../src-renderer/views/NewRunView.svelte';
 import { fakeApi } from './fake-api.js';
 
@@ -116,5 +117,26 @@ describe('new-run form', () => {
     expect(create.config.training.steps).toBe(40);
     expect(create.preset).toBe('quickstart');
     expect(create.tags).toEqual(['e2e', 'small']);
+  });
+});
+
+describe('config JSON', () => {
+  it('imports a config into the fields and exports what the user wrote', () => {
+    const form = new NewRunForm(fakeApi({}).api);
+    expect(form.importJson('{"model": {"layers": 8}, "policy": {"kind": "full"}}')).toBe(true);
+    expect(form.valueOf('model.layers')).toBe(8);
+    expect(form.check.valid).toBe(true);
+    expect(JSON.parse(form.exportJson())).toEqual({ model: { layers: 8 }, policy: { kind: 'full' } });
+    expect(form.importJson('[1, 2]')).toBe(false);
+    expect(form.importError).toContain('one JSON object');
+    expect(form.importJson('{oops')).toBe(false);
+    expect(form.valueOf('model.layers')).toBe(8); // a failed import keeps the form as it was
+  });
+
+  it('fills in a union’s kind when a field inside it is typed before the kind was chosen', () => {
+    const form = new NewRunForm(fakeApi({}).api);
+    form.set('policy.schedule.label', '4-8-12');
+    expect(form.valueOf('policy.kind')).toBe('raptr');
+    expect(form.check.valid).toBe(true);
   });
 });
