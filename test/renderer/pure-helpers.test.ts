@@ -10,6 +10,7 @@ import { configFields } from '../../src-renderer/lib/form/schema-fields.js';
 import { parseRoute, routeHref } from '../../src-renderer/lib/router/routes.js';
 import { headlines, ratioSentence } from '../../src-renderer/lib/state/compare.svelte.js';
 import { groupEvalKeys } from '../../src-renderer/lib/state/eval-groups.js';
+import { etaMs, noGpuHint } from '../../src-renderer/lib/state/run-numbers.js';
 
 describe('routes', () => {
   it('parses and prints every view', () => {
@@ -165,5 +166,26 @@ describe('FLOPs to a target', () => {
       ],
     } as unknown as CompareResult;
     expect(headlines(result)).toEqual(['RaPTr needed 1.31x fewer FLOPs than full to reach 2.9']);
+  });
+});
+
+describe('run numbers', () => {
+  it('estimates the time left from the recent step durations, else from the run so far', () => {
+    const summary = { stepsDone: 10, stepsTotal: 100, wallMs: 5000 };
+    expect(etaMs(summary, { step: 49 }, [100, 300])).toBe(50 * 200);
+    expect(etaMs(summary, null, [])).toBe(90 * 500);
+    expect(etaMs({ stepsDone: 0, stepsTotal: 100, wallMs: 0 }, null, [])).toBeNull();
+  });
+
+  it('says why no GPU was used', () => {
+    const tensorflow = {
+      name: 'tensorflow' as const,
+      available: false,
+      detail: 'libcudart.so.11.0 is missing',
+    };
+    expect(noGpuHint({ gpus: [], backends: [tensorflow] })).toContain('No NVIDIA GPU was found');
+    expect(noGpuHint({ gpus: ['RTX 4090'], backends: [tensorflow] })).toBe(
+      'A GPU is present (RTX 4090) but TensorFlow could not use it: libcudart.so.11.0 is missing.',
+    );
   });
 });

@@ -12,6 +12,7 @@ import {
   type XY,
 } from '../charts/series-points.js';
 import { call, messageOf } from './call.js';
+import { etaMs, noGpuHint } from './run-numbers.js';
 
 export const MASK_STEPS = 120;
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'stopping'];
@@ -123,15 +124,10 @@ export class RunLive {
 
   private async fetchGpuHint(): Promise<void> {
     this.hintAsked = true;
-    const run = this.detail?.run;
-    if (!run?.backend || run.backend === 'tensorflow') return;
+    const backend = this.detail?.run.backend;
+    if (!backend || backend === 'tensorflow') return;
     const info = await this.api.system.info({});
-    if (!info.ok) return;
-    const tensorflow = info.value.backends.find((b) => b.name === 'tensorflow');
-    this.gpuHint =
-      info.value.gpus.length === 0
-        ? `No NVIDIA GPU was found on this machine, so this run trained on the CPU (${tensorflow?.detail ?? 'no GPU backend'}).`
-        : `A GPU is present (${info.value.gpus.join(', ')}) but TensorFlow could not use it: ${tensorflow?.detail ?? 'unknown reason'}.`;
+    if (info.ok) this.gpuHint = noGpuHint(info.value);
   }
 
   /** Subscribes to this run's events and polls the detail slowly while it runs; returns the cleanup. */
@@ -200,14 +196,7 @@ export class RunLive {
   etaMs(): number | null {
     const summary = this.detail?.summary;
     if (!summary || !this.active) return null;
-    const done = this.latest ? this.latest.step + 1 : summary.stepsDone;
-    const perStep =
-      this.recentStepMs.length > 0
-        ? this.recentStepMs.reduce((a, b) => a + b, 0) / this.recentStepMs.length
-        : summary.stepsDone > 0
-          ? summary.wallMs / summary.stepsDone
-          : null;
-    return perStep === null ? null : Math.max(0, summary.stepsTotal - done) * perStep;
+    return etaMs(summary, this.latest, this.recentStepMs);
   }
 
   async stop(): Promise<void> {
