@@ -1,7 +1,8 @@
 // The fused ops model/layers.ts dispatches to on the wasm backend (kernels in fused-kernels.ts). Each
-// computes what its composite in layers.ts computes, to float32 rounding (test/trainer/fused-ops.test.ts).
+// computes what its composite in layers.ts computes, to float32 rounding
+// (test/trainer/backend/fused-ops.test.ts).
 import { tf, type Tensor } from '../tf.js';
-import { FUSED } from './fused-kernels.js';
+import { FUSED, runKernel as run } from './fused-common.js';
 import { wasmKernelsInstalled } from './wasm-kernels.js';
 
 let enabled = true;
@@ -15,9 +16,6 @@ export function setFusedOps(on: boolean): void {
 export function fusedOpsActive(): boolean {
   return enabled && tf.getBackend() === 'wasm' && wasmKernelsInstalled();
 }
-
-const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) =>
-  tf.engine().runKernel(name, inputs, attrs);
 
 export function fusedGelu(x: Tensor): Tensor {
   return run(FUSED.gelu, { x }) as Tensor;
