@@ -9,6 +9,7 @@ import { issuesAt, parseFieldInput, unclaimedIssues } from '../../src-renderer/l
 import { configFields } from '../../src-renderer/lib/form/schema-fields.js';
 import { parseRoute, routeHref } from '../../src-renderer/lib/router/routes.js';
 import { headlines, ratioSentence } from '../../src-renderer/lib/state/compare.svelte.js';
+import { Connection } from '../../src-renderer/lib/state/connection.svelte.js';
 import { groupEvalKeys } from '../../src-renderer/lib/state/eval-groups.js';
 import { etaMs, noGpuHint } from '../../src-renderer/lib/state/run-numbers.js';
 
@@ -187,5 +188,19 @@ describe('run numbers', () => {
     expect(noGpuHint({ gpus: ['RTX 4090'], backends: [tensorflow] })).toBe(
       'A GPU is present (RTX 4090) but TensorFlow could not use it: libcudart.so.11.0 is missing.',
     );
+  });
+});
+
+describe('connection', () => {
+  it('counts reconnects after a loss, not the first connect', () => {
+    const connection = new Connection();
+    connection.onChange(false);
+    expect(connection.lost).toBe(false); // never connected yet
+    connection.onChange(true);
+    expect(connection.epoch).toBe(0);
+    connection.onChange(false);
+    expect(connection.lost).toBe(true);
+    connection.onChange(true);
+    expect([connection.lost, connection.epoch]).toEqual([false, 1]);
   });
 });
