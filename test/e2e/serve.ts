@@ -1,7 +1,7 @@
 // Starts the real `raptr serve` on a free port with a fresh database, for end-to-end tests: the same
 // command a user runs, read from its banner, stopped with SIGTERM (runs checkpoint, then it exits).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +16,9 @@ export interface Served {
 const root = join(import.meta.dirname, '..', '..');
 
 export async function startServe(): Promise<Served> {
+  for (const built of ['dist/src-main/cli/index.js', 'dist/renderer/index.html'])
+    if (!existsSync(join(root, built)))
+      throw new Error(`e2e: ${built} is missing; run \`npm run build\` first (npm test does)`);
   const folder = mkdtempSync(join(tmpdir(), 'raptr-e2e-'));
   const child: ChildProcess = spawn(
     process.execPath,
