@@ -33,7 +33,9 @@ export function registerDense(k: RaptrKernels): void {
       const loss = wasm.makeOutput([], 'float32');
       const stats = wasm.makeOutput([rows, 2], 'float32');
       const at = (t: TensorInfo) => offset(wasm, t);
-      wasm.typedArrayFromHeap(loss)[0] = k.softmaxXent(at(logits), at(labels), at(stats), rows, cols);
+      const mean = k.softmaxXent(at(logits), at(labels), at(stats), rows, cols);
+      // A heap view is taken only now: an allocation after it could grow the heap and detach it.
+      wasm.typedArrayFromHeap(loss)[0] = mean;
       return [loss, stats];
     },
     [FUSED.softmaxXentGrad]: ({ inputs, backend }) => {

@@ -20,8 +20,9 @@ export function gatherRows(kernels: RaptrKernels, { inputs, backend, attrs }: Ke
   for (const id of values)
     if (id < 0 || id >= rows) throw new Error(`GatherV2: the index value ${id} is not in [0, ${rows - 1}]`);
   const width = size(x.shape.slice(1));
+  // makeOutput may grow the heap, which detaches `values`: count the ids from the shape.
   const out = wasm.makeOutput([...ids.shape, ...x.shape.slice(1)], 'float32');
-  kernels.gatherRows(offset(wasm, x), offset(wasm, ids), offset(wasm, out), values.length, width);
+  kernels.gatherRows(offset(wasm, x), offset(wasm, ids), offset(wasm, out), size(ids.shape), width);
   return out;
 }
 

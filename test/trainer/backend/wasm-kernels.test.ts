@@ -130,6 +130,14 @@ describe('Sum, GatherV2 and UnsortedSegmentSum on wasm', () => {
     expect(rows.shape).toEqual([2, 2, 3]);
     expect(Array.from(rows.dataSync())).toEqual([9, 10, 11, 0, 1, 2, 3, 4, 5, 9, 10, 11]);
     expect(() => tf.gather(table, tf.tensor1d([4], 'int32'))).toThrow(/not in \[0, 3\]/);
+    // An output large enough to grow the wasm heap while the kernel runs (views of it detach then).
+    const many = tf.tensor1d(
+      Int32Array.from({ length: 3_000_000 }, (_, i) => i % 4),
+      'int32',
+    );
+    const big = tf.gather(table, many).dataSync();
+    expect([big[0], big[5], big[big.length - 1]]).toEqual([0, 5, 11]);
+    tf.dispose(many);
     expect(Array.from(tf.gather(table, tf.tensor1d([2, 0], 'int32'), 1).dataSync())).toEqual([
       2, 0, 5, 3, 8, 6, 11, 9,
     ]);
