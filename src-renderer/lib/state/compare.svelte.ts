@@ -6,6 +6,7 @@ import type { RaptrApi } from '../../../shared/ipc-contract.js';
 import { bandFromSeries, emptyBand, type BandSeries, type XY } from '../charts/series-points.js';
 import type { XRange } from '../charts/zoom.js';
 import { call, messageOf } from './call.js';
+import { SingleFlight } from './single-flight.js';
 
 export interface RunCurves {
   id: string;
@@ -32,7 +33,7 @@ export class CompareState {
 
   private buckets = 800;
   private fetchSeq = 0;
-  private rangeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly rangeFetch = new SingleFlight(() => this.fetchCurves());
 
   constructor(
     private readonly api: RaptrApi,
@@ -104,14 +105,10 @@ export class CompareState {
     this.buckets = Math.max(50, Math.min(4000, Math.round(pixels)));
   }
 
-  /** From the zoom handler: debounced, so a wheel gesture costs one fetch, not one per notch. */
-  setRange(range: XRange | null, delayMs = 80): void {
+  /** From the zoom handler: the visible range's buckets are fetched at once, or after the fetch in flight. */
+  setRange(range: XRange | null): void {
     this.range = range;
-    if (this.rangeTimer) clearTimeout(this.rangeTimer);
-    this.rangeTimer = setTimeout(() => {
-      this.rangeTimer = null;
-      void this.fetchCurves();
-    }, delayMs);
+    this.rangeFetch.request();
   }
 
   listen(): () => void {
@@ -126,7 +123,6 @@ export class CompareState {
     ];
     return () => {
       offs.forEach((off) => off());
-      if (this.rangeTimer) clearTimeout(this.rangeTimer);
     };
   }
 }

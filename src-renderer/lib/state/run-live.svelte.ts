@@ -13,6 +13,7 @@ import {
 } from '../charts/series-points.js';
 import { call, messageOf } from './call.js';
 import { etaMs, noGpuHint } from './run-numbers.js';
+import { SingleFlight } from './single-flight.js';
 
 export const MASK_STEPS = 120;
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'stopping'];
@@ -46,7 +47,9 @@ export class RunLive {
   private lossBuckets = 600;
   private liveSinceFetch = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  private rangeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly lossFetch = new SingleFlight(() =>
+    this.fetchLoss().catch((error: unknown) => void (this.loadError = messageOf(error))),
+  );
   private lossSeq = 0;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private hintAsked = false;
@@ -99,14 +102,10 @@ export class RunLive {
     this.lossBand = loss ? bandFromSeries(loss) : emptyBand();
   }
 
-  /** From the zoom handler: min/max buckets are fetched again for just the visible steps (debounced). */
-  setLossRange(range: [number, number] | null, delayMs = 80): void {
+  /** From the zoom handler: the visible steps' buckets are fetched at once, or after the fetch in flight. */
+  setLossRange(range: [number, number] | null): void {
     this.lossRange = range;
-    if (this.rangeTimer) clearTimeout(this.rangeTimer);
-    this.rangeTimer = setTimeout(() => {
-      this.rangeTimer = null;
-      void this.fetchLoss();
-    }, delayMs);
+    this.lossFetch.request();
   }
 
   async fetchEvals(): Promise<void> {
@@ -158,7 +157,6 @@ export class RunLive {
     return () => {
       offs.forEach((off) => off());
       if (this.refreshTimer) clearTimeout(this.refreshTimer);
-      if (this.rangeTimer) clearTimeout(this.rangeTimer);
       if (this.pollTimer) clearInterval(this.pollTimer);
     };
   }
