@@ -74,7 +74,8 @@ export function lineOptions(palette: Palette, spec: AxisSpec): ChartOptions<'lin
         filter: (item) => !String(item.dataset.label ?? '').startsWith('~'),
         callbacks: {
           title: (items) => (items[0] ? (spec.xFormat ?? formatSi)(items[0].parsed.x ?? 0) : ''),
-          label: (item) => `${item.dataset.label}: ${formatMetric(item.parsed.y ?? Number.NaN)}`,
+          label: (item) =>
+            `${item.dataset.label}: ${(spec.yFormat ?? formatMetric)(item.parsed.y ?? Number.NaN)}`,
         },
       },
       background: { color: palette.background },
