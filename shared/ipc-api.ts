@@ -17,6 +17,7 @@ export const CHANNEL_NAMES = [
   'runs:delete',
   'runs:compare',
   'metrics:series',
+  'metrics:batch',
   'metrics:keys',
   'metrics:masks',
   'presets:list',

@@ -73,6 +73,27 @@ export const CHANNELS = {
       .optional(),
     buckets: z.number().int().min(1).max(20_000),
   }),
+  /**
+   * Several series queries in one request (the compare view: every run's curves at once). One round trip
+   * instead of one per run is what keeps a 20-run zoom re-bucket fast.
+   */
+  'metrics:batch': z.strictObject({
+    queries: z
+      .array(
+        z.strictObject({
+          runId: RunId,
+          keys: z.array(z.string().min(1).max(200)).min(1).max(64),
+          xAxis: z.enum(X_AXES),
+          range: z
+            .tuple([z.number().finite(), z.number().finite()])
+            .refine(([a, b]) => a <= b, 'range must be [x0, x1] with x0 <= x1')
+            .optional(),
+          buckets: z.number().int().min(1).max(20_000),
+        }),
+      )
+      .min(1)
+      .max(64),
+  }),
   /** The series keys a run has recorded ("train/loss", "eval/mlm_loss", ...). */
   'metrics:keys': z.strictObject({ runId: RunId }),
   /** The active-block masks of the last steps (the layers x steps heatmap). */
@@ -102,6 +123,8 @@ export interface Responses extends Record<Channel, unknown> {
   'runs:delete': { deleted: boolean };
   'runs:compare': CompareResult;
   'metrics:series': SeriesResult[];
+  /** One answer per query, in order. */
+  'metrics:batch': SeriesResult[][];
   'metrics:keys': string[];
   'metrics:masks': MaskRow[];
   'presets:list': Preset[];

@@ -57,6 +57,11 @@ export function createHandlers(ctx: ServiceContext): Handlers {
       mustGetRun(db, r.runId);
       return series(db, r);
     },
+    'metrics:batch': (r) =>
+      r.queries.map((query) => {
+        mustGetRun(db, query.runId);
+        return series(db, query);
+      }),
     'metrics:keys': (r) => {
       mustGetRun(db, r.runId);
       return listSeriesKeys(db, r.runId);

@@ -135,13 +135,13 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
       const ranged: string[] = [];
       page.on('request', (request) => {
         const body = request.postData() ?? '';
-        if (request.url().endsWith('/api/metrics:series') && body.includes('"range"')) ranged.push(body);
+        if (request.url().endsWith('/api/metrics:batch') && body.includes('"range"')) ranged.push(body);
       });
       const box = (await train.boundingBox())!;
       await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
       await page.mouse.wheel(0, -400);
       await expect.poll(() => ranged.length).toBeGreaterThan(0);
-      expect(JSON.parse(ranged[0]!)).toMatchObject({ xAxis: 'flops' });
+      expect((JSON.parse(ranged[0]!) as { queries: unknown[] }).queries[0]).toMatchObject({ xAxis: 'flops' });
       await expect.poll(() => page.getByRole('button', { name: 'Reset zoom' }).isEnabled()).toBe(true);
 
       const dark = await openPage(browser, 'dark');

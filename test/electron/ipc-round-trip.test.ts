@@ -105,6 +105,10 @@ describe('the contract over Electron IPC', () => {
     expect(renamed).toMatchObject({ name: 'renamed', tags: ['x'] });
     const series = raptr.metrics.series({ runId: run.id, keys: ['train/loss'], xAxis: 'flops', buckets: 8 });
     expect((await ok('metrics:series', series))[0]!.key).toBe('train/loss');
+    const batch = raptr.metrics.batch({
+      queries: [{ runId: run.id, keys: ['train/loss'], xAxis: 'step', buckets: 4 }],
+    });
+    expect((await ok('metrics:batch', batch))[0]![0]!.key).toBe('train/loss');
     expect(await ok('metrics:keys', raptr.metrics.keys({ runId: run.id }))).toContain('train/loss');
     expect(await ok('metrics:masks', raptr.metrics.masks({ runId: run.id, last: 3 }))).toHaveLength(3);
     expect((await ok('runs:compare', raptr.runs.compare({ ids: [run.id] }))).runs).toHaveLength(1);

@@ -95,12 +95,17 @@ describe('CompareState', () => {
           differences: [],
           runs: ids.map((id) => ({ id, name: id })),
         }) as never,
-      'metrics:series': ({ keys }) => keys.map((k) => raw(k, [1e9, 2e9], [3, 2])),
+      'metrics:batch': ({ queries }) =>
+        queries.map(({ keys }) => keys.map((k) => raw(k, [1e9, 2e9], [3, 2]))),
     });
     const state = new CompareState(fake.api, ['a', 'b']);
     state.setBuckets(640);
     await state.load();
-    const series = () => fake.calls.filter((c) => c.channel === 'metrics:series').map((c) => c.request);
+    // Every run's curves come in one metrics:batch request; flatten its queries to compare them.
+    const series = () =>
+      fake.calls
+        .filter((c) => c.channel === 'metrics:batch')
+        .flatMap((c) => (c.request as { queries: unknown[] }).queries);
     expect(series()).toEqual([
       { runId: 'a', keys: ['train/loss', 'eval/mlm_loss'], xAxis: 'flops', buckets: 640 },
       { runId: 'b', keys: ['train/loss', 'eval/mlm_loss'], xAxis: 'flops', buckets: 640 },

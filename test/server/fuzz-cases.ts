@@ -29,6 +29,9 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'runs:delete': { id: ID },
   'runs:compare': { ids: [ID], atLoss: 1, key: 'eval/loss' },
   'metrics:series': { runId: ID, keys: ['train/loss'], xAxis: 'step', range: [0, 1], buckets: 10 },
+  'metrics:batch': {
+    queries: [{ runId: ID, keys: ['train/loss'], xAxis: 'flops', range: [0, 1], buckets: 10 }],
+  },
   'metrics:keys': { runId: ID },
   'metrics:masks': { runId: ID, last: 5 },
   'presets:list': {},

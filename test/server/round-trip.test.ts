@@ -61,6 +61,9 @@ describe('the contract over HTTP', () => {
       xAxis: 'flops',
       buckets: 16,
     });
+    await sameAsDispatch('metrics:batch', {
+      queries: [{ runId: first.id, keys: ['train/loss'], xAxis: 'step', buckets: 8 }],
+    });
     await sameAsDispatch('metrics:keys', { runId: first.id });
     await sameAsDispatch('metrics:masks', { runId: first.id, last: 8 });
     await sameAsDispatch('runs:compare', { ids: [first.id] });

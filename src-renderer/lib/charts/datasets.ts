@@ -15,6 +15,8 @@ export interface BandStyle {
   rawAlpha: number;
   /** Draw the min/max band (off for sparse series, where it adds nothing). */
   band?: boolean;
+  /** Draw the raw means faint behind the smoothed line (default: whenever smoothing is on). */
+  raw?: boolean;
 }
 
 export function bandDatasets(series: BandSeries, style: BandStyle): LineDataset[] {
@@ -32,7 +34,7 @@ export function bandDatasets(series: BandSeries, style: BandStyle): LineDataset[
       { label: `~${style.label} min`, data: series.min, borderWidth: 0, pointRadius: 0, fill: false },
     );
   }
-  if (style.smoothing > 0) {
+  if (style.smoothing > 0 && style.raw !== false) {
     sets.push({
       label: `~${style.label} raw`,
       data: series.mean,

@@ -65,27 +65,29 @@ export class CompareState {
     const started = performance.now();
     const evalKey = this.result?.key ?? null;
     try {
-      const curves = await Promise.all(
-        this.ids.map(async (id) => {
-          const keys = evalKey ? ['train/loss', evalKey] : ['train/loss'];
-          const results = await call(
-            this.api.metrics.series({
-              runId: id,
-              keys,
-              xAxis: this.xAxis,
-              buckets: this.buckets,
-              ...(this.range ? { range: this.range } : {}),
-            }),
-          );
-          const train = results.find((r) => r.key === 'train/loss');
-          const evals = results.find((r) => r.key !== 'train/loss');
-          return {
-            id,
-            train: train ? bandFromSeries(train) : emptyBand(),
-            eval: evals ? bandFromSeries(evals).mean : [],
-          };
+      const keys = evalKey ? ['train/loss', evalKey] : ['train/loss'];
+      // One request for every run's curves: a round trip per run is what made a 20-run zoom slow.
+      const answers = await call(
+        this.api.metrics.batch({
+          queries: this.ids.map((runId) => ({
+            runId,
+            keys,
+            xAxis: this.xAxis,
+            buckets: this.buckets,
+            ...(this.range ? { range: this.range } : {}),
+          })),
         }),
       );
+      const curves = this.ids.map((id, i) => {
+        const results = answers[i] ?? [];
+        const train = results.find((r) => r.key === 'train/loss');
+        const evals = results.find((r) => r.key !== 'train/loss');
+        return {
+          id,
+          train: train ? bandFromSeries(train) : emptyBand(),
+          eval: evals ? bandFromSeries(evals).mean : [],
+        };
+      });
       if (seq !== this.fetchSeq) return; // a newer range was asked for meanwhile
       this.curves = curves;
       this.fetchMs = performance.now() - started;
