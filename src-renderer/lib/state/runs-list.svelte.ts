@@ -19,6 +19,7 @@ export class RunsList {
   selected: string[] = $state([]);
 
   /** Every tag on the listed runs, for the tag filter. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway Set to dedupe, never stored
   tags = $derived([...new Set(this.runs.flatMap((r) => r.tags))].sort());
   hasFilters = $derived(
     this.text !== '' || this.status !== '' || this.tag !== '' || this.archived !== 'hide',
@@ -118,6 +119,7 @@ export class RunsList {
 /** "a, b ,, c" -> ["a", "b", "c"], without duplicates. */
 export function parseTags(text: string): string[] {
   return [
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a plain function, not reactive state
     ...new Set(
       text
         .split(',')
