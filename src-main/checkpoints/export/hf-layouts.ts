@@ -30,11 +30,9 @@
 // - RobertaPreLayerNormModel applies its own LayerNorm (roberta_prelayernorm.LayerNorm) to the encoder
 //   output: our final.norm.
 // - RobertaPreLayerNormLMHead: dense -> gelu -> layer_norm -> decoder tied to word_embeddings, with
-//   lm_head.bias (decoder.bias is the same Parameter; save_pretrained leaves decoder.* out). THE ONE
-//   DIFFERENCE: this head calls activations.gelu, the exact erf GELU, whatever hidden_act says, while we
-//   train with the tanh approximation. The encoder (RobertaPreLayerNormModel, hidden states and features)
-//   is exact; MLM logits differ by the GELU approximation error (at most ~5e-4 per activation; the test
-//   measures the effect on logits and the export's README states it).
+//   lm_head.bias (decoder.bias is the same Parameter; save_pretrained leaves decoder.* out). This head
+//   calls activations.gelu, the exact erf GELU, whatever hidden_act says: our pre-LN models train their
+//   MLM head with that same GELU (model/layers.ts geluErf), so logits are exact too.
 // Both: nn.Linear stores weight [out, in]; ours is [in, out], so every matrix is transposed. The safetensors
 // header must carry {"format": "pt"} or load_state_dict refuses the file.
 

@@ -30,11 +30,8 @@ export function hfReadme(arch: HfArchitecture, model: CheckpointModel): string {
     lines.push(
       '- Position ids follow RoBERTa: a token at index p uses row p + 1 (row 0 is the padding row, kept at',
       '  zero). Use right padding; left padding shifts positions, as in any RoBERTa model.',
-      '- The encoder (`RobertaPreLayerNormModel`: hidden states, features for fine-tuning) reproduces the',
-      '  trained model exactly. The MLM head of this architecture hard-codes the exact (erf) GELU, while the',
-      '  model was trained with the tanh approximation, so MLM logits differ slightly (the GELU approximation',
-      '  error is at most about 5e-4 per activation). `raptr export --format safetensors` gives the weights',
-      '  unchanged with a name map.',
+      '- The encoder (`RobertaPreLayerNormModel`) and the MLM head reproduce the trained model: the head was',
+      '  trained with the exact (erf) GELU this architecture hard-codes, the encoder with `gelu_new`.',
     );
   return `${lines.join('\n')}\n`;
 }

@@ -41,6 +41,15 @@ export function gelu(x: Tensor): Tensor {
   });
 }
 
+/**
+ * The exact GELU, 0.5 x (1 + erf(x / sqrt 2)). Only the MLM head of pre-LN models uses it: they export as
+ * Hugging Face's RobertaPreLayerNormForMaskedLM, whose head hard-codes this GELU, so training with it makes
+ * the exported model compute exactly what was trained. (A few hundred rows per step: no fused kernel.)
+ */
+export function geluErf(x: Tensor): Tensor {
+  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)));
+}
+
 /** x @ w + b for x [N, in], w [in, out]. */
 export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
   if (b && fusedOpsActive()) return fusedLinear(x, w, b);

@@ -4,7 +4,7 @@
 import type { ModelConfig } from '../../../shared/config/schema.js';
 import type { StepMask } from '../subnet/index.js';
 import { tf, type Tensor } from '../tf.js';
-import { attention, gelu, layerNorm, linear, meanCrossEntropy, residual } from './layers.js';
+import { attention, gelu, geluErf, layerNorm, linear, meanCrossEntropy, residual } from './layers.js';
 import { blockGroup, type ParameterSet } from './params.js';
 
 /** BERT's initializer range. */
@@ -128,8 +128,10 @@ export class BertEncoder {
   mlmLogits(hidden: Tensor, positions: Tensor): Tensor {
     const p = (name: string) => this.params.get(name);
     const picked = tf.gather(hidden, positions);
+    // The head's activation is the one of the Hugging Face class the model exports to (see geluErf).
+    const activation = this.shape.norm === 'pre' ? geluErf : gelu;
     const transformed = layerNorm(
-      gelu(linear(picked, p('head.transform.w'), p('head.transform.b'))),
+      activation(linear(picked, p('head.transform.w'), p('head.transform.b'))),
       p('head.norm.g'),
       p('head.norm.b'),
     );
