@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { BackendRequest } from '../trainer/backend/select-backend.js';
 import { benchSkip, BERT_MINI_BENCH } from '../trainer/bench/skip-bench.js';
 import { benchmarkData } from '../trainer/data/benchmark.js';
+import { benchStore } from '../../bench/store.js';
 import { InputError } from './input-error.js';
 
 function positiveInt(flag: string) {
@@ -69,6 +70,12 @@ export function registerBench(program: Command): void {
     .description('the built-in corpus: tokenizer training seconds, encode MB/s, MLM batches/s')
     .action(async () => {
       process.stdout.write(`${JSON.stringify(await benchmarkData())}\n`);
+    });
+  bench
+    .command('store')
+    .description('the run database: ingest points/s, and ms to bucket a 1M-point series on every x-axis')
+    .action(async () => {
+      process.stdout.write(`${JSON.stringify(await benchStore())}\n`);
     });
   bench
     .command('step')

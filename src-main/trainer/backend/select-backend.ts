@@ -8,6 +8,7 @@ import type { BackendInfo, BackendProbe } from '../../../shared/trainer-protocol
 import { tf } from '../tf.js';
 import { explainGpuLoadFailure, nvidiaGpuNames } from './gpu-hints.js';
 import { installWasmKernels } from './wasm-kernels.js';
+import { installCpuKernels } from './cpu-kernels.js';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -63,6 +64,7 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
   }
   // cpu first: if wasm were the first backend and failed to start, tfjs would have nothing to fall back to.
   await tf.setBackend('cpu');
+  installCpuKernels();
   if (request === 'auto' || request === 'wasm') {
     try {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
