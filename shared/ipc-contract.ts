@@ -21,6 +21,17 @@ import type { Channel } from './ipc-api.js';
 const RunId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a run id');
 const Tag = z.string().trim().min(1).max(64);
 const Empty = z.strictObject({});
+/** One chart query: keys of one run, bucketed (min/max/mean) over an x-range. */
+const SeriesQuery = z.strictObject({
+  runId: RunId,
+  keys: z.array(z.string().min(1).max(200)).min(1).max(64),
+  xAxis: z.enum(X_AXES),
+  range: z
+    .tuple([z.number().finite(), z.number().finite()])
+    .refine(([a, b]) => a <= b, 'range must be [x0, x1] with x0 <= x1')
+    .optional(),
+  buckets: z.number().int().min(1).max(20_000),
+});
 
 export const CHANNELS = {
   'runs:list': z.strictObject({
@@ -63,36 +74,13 @@ export const CHANNELS = {
     atLoss: z.number().finite().optional(),
     key: z.string().min(1).max(200).optional(),
   }),
-  'metrics:series': z.strictObject({
-    runId: RunId,
-    keys: z.array(z.string().min(1).max(200)).min(1).max(64),
-    xAxis: z.enum(X_AXES),
-    range: z
-      .tuple([z.number().finite(), z.number().finite()])
-      .refine(([a, b]) => a <= b, 'range must be [x0, x1] with x0 <= x1')
-      .optional(),
-    buckets: z.number().int().min(1).max(20_000),
-  }),
+  'metrics:series': SeriesQuery,
   /**
    * Several series queries in one request (the compare view: every run's curves at once). One round trip
    * instead of one per run is what keeps a 20-run zoom re-bucket fast.
    */
   'metrics:batch': z.strictObject({
-    queries: z
-      .array(
-        z.strictObject({
-          runId: RunId,
-          keys: z.array(z.string().min(1).max(200)).min(1).max(64),
-          xAxis: z.enum(X_AXES),
-          range: z
-            .tuple([z.number().finite(), z.number().finite()])
-            .refine(([a, b]) => a <= b, 'range must be [x0, x1] with x0 <= x1')
-            .optional(),
-          buckets: z.number().int().min(1).max(20_000),
-        }),
-      )
-      .min(1)
-      .max(64),
+    queries: z.array(SeriesQuery).min(1).max(64),
   }),
   /** The series keys a run has recorded ("train/loss", "eval/mlm_loss", ...). */
   'metrics:keys': z.strictObject({ runId: RunId }),

@@ -59,7 +59,8 @@ export function checkpointFolderName(step: number): string {
   return `step-${String(step).padStart(8, '0')}`;
 }
 
-async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
+/** Writes and fsyncs one file. */
+export async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
   const handle = await open(path, 'w');
   try {
     await handle.writeFile(bytes);

@@ -1,19 +1,14 @@
 // Starts a trainer with child_process.fork (everywhere but inside Electron).
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { findBuiltFile } from '../built-file.js';
 import { TailBuffer, validateTrainerMessage, type TrainerHost } from './trainer-host.js';
 
 /** dist/src-main/trainer/entry.js, found from the compiled module or from the sources (tests). */
 export function trainerEntryPath(): string {
-  const candidates = [
-    new URL('../trainer/entry.js', import.meta.url),
-    new URL('../../dist/src-main/trainer/entry.js', import.meta.url),
-  ].map((url) => fileURLToPath(url));
-  const found = candidates.find((path) => existsSync(path));
-  if (!found)
-    throw new Error(`the trainer is not built (looked in ${candidates.join(', ')}); run npm run build`);
-  return found;
+  return findBuiltFile('the trainer', import.meta.url, [
+    '../trainer/entry.js',
+    '../../dist/src-main/trainer/entry.js',
+  ]);
 }
 
 export function forkTrainer(env: NodeJS.ProcessEnv = process.env): TrainerHost {

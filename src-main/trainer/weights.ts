@@ -1,8 +1,9 @@
 // Writes the model's weights as safetensors (names as in model/params.ts), atomically: a temp file,
 // fsync, then rename, so a crash never leaves a half-written file under the final name.
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../../shared/config/schema.js';
+import { writeSynced } from '../checkpoints/format.js';
 import { encodeSafetensors, type NamedArray } from '../checkpoints/safetensors.js';
 import type { ParameterSet } from './model/params.js';
 
@@ -12,15 +13,10 @@ export function weightsAsArrays(params: ParameterSet): NamedArray[] {
     .map((p) => ({ name: p.name, shape: p.variable.shape, data: p.variable.dataSync() as Float32Array }));
 }
 
+/** A temp file, fsynced, then renamed: a crash never leaves a half-written file under the final name. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const temp = `${path}.tmp-${process.pid}`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeSynced(temp, bytes);
   await rename(temp, path);
 }
 

@@ -1,6 +1,7 @@
 // One entry point for every export format, as the CLI, the services and the app call it: validates the
 // request (zod), resolves the run and its checkpoint, and dispatches to the format's writer.
 import { z } from 'zod';
+import type { ExportResult } from '../../../shared/api-types.js';
 import { mustGetRun, type Db } from '../../store/index.js';
 import { exportBundle } from './bundle/bundle-export.js';
 import { checkpointModel } from './checkpoint-model.js';
@@ -22,18 +23,7 @@ export const ExportRequestSchema = z.strictObject({
 });
 export type ExportRequest = z.input<typeof ExportRequestSchema>;
 
-export interface ExportResult {
-  format: (typeof EXPORT_FORMATS)[number];
-  runId: string;
-  path: string;
-  files: string[];
-  /** The checkpoint exported (hf, safetensors) or bundled (bundle). */
-  checkpoints: Array<{ step: number; roles?: string[] }>;
-  /** hf only: BertForMaskedLM or RobertaPreLayerNormForMaskedLM. */
-  architecture?: string;
-  /** csv, json: metric points written. */
-  points?: number;
-}
+export type { ExportResult };
 
 export async function exportRun(db: Db, request: ExportRequest): Promise<ExportResult> {
   const parsed = ExportRequestSchema.safeParse(request);

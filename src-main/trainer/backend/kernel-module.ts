@@ -1,7 +1,7 @@
 // Loads the RaPTr SIMD kernels (built by scripts/build-kernels.mjs from ../kernels/assembly) into the
 // TensorFlow.js wasm backend's memory, so they read and write tfjs tensors where they lie.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { findBuiltFile } from '../../built-file.js';
 
 /** The functions src-main/trainer/kernels/assembly/index.ts exports; pointers are byte offsets. */
 export interface RaptrKernels {
@@ -104,14 +104,10 @@ export interface RaptrKernels {
 
 /** dist/kernels/raptr-kernels.wasm, found from the compiled module (dist/...) or from the sources (tests). */
 export function kernelWasmPath(): string {
-  const candidates = [
-    new URL('../../../kernels/raptr-kernels.wasm', import.meta.url),
-    new URL('../../../dist/kernels/raptr-kernels.wasm', import.meta.url),
-  ].map((url) => fileURLToPath(url));
-  const found = candidates.find((path) => existsSync(path));
-  if (!found)
-    throw new Error(`the SIMD kernels are not built (looked in ${candidates.join(', ')}); run npm run build`);
-  return found;
+  return findBuiltFile('the SIMD kernel module', import.meta.url, [
+    '../../../kernels/raptr-kernels.wasm',
+    '../../../dist/kernels/raptr-kernels.wasm',
+  ]);
 }
 
 export function instantiateKernels(memory: WebAssembly.Memory): RaptrKernels {
