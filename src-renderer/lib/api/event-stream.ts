@@ -26,6 +26,9 @@ export interface EventStream {
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
 }
 
+/** How long the socket stays open after the last listener left. */
+const IDLE_CLOSE_MS = 2000;
+
 export function createEventStream(
   openSocket: () => EventSocket,
   reconnect: ReconnectOptions = {},
@@ -94,14 +97,19 @@ export function createEventStream(
     retryTimer = setTimeout(connect, ceiling * (0.5 + Math.random() / 2));
   };
 
+  // Closing because nobody listens is not a lost connection: it is not reported (a banner would flash on
+  // every view change), and it waits a moment, since the next view subscribes right after the last one left.
+  let idleTimer: ReturnType<typeof setTimeout> | null = null;
   const disconnect = () => {
+    idleTimer = null;
+    if (listenerCount() > 0) return;
     if (retryTimer !== null) clearTimeout(retryTimer);
     retryTimer = null;
     const current = socket;
     socket = null;
     current?.close();
     failures = 0;
-    setConnected(false);
+    connected = false;
   };
 
   return {
@@ -111,10 +119,12 @@ export function createEventStream(
       // A new function object per subscription: the same listener subscribed twice is two subscriptions.
       const entry = (payload: unknown) => listener(payload);
       set.add(entry);
+      if (idleTimer !== null) clearTimeout(idleTimer);
+      idleTimer = null;
       if (socket === null && retryTimer === null) connect();
       return () => {
         set.delete(entry);
-        if (listenerCount() === 0) disconnect();
+        if (listenerCount() === 0 && idleTimer === null) idleTimer = setTimeout(disconnect, IDLE_CLOSE_MS);
       };
     },
   };
