@@ -22,6 +22,26 @@ describe('routes', () => {
     expect(parseRoute('#/nope').view).toBe('not-found');
     expect(routeHref({ view: 'compare', ids: ['a', 'b'] })).toBe('#/compare?ids=a,b');
   });
+
+  it('keeps a compare view in its link: axis, metric, target, log scale, smoothing', () => {
+    const hash = '#/compare?ids=a,b&x=step&key=eval%2Fpoly%2Ferr_deg4&at=0.1&logy=1&smooth=0';
+    const route = parseRoute(hash);
+    expect(route).toEqual({
+      view: 'compare',
+      ids: ['a', 'b'],
+      options: { xAxis: 'step', key: 'eval/poly/err_deg4', at: 0.1, logY: true, smoothing: 0 },
+    });
+    expect(routeHref(route)).toBe(hash);
+    expect(parseRoute('#/compare?ids=a&x=bogus&smooth=7')).toEqual({ view: 'compare', ids: ['a'] });
+  });
+
+  it('carries a preset or a config into the new-run form', () => {
+    const config = JSON.stringify({ model: { layers: 24 } });
+    const route = parseRoute(`#/new?config=${encodeURIComponent(config)}`);
+    expect(route).toEqual({ view: 'new', config });
+    expect(parseRoute(routeHref(route))).toEqual(route);
+    expect(parseRoute('#/new?preset=bert-mini-raptr')).toEqual({ view: 'new', preset: 'bert-mini-raptr' });
+  });
 });
 
 describe('form fields from the schema', () => {

@@ -7,6 +7,7 @@ import { bandFromSeries, emptyBand, type BandSeries, type XY } from '../charts/s
 import type { XRange } from '../charts/zoom.js';
 import { call, messageOf } from './call.js';
 import { SingleFlight } from './single-flight.js';
+import type { CompareOptions } from '../router/routes.js';
 
 export interface RunCurves {
   id: string;
@@ -38,7 +39,13 @@ export class CompareState {
   constructor(
     private readonly api: RaptrApi,
     readonly ids: string[],
-  ) {}
+    private readonly options: CompareOptions = {},
+  ) {
+    this.xAxis = options.xAxis ?? 'flops';
+    this.logY = options.logY ?? false;
+    this.smoothing = options.smoothing ?? 0.6;
+    this.targetText = options.at !== undefined ? String(options.at) : '';
+  }
 
   async load(): Promise<void> {
     // The compare answer names the eval key the curves fetch, so it comes first.
@@ -51,7 +58,8 @@ export class CompareState {
     const target = Number(this.targetText);
     const atLoss = this.targetText.trim() !== '' && Number.isFinite(target) ? target : undefined;
     try {
-      this.result = await call(this.api.runs.compare({ ids: this.ids, atLoss }));
+      const key = this.options.key;
+      this.result = await call(this.api.runs.compare({ ids: this.ids, atLoss, ...(key ? { key } : {}) }));
       if (this.targetText === '' && this.result.target !== null)
         this.targetText = String(Number(this.result.target.toPrecision(4)));
       this.error = null;
