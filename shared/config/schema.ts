@@ -85,8 +85,8 @@ export const ProbesSchema = z.strictObject({
   /** At most this many training / test texts per probe (a seeded sample). */
   maxTrain: positiveInt('maxTrain').default(1000),
   maxTest: positiveInt('maxTest').default(500),
-  /** When probes run: at every stage end and at the end (default), at every evaluation, or never. */
-  when: z.enum(['stage-end', 'every-eval', 'never']).default('stage-end'),
+  /** When probes run: at every stage end and at the end (default), only at the end, at every evaluation, or never. */
+  when: z.enum(['stage-end', 'final', 'every-eval', 'never']).default('stage-end'),
   /** linear: a logistic-regression probe on frozen features; finetune: a copy of the encoder plus a linear head, trained on the probe's training texts. */
   mode: z.enum(['linear', 'finetune']).default('linear'),
   /** Optimizer steps of the finetune mode (batch 16, AdamW lr 1e-4). */

@@ -4,6 +4,7 @@ import { registerBench } from './bench.js';
 import { EXIT, InputError } from './input-error.js';
 import { registerPresets } from './presets.js';
 import { registerTrain } from './train.js';
+import { registerRepro } from './repro.js';
 import { registerRuns } from './runs.js';
 import { registerCompare } from './compare.js';
 import { registerControl } from './control.js';
@@ -25,6 +26,7 @@ registerControl(program);
 registerExport(program);
 registerImport(program);
 registerPresets(program);
+registerRepro(program);
 registerBench(program);
 registerServe(program);
 

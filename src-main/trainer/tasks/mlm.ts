@@ -108,8 +108,11 @@ export async function createMlmTask(
         tf.dispose([nll, hits]);
         t.dispose();
       }
+      const when = task.probes.when;
       const withProbes =
-        task.probes.when === 'every-eval' || (task.probes.when === 'stage-end' && reason !== 'periodic');
+        when === 'every-eval' ||
+        (when === 'stage-end' && reason !== 'periodic') ||
+        (when === 'final' && reason === 'final');
       return [
         { name: 'eval/mlm_loss', value: lossSum / predicted },
         { name: 'eval/mlm_acc', value: correct / predicted },

@@ -1,0 +1,218 @@
+// Study `bert-mini`: full training vs RaPTr 6-8-10-12 (with and without scaling) vs PLD vs gradual
+// stacking 6-9-12 on the built-in corpus, same steps and batch, plus full training stopped when it has
+// spent RaPTr's FLOPs (at small scale the honest comparison).
+import { findPreset } from '../../shared/config/presets.js';
+import type { RunConfigInput } from '../../shared/config/schema.js';
+import { mustParseRunConfig } from '../../shared/config/validate.js';
+import { expectedRelativeFlops } from '../../shared/flops.js';
+import { formatDuration, formatFlops, formatPercent } from '../../shared/format.js';
+import { compareRuns } from '../services/compare.js';
+import { evalSeries, latestStep } from '../store/index.js';
+import { image, table } from './markdown.js';
+import { matchedPldGamma } from './polynomial.js';
+import type { Study, StudyContext } from './study.js';
+
+const PROBES = ['era', 'sentiment', 'party'] as const;
+
+interface Method {
+  id: string;
+  label: string;
+  config(steps: number, seed: number): RunConfigInput;
+}
+
+const preset = (name: string) => findPreset(name)!.config;
+
+function withSteps(config: RunConfigInput, steps: number, seed: number): RunConfigInput {
+  const task = config.task as Record<string, unknown>;
+  return {
+    ...config,
+    // Probes are costly (a few hundred texts through the model): the study reads them at the end only.
+    task: { ...task, probes: { when: 'final' } } as RunConfigInput['task'],
+    training: { ...config.training, steps, seed, evalEvery: Math.max(10, Math.round(steps / 10)) },
+  };
+}
+
+const raptrFlopsRatio = (steps: number) =>
+  expectedRelativeFlops(mustParseRunConfig(withSteps(preset('bert-mini-raptr'), steps, 0)), {
+    blocksOnly: false,
+  });
+
+const METHODS: Method[] = [
+  { id: 'full', label: 'full', config: (n, s) => withSteps(preset('bert-mini-full'), n, s) },
+  {
+    id: 'raptr',
+    label: 'RaPTr 6-8-10-12 (sqrt)',
+    config: (n, s) => withSteps(preset('bert-mini-raptr'), n, s),
+  },
+  {
+    id: 'raptr-noscale',
+    label: 'RaPTr 6-8-10-12 (no scaling)',
+    config: (n, s) => {
+      const c = withSteps(preset('bert-mini-raptr'), n, s);
+      return {
+        ...c,
+        policy: { ...(c.policy as Record<string, unknown>), scale: 'none' } as RunConfigInput['policy'],
+      };
+    },
+  },
+  {
+    id: 'pld',
+    label: 'PLD (matched FLOPs)',
+    config: (n, s) => ({
+      ...withSteps(preset('bert-mini-pld'), n, s),
+      policy: { kind: 'pld', thetaBar: 0.5, gamma: matchedPldGamma(12, n, 9) },
+    }),
+  },
+  {
+    id: 'stacking',
+    label: 'stacking 6-9-12',
+    config: (n, s) => withSteps(preset('bert-mini-stacking'), n, s),
+  },
+  {
+    id: 'full-equal-flops',
+    label: "full, stopped at RaPTr's FLOPs",
+    config: (n, s) => withSteps(preset('bert-mini-full'), Math.round(n / raptrFlopsRatio(n)), s),
+  },
+];
+
+function finalEvals(ctx: StudyContext, id: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, points] of Object.entries(evalSeries(ctx.db, id)))
+    out[key] = points.at(-1)?.value ?? Number.NaN;
+  return out;
+}
+
+const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3));
+const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : formatPercent(x));
+
+export const bertMini: Study = {
+  name: 'bert-mini',
+  title: 'BERT-mini on the State of the Union corpus: RaPTr against its rivals',
+  async run(ctx) {
+    const steps = ctx.quick ? 150 : 1500;
+    const seeds = ctx.seeds || 1;
+    const plan = METHODS.flatMap((m) =>
+      Array.from({ length: seeds }, (_, seed) => ({
+        m,
+        seed,
+        run: {
+          name: `bert-mini ${m.id} seed ${seed}`,
+          config: { ...m.config(steps, seed), name: `bert-mini ${m.id} seed ${seed}` },
+        },
+      })),
+    );
+    ctx.log(`training ${plan.length} runs of BERT-mini (${steps} steps; the equal-FLOPs baseline fewer)`);
+    const ids = await ctx.train(plan.map((p) => p.run));
+    const results = plan.map((p, i) => {
+      const id = ids[i]!;
+      const last = latestStep(ctx.db, id)!;
+      return {
+        ...p,
+        id,
+        steps: last.step + 1,
+        flops: last.flops,
+        wallMs: last.wallMs,
+        evals: finalEvals(ctx, id),
+      };
+    });
+    const seed0 = results.filter((r) => r.seed === 0);
+    const of = (id: string) => seed0.find((r) => r.m.id === id)!;
+    const full = of('full');
+    const raptr = of('raptr');
+    const rows = results.map((r) => [
+      `${r.m.label}${seeds > 1 ? ` (seed ${r.seed})` : ''}`,
+      r.steps,
+      formatFlops(r.flops),
+      `${(full.flops / r.flops).toFixed(2)}x`,
+      formatDuration(r.wallMs),
+      f3(r.evals['eval/mlm_loss']),
+      pct(r.evals['eval/mlm_acc']),
+      ...PROBES.map((p) => pct(r.evals[`eval/${p}_probe_acc`])),
+    ]);
+    const baselines = [
+      'baselines: unigram loss; majority / bag of words',
+      '',
+      '',
+      '',
+      '',
+      f3(full.evals['eval/mlm_unigram_loss']),
+      '',
+      ...PROBES.map(
+        (p) => `${pct(full.evals[`eval/${p}_probe_baseline`])} / ${pct(full.evals[`eval/${p}_probe_bow`])}`,
+      ),
+    ];
+    const target = raptr.evals['eval/mlm_loss']!;
+    const toTarget = compareRuns(ctx.db, {
+      runIds: [full.id, raptr.id],
+      atLoss: target,
+      key: 'eval/mlm_loss',
+    });
+    const fullReach = toTarget.runs[0]!.reach;
+    const equal = of('full-equal-flops');
+
+    const charts = await ctx.charts();
+    const allIds = seed0.map((r) => r.id).join(',');
+    await charts.shoot({
+      hash: `#/compare?ids=${allIds}&x=flops`,
+      testId: 'compare-eval',
+      file: `${ctx.outDir}/${ctx.chartPath('eval-vs-flops.png')}`,
+    });
+    await charts.shoot({
+      hash: `#/compare?ids=${allIds}&x=flops`,
+      testId: 'compare-train',
+      file: `${ctx.outDir}/${ctx.chartPath('train-vs-flops.png')}`,
+    });
+    await charts.shoot({
+      hash: `#/compare?ids=${allIds}&x=wall`,
+      testId: 'compare-eval',
+      file: `${ctx.outDir}/${ctx.chartPath('eval-vs-wall.png')}`,
+    });
+
+    return `
+Every run: the built-in State of the Union corpus (8,000-token WordPiece vocabulary, 5% of speeches held out),
+BERT-mini (L=12, d=128, 4 heads, ff 512, seq 64, pre-LN), batch 16, ${steps} steps, AdamW lr 1e-3 with 100
+warmup steps and linear decay (one schedule over the whole run; stacking re-warms every stage), the wasm backend
+on this machine's CPU, two runs at a time. Evaluations run on the full model: held-out MLM loss and masked-token
+accuracy every ${Math.round(steps / 10)} steps, and at the end linear probes on frozen mean-pooled features (SOTU era,
+sentence sentiment, SOTU party), each with its majority-class and bag-of-words baselines. ${seeds} seed${seeds > 1 ? 's' : ''}: a
+second seed doubles the study's time, beyond this machine's 45 minutes.
+
+## At the end
+
+${table(
+  [
+    'method',
+    'steps',
+    'FLOPs',
+    'fewer FLOPs than full',
+    'wall time',
+    'held-out MLM loss',
+    'masked-token acc',
+    ...PROBES.map((p) => `${p} probe`),
+  ],
+  [...rows, baselines],
+  ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+)}
+
+- RaPTr's final held-out MLM loss is ${f3(target)}. Full training reached it after
+  ${fullReach ? `${formatFlops(fullReach.flops)} (step ${fullReach.step + 1}): RaPTr needed **${(fullReach.flops / raptr.flops).toFixed(2)}x ${fullReach.flops >= raptr.flops ? 'fewer' : 'more'} FLOPs** to get there` : 'never reaching it'}
+  (${formatFlops(raptr.flops)} for RaPTr).
+- At equal FLOPs, full training (its own run of ${equal.steps} steps, so its learning rate decays fully) ends at
+  ${f3(equal.evals['eval/mlm_loss'])} against RaPTr's ${f3(target)}.
+- RaPTr without scaling ends at ${f3(of('raptr-noscale').evals['eval/mlm_loss'])}; PLD at ${f3(of('pld').evals['eval/mlm_loss'])};
+  stacking at ${f3(of('stacking').evals['eval/mlm_loss'])}.
+
+${image('held-out MLM loss against training FLOPs', ctx.chartPath('eval-vs-flops.png'))}
+
+${image('train loss against training FLOPs', ctx.chartPath('train-vs-flops.png'))}
+
+${image('held-out MLM loss against wall time', ctx.chartPath('eval-vs-wall.png'))}
+
+## Scaling up
+
+On a GPU box (\`raptr serve\` there, or the desktop app with tfjs-node-gpu), use BERT-base (d=768, 12 heads, ff
+3072, seq 128) with the same schedules, 100k steps and batch 256; set the shapes in \`src-main/repro/bert-mini.ts\`
+and run \`npm run repro -- bert-mini --seeds 3\`. At this scale the comparison is the paper's.
+`;
+  },
+};

@@ -1,0 +1,28 @@
+// Small Markdown helpers for the study reports.
+
+export function table(
+  headers: string[],
+  rows: Array<Array<string | number>>,
+  align?: Array<'l' | 'r'>,
+): string {
+  const cell = (v: string | number) => String(v).replace(/\|/g, '\\|');
+  const rule = headers.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
+  return [headers, rule, ...rows.map((r) => r.map(cell))].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+export function image(alt: string, path: string): string {
+  return `![${alt}](${path})`;
+}
+
+/** Mean and sample standard deviation, "0.123 ± 0.004" (just the value for one sample). */
+export function meanSd(values: number[], format: (x: number) => string): string {
+  if (values.length === 0) return '-';
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (values.length === 1) return format(mean);
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+  return `${format(mean)} ± ${format(sd)}`;
+}
+
+export function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}

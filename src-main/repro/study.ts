@@ -1,0 +1,38 @@
+// What a reproduction study is and what it gets to work with: the app's own run manager and database
+// (its runs show up in the UI), a way to train a batch of runs and wait, and chart capture.
+import type { RunConfigInput } from '../../shared/config/schema.js';
+import type { RunManager } from '../runs/run-manager.js';
+import type { Db } from '../store/index.js';
+import type { ChartCapture } from './charts.js';
+
+export interface StudyRun {
+  /** Unique within the study: it finds the run again when a study is re-run with --reuse. */
+  name: string;
+  config: RunConfigInput;
+  tags?: string[];
+}
+
+export interface StudyContext {
+  manager: RunManager;
+  db: Db;
+  databasePath: string;
+  /** docs/results (the report is <out>/<study>.md, its charts <out>/<study>/*.png). */
+  outDir: string;
+  /** Fewer steps and seeds: a smoke run of the whole pipeline, not a result. */
+  quick: boolean;
+  seeds: number;
+  log(message: string): void;
+  /** Trains the runs (at most as many at once as the run manager has slots) and returns their ids in order. */
+  train(runs: StudyRun[]): Promise<string[]>;
+  /** Chart capture, opened on first use. */
+  charts(): Promise<ChartCapture>;
+  /** Relative path from the report to a chart file, for Markdown. */
+  chartPath(name: string): string;
+}
+
+export interface Study {
+  name: string;
+  title: string;
+  /** Writes the report's Markdown body (everything after the title). */
+  run(ctx: StudyContext): Promise<string>;
+}

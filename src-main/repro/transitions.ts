@@ -1,0 +1,125 @@
+// Study `transitions`: the train loss just before and just after every stage change of RaPTr runs (the
+// paper: no spike, it often drops). Uses the RaPTr runs of the bert-mini and polynomial studies when they
+// exist; otherwise trains its own.
+import { findPreset } from '../../shared/config/presets.js';
+import type { RunConfigInput } from '../../shared/config/schema.js';
+import type { TransitionRecord } from '../../shared/trainer-protocol.js';
+import { evalSeries, listEvents, listRuns, type Run } from '../store/index.js';
+import { image, table } from './markdown.js';
+import type { Study, StudyContext } from './study.js';
+
+type Record_ = Omit<TransitionRecord, 'type'>;
+
+function transitionsOf(ctx: StudyContext, runId: string): Record_[] {
+  return listEvents(ctx.db, runId, { kinds: ['transition'] }).map((e) => e.payload as Record_);
+}
+
+/** RaPTr runs the other studies left, newest first; trains a pair when there are none. */
+async function raptrRuns(ctx: StudyContext): Promise<Run[]> {
+  const fromStudies = ['study:bert-mini', 'study:polynomial'].flatMap((tag) =>
+    listRuns(ctx.db, { tag, status: 'completed', policy: 'raptr', archived: null }).filter((r) =>
+      /seed 0$/.test(r.name),
+    ),
+  );
+  if (fromStudies.length > 0) return fromStudies;
+  ctx.log('no RaPTr runs from the bert-mini or polynomial studies yet: training two');
+  const steps = ctx.quick ? 200 : 800;
+  const bert = findPreset('bert-mini-raptr')!.config;
+  const runs: Array<{ name: string; config: RunConfigInput }> = [
+    {
+      name: 'transitions bert-mini raptr',
+      config: {
+        ...bert,
+        name: 'transitions bert-mini raptr',
+        training: { ...bert.training, steps, evalEvery: Math.round(steps / 8) },
+      },
+    },
+    {
+      name: 'transitions polynomial raptr',
+      config: { ...findPreset('polynomial-raptr')!.config, name: 'transitions polynomial raptr' },
+    },
+  ];
+  const ids = await ctx.train(runs);
+  return listRuns(ctx.db, { archived: null }).filter((r) => ids.includes(r.id));
+}
+
+const f4 = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : '-');
+
+export const transitions: Study = {
+  name: 'transitions',
+  title: 'Stage transitions: does the loss spike when RaPTr adds blocks?',
+  async run(ctx) {
+    const runs = await raptrRuns(ctx);
+    const rows: Array<Array<string | number>> = [];
+    let drops = 0;
+    let rises = 0;
+    let spikes = 0;
+    for (const run of runs) {
+      const evalKey = Object.keys(evalSeries(ctx.db, run.id)).find(
+        (k) => k === 'eval/mlm_loss' || k === 'eval/loss',
+      )!;
+      const evals = evalSeries(ctx.db, run.id)[evalKey] ?? [];
+      for (const t of transitionsOf(ctx, run.id)) {
+        const change = t.lossAfter / t.lossBefore - 1;
+        if (change < 0) drops++;
+        else rises++;
+        // A spike: the first step after the change well above the last one before it (10%).
+        const jump = t.firstAfter / t.lastBefore - 1;
+        if (jump > 0.1) spikes++;
+        const before = evals.filter((p) => p.step < t.step).at(-1);
+        const after = evals.find((p) => p.step >= t.step);
+        rows.push([
+          run.name,
+          `${t.fromStage + 1} → ${t.toStage + 1}`,
+          t.step,
+          t.window,
+          f4(t.lossBefore),
+          f4(t.lossAfter),
+          `${(change * 100).toFixed(1)}%`,
+          `${f4(t.lastBefore)} → ${f4(t.firstAfter)}`,
+          before && after ? `${f4(before.value ?? Number.NaN)} → ${f4(after.value ?? Number.NaN)}` : '-',
+        ]);
+      }
+    }
+    const charts = await ctx.charts();
+    const shots: string[] = [];
+    for (const [i, run] of runs.slice(0, 4).entries()) {
+      const file = `loss-${i + 1}.png`;
+      await charts.shoot({
+        hash: `#/run/${run.id}`,
+        testId: 'loss-chart',
+        file: `${ctx.outDir}/${ctx.chartPath(file)}`,
+      });
+      shots.push(image(`${run.name}: train loss with the stages as bands`, ctx.chartPath(file)));
+    }
+    const total = drops + rises;
+    return `
+Every RaPTr run records, at each stage change, the mean train loss over the last \`window\` steps of the old
+stage and over the first \`window\` steps of the new one (\`training.transitionWindow\`, 20 by default), and the
+train loss of the step just before and just after. The runs below are the RaPTr runs (seed 0) of the
+\`bert-mini\` and \`polynomial\` studies (or, without them, two runs of this study's own).
+
+${table(
+  [
+    'run',
+    'stage',
+    'at step',
+    'window',
+    'mean before',
+    'mean after',
+    'change',
+    'last before → first after',
+    'eval before → after',
+  ],
+  rows,
+  ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+)}
+
+Of ${total} transitions, the windowed train loss **dropped at ${drops}** and rose at ${rises}; the first step after a
+change was more than 10% above the last step before it at **${spikes}** (a spike). The windows straddle an
+ongoing descent, so a drop is partly the trend; the step-by-step columns and the charts show the boundary itself.
+
+${shots.join('\n\n')}
+`;
+  },
+};
