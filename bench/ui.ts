@@ -4,17 +4,16 @@
 // every run), and a re-bucket on zoom (wheel to redrawn with the new range's min/max buckets). Target: each
 // under 200 ms, except opening, which includes loading the page.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../src-main/repro/chromium.js';
 import { mustParseRunConfig } from '../shared/config/validate.js';
 import { createRun, MetricIngestor, openDatabase, setRunStatus } from '../src-main/store/index.js';
 import { trainerStream } from './store-stream.js';
 
 const RUNS = 20;
 const STEPS = Number(process.env.BENCH_STEPS ?? 100_000);
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '..', '..');
 
 function seed(path: string): string[] {
@@ -78,21 +77,9 @@ function fetchesAtLeast(count: number): boolean {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`bench:ui needs ${CHROMIUM} (apt-get install chromium)`);
   const folder = mkdtempSync(join(tmpdir(), 'raptr-bench-ui-'));
   const server = { stop: () => true as boolean };
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const seedStart = performance.now();
     const ids = seed(join(folder, 'runs.db'));

@@ -1,11 +1,11 @@
 // Headless Debian chromium through playwright-core (npm's browser downloads cannot work here). Each launch
 // gets a fresh, temporary profile from playwright itself (it refuses an explicit --user-data-dir). Screenshots go to test-results/ (gitignored) for a person to look at.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium as launch } from '../../src-main/repro/chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
+export { CHROMIUM, hasChromium } from '../../src-main/repro/chromium.js';
 export const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
 
 export interface OpenBrowser {
@@ -14,22 +14,8 @@ export interface OpenBrowser {
 }
 
 export async function launchChromium(): Promise<OpenBrowser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  return {
-    browser,
-    close: () => browser.close(),
-  };
+  const browser = await launch();
+  return { browser, close: () => browser.close() };
 }
 
 /** A page in the given colour scheme that fails the test on any console error or uncaught exception. */
