@@ -14,6 +14,7 @@ interface ServeFlags extends StoreFlags {
   port: string;
   host: string;
   open?: boolean;
+  json?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -29,7 +30,11 @@ export function registerServe(program: Command): void {
         'the address to bind; not loopback (e.g. 0.0.0.0) requires a token',
         '127.0.0.1',
       )
-      .option('--open', 'open the page in the default browser'),
+      .option('--open', 'open the page in the default browser')
+      .option(
+        '--json',
+        'print where it serves as one JSON line (url, page, token, database) instead of the banner',
+      ),
   ).action(async (flags: ServeFlags) => {
     const port = parsePort(flags.port);
     const { manager, path } = openManager(flags);
@@ -41,7 +46,11 @@ export function registerServe(program: Command): void {
       throw explainListenError(error, flags.host, port);
     }
     const page = server.token ? `${server.url}?token=${server.token}` : server.url;
-    printBanner(server, page, path);
+    if (flags.json)
+      process.stdout.write(
+        `${JSON.stringify({ url: server.url, page, host: server.host, port: server.port, token: server.token ?? null, database: path })}\n`,
+      );
+    else printBanner(server, page, path);
     if (flags.open) openBrowser(page);
 
     await firstSignal();
