@@ -168,14 +168,18 @@ export const bertMini: Study = {
       file: `${ctx.outDir}/${ctx.chartPath('eval-vs-wall.png')}`,
     });
 
+    const c = mustParseRunConfig(raptr.run.config);
+    const task = c.task.kind === 'mlm' ? c.task : undefined;
+    const m = c.model;
     return `
-Every run: the built-in State of the Union corpus (8,000-token WordPiece vocabulary, 5% of speeches held out),
-BERT-mini (L=12, d=128, 4 heads, ff 512, seq 64, pre-LN), batch 16, ${steps} steps, AdamW lr 1e-3 with 100
-warmup steps and linear decay (one schedule over the whole run; stacking re-warms every stage), the wasm backend
-on this machine's CPU, two runs at a time. Evaluations run on the full model: held-out MLM loss and masked-token
-accuracy every ${Math.round(steps / 10)} steps, and at the end linear probes on frozen mean-pooled features (SOTU era,
-sentence sentiment, SOTU party), each with its majority-class and bag-of-words baselines. ${seeds} seed${seeds > 1 ? 's' : ''}: a
-second seed doubles the study's time, beyond this machine's 45 minutes.
+Every run: the built-in State of the Union corpus (${task?.tokenizer.vocabSize ?? '?'}-token WordPiece vocabulary,
+${formatPercent(task?.heldOutFraction ?? Number.NaN)} of speeches held out), BERT-mini (L=${m.layers}, d=${m.dModel}, ${m.heads} heads,
+ff ${m.ffDim}, seq ${m.seqLen}, ${m.norm}-LN), batch ${c.training.batchSize}, ${steps} steps, AdamW lr ${c.optimizer.lr} with
+${c.optimizer.warmupSteps} warmup steps and ${c.optimizer.decay} decay (one schedule over the whole run; stacking re-warms every stage),
+the wasm backend on this machine's CPU, two runs at a time. Evaluations run on the full model: held-out MLM loss
+and masked-token accuracy every ${c.training.evalEvery} steps, and at the end linear probes on frozen mean-pooled
+features (SOTU era, sentence sentiment, SOTU party), each with its majority-class and bag-of-words baselines.
+${seeds} seed${seeds > 1 ? 's' : ''}: each seed adds about 40 minutes on this machine, whose budget per study is 45.
 
 ## At the end
 

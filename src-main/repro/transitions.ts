@@ -4,7 +4,7 @@
 import { findPreset } from '../../shared/config/presets.js';
 import type { RunConfigInput } from '../../shared/config/schema.js';
 import type { TransitionRecord } from '../../shared/trainer-protocol.js';
-import { evalSeries, listEvents, listRuns, type Run } from '../store/index.js';
+import { evalSeries, listEvents, listRuns, meanOverSteps, type Run } from '../store/index.js';
 import { image, table } from './markdown.js';
 import type { Study, StudyContext } from './study.js';
 
@@ -54,6 +54,8 @@ export const transitions: Study = {
     let drops = 0;
     let rises = 0;
     let spikes = 0;
+    let aboveTrend = 0;
+    let withTrend = 0;
     for (const run of runs) {
       const evalKey = Object.keys(evalSeries(ctx.db, run.id)).find(
         (k) => k === 'eval/mlm_loss' || k === 'eval/loss',
@@ -61,6 +63,20 @@ export const transitions: Study = {
       const evals = evalSeries(ctx.db, run.id)[evalKey] ?? [];
       for (const t of transitionsOf(ctx, run.id)) {
         const change = t.lossAfter / t.lossBefore - 1;
+        // The trend: the same change between the two windows before the boundary, where nothing changed.
+        // A change across the boundary above it is what the new blocks cost.
+        const earlier = meanOverSteps(
+          ctx.db,
+          run.id,
+          'train/loss',
+          t.step - 2 * t.window,
+          t.step - t.window - 1,
+        );
+        const trend = earlier === null ? null : t.lossBefore / earlier - 1;
+        if (trend !== null) {
+          withTrend++;
+          if (change > trend) aboveTrend++;
+        }
         if (change < 0) drops++;
         else rises++;
         // A spike: the first step after the change well above the last one before it (10%).
@@ -76,6 +92,7 @@ export const transitions: Study = {
           f4(t.lossBefore),
           f4(t.lossAfter),
           `${(change * 100).toFixed(1)}%`,
+          trend === null ? '-' : `${(trend * 100).toFixed(1)}%`,
           `${f4(t.lastBefore)} → ${f4(t.firstAfter)}`,
           before && after ? `${f4(before.value ?? Number.NaN)} → ${f4(after.value ?? Number.NaN)}` : '-',
         ]);
@@ -108,16 +125,20 @@ ${table(
     'mean before',
     'mean after',
     'change',
+    'trend before',
     'last before → first after',
     'eval before → after',
   ],
   rows,
-  ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+  ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
 )}
 
 Of ${total} transitions, the windowed train loss **dropped at ${drops}** and rose at ${rises}; the first step after a
 change was more than 10% above the last step before it at **${spikes}** (a spike). The windows straddle an
-ongoing descent, so a drop is partly the trend; the step-by-step columns and the charts show the boundary itself.
+ongoing descent, so a drop is partly the trend: \`trend before\` is the same change between the two windows just
+before the boundary, where nothing changed. The change across the boundary was above that trend at
+**${aboveTrend} of ${withTrend}** transitions (the new blocks slowed the descent, or cost loss), below it at the others.
+The step-by-step columns and the charts show the boundary itself.
 
 ${shots.join('\n\n')}
 `;

@@ -97,13 +97,16 @@ export class RunManager {
   private readonly timer: NodeJS.Timeout;
   private order = 0;
 
-  /** Opens the manager; runs another process left running without a live owner become 'interrupted'. */
+  /**
+   * Opens the manager; runs another process left running without a live owner become 'interrupted', runs
+   * it left queued 'stopped'.
+   */
   constructor(private readonly options: RunManagerOptions) {
     this.ingestor = new MetricIngestor(options.db);
     this.slots = new SlotPool(detectSlots(options.slots));
     this.launch = options.launch ?? ((env) => forkTrainer(env));
-    for (const runId of recoverOrphanedRuns(options.db))
-      this.notify({ type: 'status', runId, status: 'interrupted' });
+    for (const { id, status } of recoverOrphanedRuns(options.db))
+      this.notify({ type: 'status', runId: id, status });
     this.timer = setInterval(() => this.pollRequests(), options.pollMs ?? 500);
     this.timer.unref();
   }
@@ -240,6 +243,7 @@ export class RunManager {
     if (this.isActive(runId)) throw new RunStateError(`run ${runId} is already queued or running`);
     this.queue.push({ runId, priority, order: this.order++, resume });
     this.queue.sort((a, b) => b.priority - a.priority || a.order - b.order);
+    setOwner(this.db, runId, THIS_PROCESS); // so that start-up recovery elsewhere leaves the queue alone
     this.setStatus(runId, 'queued');
     this.schedule();
   }

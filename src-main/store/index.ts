@@ -34,6 +34,7 @@ export { truncateRunFrom } from './ingest/rewind.js';
 export { appendSeriesPoints } from './metrics-write.js';
 export { recentMasks, latestStep, stageRanges, type StepRow } from './step-queries.js';
 export { stageSummary, type StageSummary } from './stage-summary.js';
+export { meanOverSteps } from './range-aggregate.js';
 export { firstReach, type FirstReach, type FirstReachQuery } from './first-reach.js';
 export {
   THIS_PROCESS,

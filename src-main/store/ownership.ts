@@ -82,24 +82,33 @@ export function takeRequests(
 
 /**
  * Start-up recovery across processes: a 'running' or 'stopping' run whose owner is gone (or unknown)
- * becomes 'interrupted'; runs another live process is training are left alone. Returns the ids marked.
+ * becomes 'interrupted', a 'queued' one 'stopped' (its queue died with its process; it can be resumed);
+ * runs a live process owns are left alone. Returns the runs changed and their new status.
  */
-export function recoverOrphanedRuns(db: Db, alive: (owner: Owner) => boolean = ownerAlive): string[] {
+export function recoverOrphanedRuns(
+  db: Db,
+  alive: (owner: Owner) => boolean = ownerAlive,
+): Array<{ id: string; status: 'interrupted' | 'stopped' }> {
   return db
     .transaction(() => {
-      const rows = cached<[], { id: string; owner_pid: number | null; owner_host: string | null }>(
+      const rows = cached<
+        [],
+        { id: string; status: string; owner_pid: number | null; owner_host: string | null }
+      >(
         db,
-        "SELECT id, owner_pid, owner_host FROM runs WHERE status IN ('running', 'stopping') ORDER BY id",
+        `SELECT id, status, owner_pid, owner_host FROM runs
+         WHERE status IN ('queued', 'running', 'stopping') ORDER BY id`,
       ).all();
       const orphaned = rows.filter(
         (r) =>
           r.owner_pid === null || r.owner_host === null || !alive({ pid: r.owner_pid, host: r.owner_host }),
       );
-      for (const r of orphaned) {
-        setRunStatus(db, r.id, { status: 'interrupted' });
+      return orphaned.map((r) => {
+        const status = r.status === 'queued' ? ('stopped' as const) : ('interrupted' as const);
+        setRunStatus(db, r.id, { status });
         setOwner(db, r.id, null);
-      }
-      return orphaned.map((r) => r.id);
+        return { id: r.id, status };
+      });
     })
     .immediate();
 }

@@ -1,5 +1,6 @@
 // Count, min, max and sum of a series over a step range, exact, from rollup cells plus raw edge points:
 // the building block of per-stage summaries.
+import { findSeriesId } from './metrics.js';
 import { CELL_STEPS } from './rollups.js';
 import { coverRange, type StepRange } from './series-range.js';
 import { cached, type Db } from './sqlite.js';
@@ -44,4 +45,17 @@ export function aggregateRange(db: Db, seriesId: number, range: StepRange): Rang
     })!;
   const [count, min, max, sum] = row;
   return { count, min, max, mean: count > 0 && sum !== null ? sum / count : null };
+}
+
+/** The mean of one of a run's series over steps first..last (inclusive); null when nothing was recorded. */
+export function meanOverSteps(
+  db: Db,
+  runId: string,
+  key: string,
+  first: number,
+  last: number,
+): number | null {
+  const seriesId = findSeriesId(db, runId, key);
+  if (seriesId === undefined || last < first) return null;
+  return aggregateRange(db, seriesId, { first, last }).mean;
 }

@@ -20,11 +20,27 @@ describe('run ownership', () => {
     for (const run of [mine, orphan, unknown]) setRunStatus(db, run.id, { status: 'running' });
     setOwner(db, mine.id, THIS_PROCESS);
     setOwner(db, orphan.id, { pid: 999_999_999, host: THIS_PROCESS.host });
-    expect(recoverOrphanedRuns(db).sort()).toEqual([orphan.id, unknown.id].sort());
+    expect(
+      recoverOrphanedRuns(db)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([orphan.id, unknown.id].sort());
     expect(getRun(db, mine.id)?.status).toBe('running');
     expect(getRun(db, orphan.id)?.status).toBe('interrupted');
     expect(ownerOf(db, orphan.id)).toBeNull();
     expect(ownerOf(db, mine.id)).toEqual(THIS_PROCESS);
+  });
+
+  it('stops runs a dead process left queued, so they can be started again', () => {
+    const db = memoryDb();
+    const mine = makeRun(db);
+    const orphan = makeRun(db);
+    for (const run of [mine, orphan]) setRunStatus(db, run.id, { status: 'queued' });
+    setOwner(db, mine.id, THIS_PROCESS);
+    setOwner(db, orphan.id, { pid: 999_999_999, host: THIS_PROCESS.host });
+    expect(recoverOrphanedRuns(db)).toEqual([{ id: orphan.id, status: 'stopped' }]);
+    expect(getRun(db, orphan.id)?.status).toBe('stopped');
+    expect(getRun(db, mine.id)?.status).toBe('queued');
   });
 
   it('passes requests to the owning process once, in order', () => {
