@@ -16,7 +16,7 @@ export function registerRepro(program: Command): void {
       .option('--seeds <n>', 'seeds per setting, where the study uses several')
       .option(
         '--reuse',
-        "reuse the study's completed runs of the same name and config instead of training again",
+        "reuse the study's completed runs of the same name and config, and resume its stopped or interrupted ones, instead of training again",
       )
       .option('--json', 'print the report path as JSON'),
   ).action(

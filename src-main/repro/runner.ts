@@ -1,11 +1,11 @@
-// Runs one study against the app's own database: trains what it asks for (reusing finished runs of the
-// same name and config with --reuse), captures its charts, and writes <out>/<study>.md.
+// Runs one study against the app's own database: trains what it asks for (with --reuse, reusing finished
+// runs of the same name and config and resuming halted ones), captures its charts, and writes <out>/<study>.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunConfig } from '../../shared/config/validate.js';
 import { runsDirFor } from '../paths.js';
 import { RunManager } from '../runs/run-manager.js';
-import { getRun, listRuns, openDatabase, type Db } from '../store/index.js';
+import { getRun, listRuns, openDatabase, type Db, type Run } from '../store/index.js';
 import { APP_VERSION } from '../version.js';
 import { openChartCapture, type ChartCapture } from './charts.js';
 import type { Study, StudyContext, StudyRun } from './study.js';
@@ -21,15 +21,21 @@ export interface StudyOptions {
 
 const studyTag = (study: Study) => `study:${study.name}`;
 
-/** A completed run of this study with the same name and the same validated config. */
-function reusable(db: Db, study: Study, run: StudyRun): string | null {
+/**
+ * With --reuse: the study's run of the same name and config that completed, else one a stopped study left
+ * stopped or interrupted (it resumes from its last checkpoint), else none (train it afresh).
+ */
+function reusable(db: Db, study: Study, run: StudyRun): { id: string; resume: boolean } | null {
   const parsed = parseRunConfig(run.config);
   if (!parsed.ok) return null;
   const wanted = JSON.stringify(parsed.config);
-  const found = listRuns(db, { tag: studyTag(study), status: 'completed', archived: null }).find(
-    (r) => r.name === run.name && JSON.stringify(r.config) === wanted,
-  );
-  return found?.id ?? null;
+  const same = (r: Run) => r.name === run.name && JSON.stringify(r.config) === wanted;
+  const inStudy = { tag: studyTag(study), archived: null } as const;
+  const completed = listRuns(db, { ...inStudy, status: 'completed' }).find(same);
+  if (completed) return { id: completed.id, resume: false };
+  const unfinished = ['interrupted', 'stopped'] as const;
+  const halted = unfinished.flatMap((status) => listRuns(db, { ...inStudy, status })).find(same);
+  return halted ? { id: halted.id, resume: true } : null;
 }
 
 /** "Its 45 runs trained in 28.6 minutes (first start to last finish, 2 at a time on this machine)." */
@@ -59,7 +65,8 @@ export async function runStudy(study: Study, options: StudyOptions): Promise<str
     async train(runs) {
       const ids = runs.map((run) => {
         const existing = options.reuse ? reusable(db, study, run) : null;
-        if (existing) return existing;
+        if (existing?.resume) manager.resume(existing.id);
+        if (existing) return existing.id;
         return manager.create({
           config: run.config,
           name: run.name,
