@@ -32,6 +32,7 @@ export function formatFlops(flops: number): string {
 /** 950ms, 12.3s, 3m 20s, 2h 05m, 3d 4h. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';
+  if (ms === 0) return '0s'; // an axis's origin, not a measured "0ms"
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const seconds = ms / 1000;
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;

@@ -6,7 +6,10 @@ export function primaryEvalKey(config: Pick<RunConfig, 'task'>): string {
   return config.task.kind === 'mlm' ? 'eval/mlm_loss' : 'eval/loss';
 }
 
-/** A readable label for a metric key: "eval/era_probe_acc" -> "era probe acc". */
+/** A readable label for a metric key: "eval/era_probe_acc" -> "era probe acc", "eval/mlm_loss" -> "MLM loss". */
 export function metricLabel(key: string): string {
-  return key.replace(/^(train|eval|perf)\//, '').replace(/_/g, ' ');
+  return key
+    .replace(/^(train|eval|perf)\//, '')
+    .replace(/_/g, ' ')
+    .replace(/\bmlm\b/g, 'MLM');
 }

@@ -129,11 +129,15 @@ function realizedRuns(steps: number, seeds: number) {
   return runs;
 }
 
+const stepsFor = (quick: boolean) => (quick ? 200 : 2000);
+
 export const flopsAccounting: Study = {
   name: 'flops-accounting',
   title: "FLOPs accounting: the paper's relative FLOPs, computed by the app",
+  plan: ({ quick, seeds }) =>
+    realizedRuns(stepsFor(quick), Math.max(3, seeds)).map((r) => ({ name: r.name, config: r.config })),
   async run(ctx) {
-    const steps = ctx.quick ? 200 : 2000;
+    const steps = stepsFor(ctx.quick);
     const seeds = Math.max(3, ctx.seeds);
     const runs = realizedRuns(steps, seeds);
     ctx.log(`training ${runs.length} short runs that sample masks (${steps} steps each)`);

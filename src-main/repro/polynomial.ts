@@ -8,7 +8,7 @@ import { mustParseRunConfig } from '../../shared/config/validate.js';
 import { pldMeanExpectedActive } from '../../shared/pld.js';
 import { evalSeries, latestStep, type MetricPoint } from '../store/index.js';
 import { image, mean, meanSd, table } from './markdown.js';
-import type { Study, StudyContext } from './study.js';
+import type { PlanOptions, Study, StudyContext } from './study.js';
 
 interface Setting {
   id: string;
@@ -246,27 +246,26 @@ ${image(`${s.id}: top-degree error against FLOPs, seed 0`, ctx.chartPath(`${s.id
 `;
 }
 
+function planPolynomial({ quick, seeds: wanted }: PlanOptions) {
+  const seeds = wanted || (quick ? 1 : 3);
+  return SETTINGS.flatMap((s) =>
+    METHODS.flatMap((method) =>
+      Array.from({ length: seeds }, (_, seed) => {
+        const steps = quick ? 200 : s.steps;
+        const name = `poly ${s.id} ${method} seed ${seed}`;
+        return { s, method, seed, run: { name, config: { ...configFor(s, method, steps, seed), name } } };
+      }),
+    ),
+  );
+}
+
 export const polynomial: Study = {
   name: 'polynomial',
   title: 'Boolean polynomials: full vs RaPTr vs PLD at matched FLOPs',
+  plan: (options) => planPolynomial(options).map((p) => p.run),
   async run(ctx) {
-    const seeds = ctx.seeds || (ctx.quick ? 1 : 3);
-    const plan = SETTINGS.flatMap((s) =>
-      METHODS.flatMap((method) =>
-        Array.from({ length: seeds }, (_, seed) => {
-          const steps = ctx.quick ? 200 : s.steps;
-          return {
-            s,
-            method,
-            seed,
-            run: {
-              name: `poly ${s.id} ${method} seed ${seed}`,
-              config: { ...configFor(s, method, steps, seed), name: `poly ${s.id} ${method} seed ${seed}` },
-            },
-          };
-        }),
-      ),
-    );
+    const plan = planPolynomial(ctx);
+    const seeds = plan.length / SETTINGS.length / METHODS.length;
     ctx.log(
       `training ${plan.length} runs (${SETTINGS.length} settings x ${METHODS.length} methods x ${seeds} seeds)`,
     );

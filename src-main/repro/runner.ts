@@ -25,27 +25,59 @@ const studyTag = (study: Study) => `study:${study.name}`;
  * With --reuse: the study's run of the same name and config that completed, else one a stopped study left
  * stopped or interrupted (it resumes from its last checkpoint), else none (train it afresh).
  */
-function reusable(db: Db, study: Study, run: StudyRun): { id: string; resume: boolean } | null {
+const sameRun = (run: StudyRun) => {
   const parsed = parseRunConfig(run.config);
-  if (!parsed.ok) return null;
-  const wanted = JSON.stringify(parsed.config);
-  const same = (r: Run) => r.name === run.name && JSON.stringify(r.config) === wanted;
-  const inStudy = { tag: studyTag(study), archived: null } as const;
-  const completed = listRuns(db, { ...inStudy, status: 'completed' }).find(same);
-  if (completed) return { id: completed.id, resume: false };
-  const unfinished = ['interrupted', 'stopped'] as const;
-  const halted = unfinished.flatMap((status) => listRuns(db, { ...inStudy, status })).find(same);
+  const wanted = parsed.ok ? JSON.stringify(parsed.config) : null;
+  return (r: Run) => r.name === run.name && JSON.stringify(r.config) === wanted;
+};
+
+/** The study's newest completed run of the same name and validated config. */
+function completedRun(db: Db, study: Study, run: StudyRun): string | null {
+  const inStudy = { tag: studyTag(study), archived: null, status: 'completed' } as const;
+  return listRuns(db, inStudy).find(sameRun(run))?.id ?? null;
+}
+
+/**
+ * With --reuse: the study's completed run of the same name and config, else one a stopped study left
+ * stopped or interrupted (it resumes from its last checkpoint), else none (train it afresh).
+ */
+function reusable(db: Db, study: Study, run: StudyRun): { id: string; resume: boolean } | null {
+  const completed = completedRun(db, study, run);
+  if (completed) return { id: completed, resume: false };
+  const halted = (['interrupted', 'stopped'] as const)
+    .flatMap((status) => listRuns(db, { tag: studyTag(study), archived: null, status }))
+    .find(sameRun(run));
   return halted ? { id: halted.id, resume: true } : null;
 }
 
-/** "Its 45 runs trained in 28.6 minutes (first start to last finish, 2 at a time on this machine)." */
-function trainingSpan(db: Db, ids: readonly string[]): string {
-  const runs = [...new Set(ids)].map((id) => getRun(db, id)).filter((r) => r !== undefined);
+const spanMinutes = (runs: readonly Run[]) => {
   const starts = runs.map((r) => r.startedAt).filter((t): t is number => t !== null);
   const ends = runs.map((r) => r.finishedAt).filter((t): t is number => t !== null);
-  if (runs.length === 0 || starts.length === 0 || ends.length === 0) return 'It trained no runs.';
-  const minutes = ((Math.max(...ends) - Math.min(...starts)) / 60_000).toFixed(1);
-  return `Its ${runs.length} runs trained in ${minutes} minutes (first start to last finish).`;
+  return starts.length === 0 || ends.length === 0
+    ? null
+    : ((Math.max(...ends) - Math.min(...starts)) / 60_000).toFixed(1);
+};
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * "Its 45 runs trained in 28.6 minutes (first start to last finish). They are in the app's database, tagged
+ * `study:polynomial`;" and, for a study that reads other studies' runs, which ones it read.
+ */
+function runsSummary(db: Db, study: Study, ids: readonly string[]): string {
+  const runs = [...new Set(ids)].map((id) => getRun(db, id)).filter((r) => r !== undefined);
+  const own = runs.filter((r) => r.tags.includes(studyTag(study)));
+  const read = runs.filter((r) => !r.tags.includes(studyTag(study)));
+  const minutes = spanMinutes(own);
+  const parts = [
+    own.length === 0 || minutes === null
+      ? 'It trained no runs of its own.'
+      : `Its ${plural(own.length, 'run')} trained in ${minutes} minutes (first start to last finish).`,
+  ];
+  if (read.length > 0) parts.push(`It reads ${plural(read.length, 'run')} other studies trained.`);
+  const tags = [...new Set(runs.flatMap((r) => r.tags.filter((t) => t.startsWith('study:'))))];
+  if (tags.length > 0)
+    parts.push(`They are in the app's database, tagged ${tags.map((t) => `\`${t}\``).join(' or ')};`);
+  return parts.join(' ');
 }
 
 export async function runStudy(study: Study, options: StudyOptions): Promise<string> {
@@ -87,6 +119,11 @@ export async function runStudy(study: Study, options: StudyOptions): Promise<str
         throw new Error(`${failed.length} run(s) did not complete: ${failed.join(', ')} (see raptr show ID)`);
       return ids;
     },
+    completedRunsOf(other, runs) {
+      const ids = runs.map((run) => completedRun(db, other, run));
+      used.push(...ids.filter((id): id is string => id !== null));
+      return ids;
+    },
     async charts() {
       capture ??= await openChartCapture(manager, options.databasePath);
       return capture;
@@ -98,8 +135,7 @@ export async function runStudy(study: Study, options: StudyOptions): Promise<str
     const header =
       `# ${study.title}\n\n` +
       `_Generated by \`npm run repro -- ${study.name}${options.quick ? ' --quick' : ''}\` (RaPTr Studio ${APP_VERSION}) ` +
-      `on ${new Date().toISOString().slice(0, 10)}. ${trainingSpan(db, used)} They are in the app's database, tagged ` +
-      `\`${studyTag(study)}\`; the charts are the app's own, captured in headless Chromium ` +
+      `on ${new Date().toISOString().slice(0, 10)}. ${runsSummary(db, study, used)} the charts are the app's own, captured in headless Chromium ` +
       `(this page took ${((Date.now() - started) / 60_000).toFixed(1)} minutes to generate)._\n\n`;
     mkdirSync(options.outDir, { recursive: true });
     const path = join(options.outDir, `${study.name}.md`);

@@ -24,15 +24,28 @@ export interface StudyContext {
   log(message: string): void;
   /** Trains the runs (at most as many at once as the run manager has slots) and returns their ids in order. */
   train(runs: StudyRun[]): Promise<string[]>;
+  /**
+   * Another study's completed runs, one per planned run (null where it has not completed): how a study reads
+   * what another one trained. The ids count as this study's runs in its report's header.
+   */
+  completedRunsOf(study: Study, runs: StudyRun[]): Array<string | null>;
   /** Chart capture, opened on first use. */
   charts(): Promise<ChartCapture>;
   /** Relative path from the report to a chart file, for Markdown. */
   chartPath(name: string): string;
 }
 
+export interface PlanOptions {
+  quick: boolean;
+  /** 0: the study's default. */
+  seeds: number;
+}
+
 export interface Study {
   name: string;
   title: string;
+  /** The runs the study trains (other studies read them through completedRunsOf). */
+  plan(options: PlanOptions): StudyRun[];
   /** Writes the report's Markdown body (everything after the title). */
   run(ctx: StudyContext): Promise<string>;
 }

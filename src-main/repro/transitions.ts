@@ -2,11 +2,12 @@
 // paper: no spike, it often drops). Uses the RaPTr runs of the bert-mini and polynomial studies when they
 // exist; otherwise trains its own.
 import { findPreset } from '../../shared/config/presets.js';
-import type { RunConfigInput } from '../../shared/config/schema.js';
 import type { TransitionRecord } from '../../shared/trainer-protocol.js';
-import { evalSeries, listEvents, listRuns, meanOverSteps, type Run } from '../store/index.js';
+import { evalSeries, listEvents, meanOverSteps, mustGetRun, type Run } from '../store/index.js';
+import { bertMini } from './bert-mini.js';
 import { image, table } from './markdown.js';
-import type { Study, StudyContext } from './study.js';
+import { polynomial } from './polynomial.js';
+import type { Study, StudyContext, StudyRun } from './study.js';
 
 type Record_ = Omit<TransitionRecord, 'type'>;
 
@@ -14,18 +15,11 @@ function transitionsOf(ctx: StudyContext, runId: string): Record_[] {
   return listEvents(ctx.db, runId, { kinds: ['transition'] }).map((e) => e.payload as Record_);
 }
 
-/** RaPTr runs the other studies left, newest first; trains a pair when there are none. */
-async function raptrRuns(ctx: StudyContext): Promise<Run[]> {
-  const fromStudies = ['study:bert-mini', 'study:polynomial'].flatMap((tag) =>
-    listRuns(ctx.db, { tag, status: 'completed', policy: 'raptr', archived: null }).filter((r) =>
-      /seed 0$/.test(r.name),
-    ),
-  );
-  if (fromStudies.length > 0) return fromStudies;
-  ctx.log('no RaPTr runs from the bert-mini or polynomial studies yet: training two');
-  const steps = ctx.quick ? 200 : 800;
+/** Without the other studies' runs: one short BERT-mini and one polynomial RaPTr run of its own. */
+function ownRuns(quick: boolean): StudyRun[] {
+  const steps = quick ? 200 : 800;
   const bert = findPreset('bert-mini-raptr')!.config;
-  const runs: Array<{ name: string; config: RunConfigInput }> = [
+  return [
     {
       name: 'transitions bert-mini raptr',
       config: {
@@ -39,8 +33,23 @@ async function raptrRuns(ctx: StudyContext): Promise<Run[]> {
       config: { ...findPreset('polynomial-raptr')!.config, name: 'transitions polynomial raptr' },
     },
   ];
-  const ids = await ctx.train(runs);
-  return listRuns(ctx.db, { archived: null }).filter((r) => ids.includes(r.id));
+}
+
+const isRaptrSeed0 = (run: StudyRun) =>
+  (run.config.policy as { kind?: string } | undefined)?.kind === 'raptr' && / seed 0$/.test(run.name);
+
+/**
+ * The seed-0 RaPTr runs of the bert-mini and polynomial studies as they stand (same names and configs as
+ * their current plans, completed); trains this study's own pair when there are none.
+ */
+async function raptrRuns(ctx: StudyContext): Promise<Run[]> {
+  const found = [bertMini, polynomial].flatMap((study) =>
+    ctx.completedRunsOf(study, study.plan({ quick: ctx.quick, seeds: 0 }).filter(isRaptrSeed0)),
+  );
+  const ids = found.filter((id): id is string => id !== null);
+  if (ids.length > 0) return ids.map((id) => mustGetRun(ctx.db, id));
+  ctx.log('no RaPTr runs from the bert-mini or polynomial studies yet: training two');
+  return (await ctx.train(ownRuns(ctx.quick))).map((id) => mustGetRun(ctx.db, id));
 }
 
 const f4 = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : '-');
@@ -48,6 +57,7 @@ const f4 = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : '-');
 export const transitions: Study = {
   name: 'transitions',
   title: 'Stage transitions: does the loss spike when RaPTr adds blocks?',
+  plan: ({ quick }) => ownRuns(quick),
   async run(ctx) {
     const runs = await raptrRuns(ctx);
     const rows: Array<Array<string | number>> = [];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunManager } from '../../src-main/runs/run-manager.js';
 import { runStudy, type StudyOptions } from '../../src-main/repro/runner.js';
+import type { RunConfigInput } from '../../shared/config/schema.js';
 import type { Study } from '../../src-main/repro/study.js';
 import { getRun, latestStep, listRuns, openDatabase } from '../../src-main/store/index.js';
 
@@ -17,14 +18,15 @@ const config = {
   policy: { kind: 'raptr', schedule: { label: '2-3-4' } },
   optimizer: { lr: 3e-3 },
   training: { batchSize: 32, steps: 40, evalEvery: 10, checkpointEvery: 10, seed: 5, backend: 'wasm' },
-};
+} satisfies RunConfigInput;
 
 /** Trains one run and reports its id and last step: the smallest study that uses everything. */
 const tinyStudy: Study = {
   name: 'tiny',
   title: 'A tiny study',
+  plan: () => [{ name: 'tiny seed 0', config }],
   async run(ctx) {
-    const [id] = await ctx.train([{ name: 'tiny seed 0', config }]);
+    const [id] = await ctx.train(tinyStudy.plan(ctx));
     return `trained ${id} to step ${latestStep(ctx.db, id!)!.step + 1}`;
   },
 };
@@ -49,13 +51,32 @@ describe('the study runner', () => {
     const [run] = listRuns(db, { tag: 'study:tiny' });
     expect(run?.status).toBe('completed');
     expect(report).toMatch(/^# A tiny study\n/);
-    expect(report).toContain('Its 1 runs trained in');
+    expect(report).toContain('Its 1 run trained in');
     expect(report).toContain(`trained ${run!.id} to step 40`);
 
     await runStudy(tinyStudy, options(dir, true));
     expect(listRuns(db, { tag: 'study:tiny' }).map((r) => r.id)).toEqual([run!.id]);
     await runStudy(tinyStudy, options(dir, false));
     expect(listRuns(db, { tag: 'study:tiny' })).toHaveLength(2);
+
+    // A study that reads another's runs: finds the newest completed one with the same name and config.
+    const reader: Study = {
+      name: 'reader',
+      title: 'Reads the tiny study',
+      plan: () => [],
+      async run(ctx) {
+        const found = ctx.completedRunsOf(tinyStudy, [
+          ...tinyStudy.plan(ctx),
+          { name: 'tiny seed 0', config: { ...config, optimizer: { lr: 1e-2 } } },
+        ]);
+        return `found ${found.map(String).join(' ')}`;
+      },
+    };
+    const newest = listRuns(db, { tag: 'study:tiny' })[0]!.id;
+    const read = readFileSync(await runStudy(reader, options(dir, false)), 'utf8');
+    expect(read).toContain(`found ${newest} null`);
+    expect(read).toContain('It trained no runs of its own. It reads 1 run other studies trained.');
+    expect(read).toContain('tagged `study:tiny`');
   }, 60_000);
 
   it('with --reuse, resumes the run a stopped study left halted instead of training it again', async () => {

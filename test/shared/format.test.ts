@@ -17,6 +17,7 @@ describe('human numbers', () => {
     expect(formatDuration(200_000)).toBe('3m 20s');
     expect(formatDuration(2 * 3600_000 + 5 * 60_000)).toBe('2h 05m');
     expect(formatDuration(-1)).toBe('-');
+    expect(formatDuration(0)).toBe('0s');
   });
 
   it('formats percentages and metrics', () => {
