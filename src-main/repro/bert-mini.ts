@@ -118,20 +118,27 @@ export const bertMini: Study = {
         evals: finalEvals(ctx, id),
       };
     });
+    type Result = (typeof results)[number];
+    const runOf = (id: string, seed: number) => results.find((r) => r.m.id === id && r.seed === seed)!;
+    const seedList = Array.from({ length: seeds }, (_, seed) => seed);
     const seed0 = results.filter((r) => r.seed === 0);
-    const of = (id: string) => seed0.find((r) => r.m.id === id)!;
+    const of = (id: string) => runOf(id, 0);
     const full = of('full');
     const raptr = of('raptr');
-    const rows = results.map((r) => [
-      `${r.m.label}${seeds > 1 ? ` (seed ${r.seed})` : ''}`,
-      r.steps,
-      formatFlops(r.flops),
-      `${(full.flops / r.flops).toFixed(2)}x`,
-      `${formatDuration(r.wallMs)} (${(r.wallMs / full.wallMs).toFixed(2)})`,
-      f3(r.evals['eval/mlm_loss']),
-      pct(r.evals['eval/mlm_acc']),
-      ...PROBES.map((p) => pct(r.evals[`eval/${p}_probe_acc`])),
-    ]);
+    const loss = (r: Result) => r.evals['eval/mlm_loss'] ?? Number.NaN;
+    const rows = results.map((r) => {
+      const fullOfSeed = runOf('full', r.seed);
+      return [
+        `${r.m.label}${seeds > 1 ? ` (seed ${r.seed})` : ''}`,
+        r.steps,
+        formatFlops(r.flops),
+        `${(fullOfSeed.flops / r.flops).toFixed(2)}x`,
+        `${formatDuration(r.wallMs)} (${(r.wallMs / fullOfSeed.wallMs).toFixed(2)})`,
+        f3(loss(r)),
+        pct(r.evals['eval/mlm_acc']),
+        ...PROBES.map((p) => pct(r.evals[`eval/${p}_probe_acc`])),
+      ];
+    });
     const baselines = [
       'baselines: unigram loss; majority / bag of words',
       '',
@@ -144,14 +151,33 @@ export const bertMini: Study = {
         (p) => `${pct(full.evals[`eval/${p}_probe_baseline`])} / ${pct(full.evals[`eval/${p}_probe_bow`])}`,
       ),
     ];
-    const target = raptr.evals['eval/mlm_loss']!;
-    const toTarget = compareRuns(ctx.db, {
-      runIds: [full.id, raptr.id],
-      atLoss: target,
-      key: 'eval/mlm_loss',
+    // Across seeds: each method's mean final loss and its range (the spread a difference must beat).
+    const byMethod = METHODS.map((method) => {
+      const runs = results.filter((r) => r.m.id === method.id);
+      const losses = runs.map(loss);
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      return {
+        method,
+        loss: mean(losses),
+        range: Math.max(...losses) - Math.min(...losses),
+        acc: mean(runs.map((r) => r.evals['eval/mlm_acc'] ?? Number.NaN)),
+        probes: PROBES.map((p) => mean(runs.map((r) => r.evals[`eval/${p}_probe_acc`] ?? Number.NaN))),
+      };
     });
-    const fullReach = toTarget.runs[0]!.reach;
-    const equal = of('full-equal-flops');
+    const meanLoss = (id: string) => byMethod.find((b) => b.method.id === id)!.loss;
+    const spread = Math.max(...byMethod.map((b) => b.range));
+    // Per seed: the FLOPs full training needed to reach that seed's RaPTr final loss.
+    const reaches = seedList.map((seed) => {
+      const [f, r] = [runOf('full', seed), runOf('raptr', seed)];
+      const reach = compareRuns(ctx.db, { runIds: [f.id, r.id], atLoss: loss(r), key: 'eval/mlm_loss' })
+        .runs[0]!.reach;
+      return reach
+        ? `${seeds > 1 ? `seed ${seed}: ` : ''}full training reached RaPTr's ${f3(loss(r))} after ${formatFlops(reach.flops)} (step ${reach.step + 1}), so RaPTr needed **${(reach.flops / r.flops).toFixed(2)}x ${reach.flops >= r.flops ? 'fewer' : 'more'} FLOPs** to get there`
+        : `${seeds > 1 ? `seed ${seed}: ` : ''}full training never reached RaPTr's ${f3(loss(r))} in its ${f.steps} steps (it ended at ${f3(loss(f))}), so RaPTr got there with **at least ${(f.flops / r.flops).toFixed(2)}x fewer FLOPs**`;
+    });
+    const target = loss(raptr);
+    const equalSteps = of('full-equal-flops').steps;
+    const ranked = [...byMethod].sort((a, b) => a.loss - b.loss);
 
     const charts = await ctx.charts();
     const allIds = seed0.map((r) => r.id).join(',');
@@ -182,7 +208,8 @@ ${c.optimizer.warmupSteps} warmup steps and ${c.optimizer.decay} decay (one sche
 the wasm backend on this machine's CPU, two runs at a time. Evaluations run on the full model: held-out MLM loss
 and masked-token accuracy every ${c.training.evalEvery} steps, and at the end linear probes on frozen mean-pooled
 features (SOTU era, sentence sentiment, SOTU party), each with its majority-class and bag-of-words baselines.
-${seeds} seed${seeds > 1 ? 's' : ''}: each seed adds about 40 minutes on this machine, whose budget per study is 45.
+${seeds} seed${seeds > 1 ? 's' : ''} (\`--seeds N\`): each seed adds about 45 minutes on this machine; one seed, the default, fits the
+study's 45-minute budget.
 
 ## At the end
 
@@ -201,30 +228,45 @@ ${table(
   ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
 )}
 
-- RaPTr's final held-out MLM loss is ${f3(target)}, after ${formatFlops(raptr.flops)}. ${
-      fullReach
-        ? `Full training reached it after ${formatFlops(fullReach.flops)} (step ${fullReach.step + 1}): RaPTr needed **${(fullReach.flops / raptr.flops).toFixed(2)}x ${fullReach.flops >= raptr.flops ? 'fewer' : 'more'} FLOPs** to get there.`
-        : `Full training never reached it in its ${full.steps} steps (it ended at ${f3(full.evals['eval/mlm_loss'])} after ${formatFlops(full.flops)}): RaPTr got there with **at least ${(full.flops / raptr.flops).toFixed(2)}x fewer FLOPs**.`
-    }
-- At equal FLOPs, full training (its own run of ${equal.steps} steps, so its learning rate decays fully) ends at
-  ${f3(equal.evals['eval/mlm_loss'])} against RaPTr's ${f3(target)}.
-- RaPTr without scaling ends at ${f3(of('raptr-noscale').evals['eval/mlm_loss'])}; PLD at ${f3(of('pld').evals['eval/mlm_loss'])};
-  stacking at ${f3(of('stacking').evals['eval/mlm_loss'])}.
-- How much to read into it: one seed, whose seed-to-seed spread this study does not measure, so a few
-  hundredths of a nat between two methods is not evidence of an ordering. Each probe tests on at most ${task?.probes.maxTest ?? '?'} texts, so its accuracy carries a standard
+${
+  seeds > 1
+    ? `### Mean over ${seeds} seeds
+
+${table(
+  ['method', 'held-out MLM loss (range over seeds)', 'masked-token acc', ...PROBES.map((p) => `${p} probe`)],
+  byMethod.map((b) => [
+    b.method.label,
+    `${f3(b.loss)} (${f3(b.range)})`,
+    pct(b.acc),
+    ...b.probes.map((x) => pct(x)),
+  ]),
+  ['l', 'r', 'r', 'r', 'r', 'r'],
+)}
+
+`
+    : ''
+}- FLOPs to reach RaPTr's final held-out MLM loss: ${reaches.join('; ')}.
+- At equal FLOPs, full training (its own run of ${equalSteps} steps, so its learning rate decays fully) ends at
+  ${f3(meanLoss('full-equal-flops'))} against RaPTr's ${f3(meanLoss('raptr'))}${seeds > 1 ? ' (means over seeds)' : ''}.
+- Ranked by final held-out MLM loss${seeds > 1 ? ' (mean over seeds)' : ''}: ${ranked.map((b) => `${b.method.label} ${f3(b.loss)}`).join('; ')}.
+- How much to read into it: ${
+      seeds > 1
+        ? `the same method's final loss moved by up to ${f3(spread)} nats from one seed to another, so differences between methods smaller than that are not evidence of an ordering.`
+        : 'one seed, whose seed-to-seed spread this run does not measure (`--seeds 2` does), so a few hundredths of a nat between two methods is not evidence of an ordering.'
+    } Each probe tests on at most ${task?.probes.maxTest ?? '?'} texts, so its accuracy carries a standard
   error of about ${formatPercent(Math.sqrt(0.25 / (task?.probes.maxTest ?? Number.NaN)))} (more where a probe has fewer test texts): differences of a few points between methods are noise.
   Against the baselines: ${PROBES.map((p) => {
-    const acc = (r: (typeof results)[number]) => r.evals[`eval/${p}_probe_acc`] ?? Number.NaN;
+    const acc = (r: Result) => r.evals[`eval/${p}_probe_acc`] ?? Number.NaN;
     const above = (line: string) =>
       results.filter((r) => acc(r) > (full.evals[`eval/${p}_probe_${line}`] ?? Number.NaN)).length;
     return `${p}: ${above('baseline')} of ${results.length} runs above the majority class, ${above('bow')} above bag of words`;
   }).join('; ')}.
 
-${image('held-out MLM loss against training FLOPs', ctx.chartPath('eval-vs-flops.png'))}
+${image('held-out MLM loss against training FLOPs, seed 0', ctx.chartPath('eval-vs-flops.png'))}
 
-${image('train loss against training FLOPs (EMA 0.95 over the faint raw curves)', ctx.chartPath('train-vs-flops.png'))}
+${image('train loss against training FLOPs, seed 0 (EMA 0.95 over the faint raw curves)', ctx.chartPath('train-vs-flops.png'))}
 
-${image('held-out MLM loss against wall time', ctx.chartPath('eval-vs-wall.png'))}
+${image('held-out MLM loss against wall time, seed 0', ctx.chartPath('eval-vs-wall.png'))}
 
 ## Scaling up
 
