@@ -227,6 +227,13 @@ ${table(['schedule, sampler', 'runs', 'expected (blocks)', 'realized, blocks onl
 ${image('cumulative FLOPs of a 6-8-10-12 run against full training', ctx.chartPath('realized-flops.png'))}
 
 ${samplerNote(realized)}
+
+## Scaling up
+
+The expected figures are exact arithmetic on the schedule and shapes, the same on any machine. The realized
+runs only sample masks, so tiny models serve; \`--seeds N\` runs more of them. On a GPU, a BERT-base RaPTr run
+from the desktop app (or \`raptr train --preset bert-mini-raptr --set model.dModel=768 ...\`) shows the same
+counters in its FLOPs chart and \`raptr show ID\`, against what full training would have spent.
 `;
   },
 };

@@ -151,6 +151,12 @@ before the boundary, where nothing changed. The change across the boundary was a
 The step-by-step columns and the charts show the boundary itself.
 
 ${shots.join('\n\n')}
+
+## Scaling up
+
+This study trains nothing when the other two have run: scale up \`bert-mini\` on a GPU (its report says how) and
+run \`npm run repro -- transitions\` again. For runs of 100k steps, a window of 20 steps is a thin slice of a
+noisy curve: set \`training.transitionWindow\` to a few hundred steps in those runs' configs.
 `;
   },
 };
