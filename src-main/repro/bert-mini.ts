@@ -172,7 +172,7 @@ export const bertMini: Study = {
       const reach = compareRuns(ctx.db, { runIds: [f.id, r.id], atLoss: loss(r), key: 'eval/mlm_loss' })
         .runs[0]!.reach;
       return reach
-        ? `${seeds > 1 ? `seed ${seed}: ` : ''}full training reached RaPTr's ${f3(loss(r))} after ${formatFlops(reach.flops)} (step ${reach.step + 1}), so RaPTr needed **${(reach.flops / r.flops).toFixed(2)}x ${reach.flops >= r.flops ? 'fewer' : 'more'} FLOPs** to get there`
+        ? `${seeds > 1 ? `seed ${seed}: ` : ''}full training reached RaPTr's ${f3(loss(r))} after about ${formatFlops(reach.flops)} (interpolated between its evaluations; the first at or below it was at step ${reach.step + 1}), so RaPTr needed **${(reach.flops / r.flops).toFixed(2)}x ${reach.flops >= r.flops ? 'fewer' : 'more'} FLOPs** to get there`
         : `${seeds > 1 ? `seed ${seed}: ` : ''}full training never reached RaPTr's ${f3(loss(r))} in its ${f.steps} steps (it ended at ${f3(loss(f))}), so RaPTr got there with **at least ${(f.flops / r.flops).toFixed(2)}x fewer FLOPs**`;
     });
     const target = loss(raptr);

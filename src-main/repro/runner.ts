@@ -50,28 +50,38 @@ function reusable(db: Db, study: Study, run: StudyRun): { id: string; resume: bo
   return halted ? { id: halted.id, resume: true } : null;
 }
 
-const spanMinutes = (runs: readonly Run[]) => {
-  const starts = runs.map((r) => r.startedAt).filter((t): t is number => t !== null);
-  const ends = runs.map((r) => r.finishedAt).filter((t): t is number => t !== null);
-  return starts.length === 0 || ends.length === 0
-    ? null
-    : ((Math.max(...ends) - Math.min(...starts)) / 60_000).toFixed(1);
+/** Minutes during which at least one of the runs was training (study sessions may be hours apart). */
+const busyMinutes = (runs: readonly Run[]) => {
+  const spans = runs
+    .filter((r) => r.startedAt !== null && r.finishedAt !== null)
+    .map((r) => [r.startedAt!, r.finishedAt!] as const)
+    .sort((a, b) => a[0] - b[0]);
+  if (spans.length === 0) return null;
+  let total = 0;
+  let [from, to] = spans[0]!;
+  for (const [start, end] of spans.slice(1)) {
+    if (start > to) {
+      total += to - from;
+      [from, to] = [start, end];
+    } else to = Math.max(to, end);
+  }
+  return ((total + to - from) / 60_000).toFixed(1);
 };
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * "Its 45 runs trained in 28.6 minutes (first start to last finish). They are in the app's database, tagged
+ * "Its 45 runs trained in 28.6 minutes (the time at least one of them was training). They are in the app's database, tagged
  * `study:polynomial`;" and, for a study that reads other studies' runs, which ones it read.
  */
 function runsSummary(db: Db, study: Study, ids: readonly string[]): string {
   const runs = [...new Set(ids)].map((id) => getRun(db, id)).filter((r) => r !== undefined);
   const own = runs.filter((r) => r.tags.includes(studyTag(study)));
   const read = runs.filter((r) => !r.tags.includes(studyTag(study)));
-  const minutes = spanMinutes(own);
+  const minutes = busyMinutes(own);
   const parts = [
     own.length === 0 || minutes === null
       ? 'It trained no runs of its own.'
-      : `Its ${plural(own.length, 'run')} trained in ${minutes} minutes (first start to last finish).`,
+      : `Its ${plural(own.length, 'run')} trained in ${minutes} minutes (the time at least one of them was training).`,
   ];
   if (read.length > 0) parts.push(`It reads ${plural(read.length, 'run')} other studies trained.`);
   const tags = [...new Set(runs.flatMap((r) => r.tags.filter((t) => t.startsWith('study:'))))];
