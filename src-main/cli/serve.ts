@@ -54,7 +54,11 @@ export function registerServe(program: Command): void {
     if (flags.open) openBrowser(page);
 
     await firstSignal();
-    process.stderr.write('stopping: runs in progress write a checkpoint first (Ctrl-C again to abort)\n');
+    const training = manager.trainingCount;
+    const progress = training === 1 ? '1 run in progress writes' : `${training} runs in progress write`;
+    process.stderr.write(
+      training > 0 ? `stopping: ${progress} a checkpoint first (Ctrl-C again to abort)\n` : 'stopping\n',
+    );
     await server.close();
     await manager.shutdown();
     process.exitCode = EXIT.ok;

@@ -223,6 +223,11 @@ export class RunManager {
     });
   }
 
+  /** Runs training now (queued ones are not counted: stopping them needs no checkpoint). */
+  get trainingCount(): number {
+    return this.active.size;
+  }
+
   isActive(runId: string): boolean {
     return this.active.has(runId) || this.queue.some((q) => q.runId === runId);
   }
