@@ -1,8 +1,11 @@
 // Metric names shared by the trainer, the store and the UI.
 import type { RunConfig } from './config/schema.js';
 
+/** Every key primaryEvalKey can answer, so a view can fetch curves before it knows which one applies. */
+export const HELD_OUT_LOSS_KEYS = ['eval/mlm_loss', 'eval/loss'] as const;
+
 /** The held-out loss a run is judged by: MSE on fresh samples (polynomial) or masked-token loss (mlm). */
-export function primaryEvalKey(config: Pick<RunConfig, 'task'>): string {
+export function primaryEvalKey(config: Pick<RunConfig, 'task'>): (typeof HELD_OUT_LOSS_KEYS)[number] {
   return config.task.kind === 'mlm' ? 'eval/mlm_loss' : 'eval/loss';
 }
 

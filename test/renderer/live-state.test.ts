@@ -95,8 +95,11 @@ describe('CompareState', () => {
           differences: [],
           runs: ids.map((id) => ({ id, name: id })),
         }) as never,
+      // eval/loss (3 points) is there to show that the compared key (eval/mlm_loss, 2 points) is drawn.
       'metrics:batch': ({ queries }) =>
-        queries.map(({ keys }) => keys.map((k) => raw(k, [1e9, 2e9], [3, 2]))),
+        queries.map(({ keys }) =>
+          keys.map((k) => (k === 'eval/loss' ? raw(k, [1, 2, 3], [3, 2, 1]) : raw(k, [1e9, 2e9], [3, 2]))),
+        ),
     });
     const state = new CompareState(fake.api, ['a', 'b']);
     state.setBuckets(640);
@@ -106,9 +109,12 @@ describe('CompareState', () => {
       fake.calls
         .filter((c) => c.channel === 'metrics:batch')
         .flatMap((c) => (c.request as { queries: unknown[] }).queries);
+    // The first load asks for every held-out key at once, beside the compare request that names the one to
+    // draw; later fetches ask for that key only.
+    const firstKeys = ['train/loss', 'eval/mlm_loss', 'eval/loss'];
     expect(series()).toEqual([
-      { runId: 'a', keys: ['train/loss', 'eval/mlm_loss'], xAxis: 'flops', buckets: 640 },
-      { runId: 'b', keys: ['train/loss', 'eval/mlm_loss'], xAxis: 'flops', buckets: 640 },
+      { runId: 'a', keys: firstKeys, xAxis: 'flops', buckets: 640 },
+      { runId: 'b', keys: firstKeys, xAxis: 'flops', buckets: 640 },
     ]);
     expect(state.targetText).toBe('2.9');
     expect(state.curves.map((c) => c.eval.length)).toEqual([2, 2]);

@@ -5,6 +5,7 @@ import type { CompareResult, XAxis } from '../../../shared/api-types.js';
 import type { RaptrApi } from '../../../shared/ipc-contract.js';
 import { bandFromSeries, emptyBand, type BandSeries, type XY } from '../charts/series-points.js';
 import type { XRange } from '../charts/zoom.js';
+import { HELD_OUT_LOSS_KEYS } from '../../../shared/metrics.js';
 import { call, messageOf } from './call.js';
 import { SingleFlight } from './single-flight.js';
 import type { CompareOptions } from '../router/routes.js';
@@ -48,9 +49,11 @@ export class CompareState {
   }
 
   async load(): Promise<void> {
-    // The compare answer names the eval key the curves fetch, so it comes first.
-    await this.fetchCompare();
-    await this.fetchCurves();
+    // The compare answer names the eval key to draw; rather than wait for it, the curves are fetched at the
+    // same time for every key it can name (a run has only one of them, so nothing extra comes back).
+    const evalKeys = this.options.key ? [this.options.key] : [...HELD_OUT_LOSS_KEYS];
+    const compared = this.fetchCompare();
+    await Promise.all([compared, this.fetchCurves(evalKeys, compared)]);
     this.loading = false;
   }
 
@@ -68,12 +71,16 @@ export class CompareState {
     }
   }
 
-  async fetchCurves(): Promise<void> {
+  /**
+   * Every run's train loss and eval curve in one request; `evalKeys` defaults to the compared key, and
+   * `compared` is the compare request to wait for before picking the eval curve among them.
+   */
+  async fetchCurves(evalKeys?: string[], compared: Promise<void> = Promise.resolve()): Promise<void> {
     const seq = ++this.fetchSeq;
     const started = performance.now();
-    const evalKey = this.result?.key ?? null;
+    const comparedKey = this.result?.key;
+    const keys = ['train/loss', ...(evalKeys ?? (comparedKey ? [comparedKey] : []))];
     try {
-      const keys = evalKey ? ['train/loss', evalKey] : ['train/loss'];
       // One request for every run's curves: a round trip per run is what made a 20-run zoom slow.
       const answers = await call(
         this.api.metrics.batch({
@@ -86,10 +93,12 @@ export class CompareState {
           })),
         }),
       );
+      await compared; // on first load the compare answer, which names the key, arrives alongside
+      const evalKey = this.result?.key;
       const curves = this.ids.map((id, i) => {
         const results = answers[i] ?? [];
         const train = results.find((r) => r.key === 'train/loss');
-        const evals = results.find((r) => r.key !== 'train/loss');
+        const evals = results.find((r) => r.key === evalKey);
         return {
           id,
           train: train ? bandFromSeries(train) : emptyBand(),
