@@ -8,7 +8,7 @@ import { expectedRelativeFlops } from '../../shared/flops.js';
 import { formatDuration, formatFlops, formatPercent } from '../../shared/format.js';
 import { compareRuns } from '../services/compare.js';
 import { evalSeries, latestStep } from '../store/index.js';
-import { image, table } from './markdown.js';
+import { image, mean, table } from './markdown.js';
 import { matchedPldGamma } from './polynomial.js';
 import type { PlanOptions, Study, StudyContext } from './study.js';
 
@@ -102,8 +102,8 @@ export const bertMini: Study = {
   plan: (options) => planBertMini(options).map((p) => p.run),
   async run(ctx) {
     const steps = stepsFor(ctx.quick);
-    const seeds = ctx.seeds || 1;
     const plan = planBertMini(ctx);
+    const seeds = plan.length / METHODS.length;
     ctx.log(`training ${plan.length} runs of BERT-mini (${steps} steps; the equal-FLOPs baseline fewer)`);
     const ids = await ctx.train(plan.map((p) => p.run));
     const results = plan.map((p, i) => {
@@ -155,7 +155,6 @@ export const bertMini: Study = {
     const byMethod = METHODS.map((method) => {
       const runs = results.filter((r) => r.m.id === method.id);
       const losses = runs.map(loss);
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       return {
         method,
         loss: mean(losses),

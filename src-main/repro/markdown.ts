@@ -17,10 +17,10 @@ export function image(alt: string, path: string): string {
 /** Mean and sample standard deviation, "0.123 ± 0.004" (just the value for one sample). */
 export function meanSd(values: number[], format: (x: number) => string): string {
   if (values.length === 0) return '-';
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (values.length === 1) return format(mean);
-  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
-  return `${format(mean)} ± ${format(sd)}`;
+  const m = mean(values);
+  if (values.length === 1) return format(m);
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / (values.length - 1));
+  return `${format(m)} ± ${format(sd)}`;
 }
 
 export function mean(values: number[]): number {

@@ -21,32 +21,31 @@ export interface StudyOptions {
 
 const studyTag = (study: Study) => `study:${study.name}`;
 
-/**
- * With --reuse: the study's run of the same name and config that completed, else one a stopped study left
- * stopped or interrupted (it resumes from its last checkpoint), else none (train it afresh).
- */
+/** Whether a recorded run is this planned run: the same name and the same validated config. */
 const sameRun = (run: StudyRun) => {
   const parsed = parseRunConfig(run.config);
   const wanted = parsed.ok ? JSON.stringify(parsed.config) : null;
   return (r: Run) => r.name === run.name && JSON.stringify(r.config) === wanted;
 };
 
-/** The study's newest completed run of the same name and validated config. */
-function completedRun(db: Db, study: Study, run: StudyRun): string | null {
-  const inStudy = { tag: studyTag(study), archived: null, status: 'completed' } as const;
-  return listRuns(db, inStudy).find(sameRun(run))?.id ?? null;
+/** A study's recorded runs, newest first: read once per batch of planned runs, not once per run. */
+const recordedRuns = (db: Db, study: Study) => listRuns(db, { tag: studyTag(study), archived: null });
+
+/** The newest completed run matching the planned one. */
+function completedRun(recorded: readonly Run[], run: StudyRun): string | null {
+  const same = sameRun(run);
+  return recorded.find((r) => r.status === 'completed' && same(r))?.id ?? null;
 }
 
 /**
- * With --reuse: the study's completed run of the same name and config, else one a stopped study left
- * stopped or interrupted (it resumes from its last checkpoint), else none (train it afresh).
+ * With --reuse: the completed run matching the planned one, else one a stopped study left stopped or
+ * interrupted (it resumes from its last checkpoint), else none (train it afresh).
  */
-function reusable(db: Db, study: Study, run: StudyRun): { id: string; resume: boolean } | null {
-  const completed = completedRun(db, study, run);
+function reusable(recorded: readonly Run[], run: StudyRun): { id: string; resume: boolean } | null {
+  const completed = completedRun(recorded, run);
   if (completed) return { id: completed, resume: false };
-  const halted = (['interrupted', 'stopped'] as const)
-    .flatMap((status) => listRuns(db, { tag: studyTag(study), archived: null, status }))
-    .find(sameRun(run));
+  const same = sameRun(run);
+  const halted = recorded.find((r) => (r.status === 'interrupted' || r.status === 'stopped') && same(r));
   return halted ? { id: halted.id, resume: true } : null;
 }
 
@@ -105,8 +104,9 @@ export async function runStudy(study: Study, options: StudyOptions): Promise<str
     seeds: options.seeds,
     log: options.log,
     async train(runs) {
+      const recorded = options.reuse ? recordedRuns(db, study) : [];
       const ids = runs.map((run) => {
-        const existing = options.reuse ? reusable(db, study, run) : null;
+        const existing = options.reuse ? reusable(recorded, run) : null;
         if (existing?.resume) manager.resume(existing.id);
         if (existing) return existing.id;
         return manager.create({
@@ -130,7 +130,8 @@ export async function runStudy(study: Study, options: StudyOptions): Promise<str
       return ids;
     },
     completedRunsOf(other, runs) {
-      const ids = runs.map((run) => completedRun(db, other, run));
+      const recorded = recordedRuns(db, other);
+      const ids = runs.map((run) => completedRun(recorded, run));
       used.push(...ids.filter((id): id is string => id !== null));
       return ids;
     },

@@ -2,6 +2,9 @@
 // paper: no spike, it often drops). Uses the RaPTr runs of the bert-mini and polynomial studies when they
 // exist; otherwise trains its own.
 import { findPreset } from '../../shared/config/presets.js';
+import type { RunConfig } from '../../shared/config/schema.js';
+import { formatPercent } from '../../shared/format.js';
+import { primaryEvalKey } from '../../shared/metrics.js';
 import type { TransitionRecord } from '../../shared/trainer-protocol.js';
 import { evalSeries, listEvents, meanOverSteps, mustGetRun, type Run } from '../store/index.js';
 import { bertMini } from './bert-mini.js';
@@ -67,10 +70,7 @@ export const transitions: Study = {
     let aboveTrend = 0;
     let withTrend = 0;
     for (const run of runs) {
-      const evalKey = Object.keys(evalSeries(ctx.db, run.id)).find(
-        (k) => k === 'eval/mlm_loss' || k === 'eval/loss',
-      )!;
-      const evals = evalSeries(ctx.db, run.id)[evalKey] ?? [];
+      const evals = evalSeries(ctx.db, run.id)[primaryEvalKey(run.config as unknown as RunConfig)] ?? [];
       for (const t of transitionsOf(ctx, run.id)) {
         const change = t.lossAfter / t.lossBefore - 1;
         // The trend: the same change between the two windows before the boundary, where nothing changed.
@@ -101,8 +101,8 @@ export const transitions: Study = {
           t.window,
           f4(t.lossBefore),
           f4(t.lossAfter),
-          `${(change * 100).toFixed(1)}%`,
-          trend === null ? '-' : `${(trend * 100).toFixed(1)}%`,
+          formatPercent(change),
+          trend === null ? '-' : formatPercent(trend),
           `${f4(t.lastBefore)} → ${f4(t.firstAfter)}`,
           before && after ? `${f4(before.value ?? Number.NaN)} → ${f4(after.value ?? Number.NaN)}` : '-',
         ]);

@@ -1,5 +1,5 @@
 // The renderer's live-event stream: closing the socket because no view listens is not a lost connection.
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEventStream, type EventSocket } from '../../src-renderer/lib/api/event-stream.js';
 
 class FakeSocket implements EventSocket {
@@ -20,16 +20,24 @@ class FakeSocket implements EventSocket {
   }
 }
 
+/** A stream over fake sockets (none opened yet), with every connected/disconnected change it reports. */
+function fakeStream(reconnect: Parameters<typeof createEventStream>[1] = {}) {
+  FakeSocket.opened = [];
+  const changes: boolean[] = [];
+  const stream = createEventStream(
+    () => new FakeSocket(),
+    reconnect,
+    (up) => changes.push(up),
+  );
+  return { stream, changes };
+}
+
 describe('event stream', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
   it('keeps one socket across a view change and reports no disconnect for an idle close', () => {
-    vi.useFakeTimers();
-    FakeSocket.opened = [];
-    const changes: boolean[] = [];
-    const stream = createEventStream(
-      () => new FakeSocket(),
-      {},
-      (up) => changes.push(up),
-    );
+    const { stream, changes } = fakeStream();
     const off = stream.subscribe('run:status', () => {});
     FakeSocket.opened[0]!.fire('open');
     off(); // the old view unmounts...
@@ -41,24 +49,15 @@ describe('event stream', () => {
     vi.advanceTimersByTime(2500); // nobody listens any more: closed, quietly
     expect(FakeSocket.opened[0]!.closed).toBe(true);
     expect(changes).toEqual([true]);
-    vi.useRealTimers();
   });
 
   it('reports a real loss and the reconnect', () => {
-    vi.useFakeTimers();
-    FakeSocket.opened = [];
-    const changes: boolean[] = [];
-    const stream = createEventStream(
-      () => new FakeSocket(),
-      { initialMs: 10, maxMs: 10 },
-      (up) => changes.push(up),
-    );
+    const { stream, changes } = fakeStream({ initialMs: 10, maxMs: 10 });
     stream.subscribe('run:status', () => {});
     FakeSocket.opened[0]!.fire('open');
     FakeSocket.opened[0]!.fire('close'); // the server went away
     vi.advanceTimersByTime(20);
     FakeSocket.opened[1]!.fire('open');
     expect(changes).toEqual([true, false, true]);
-    vi.useRealTimers();
   });
 });
