@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { RunConfig } from '../../shared/config/schema.js';
-import { nvidiaGpuNames } from '../trainer/backend/gpu-hints.js';
+import { nvidiaGpuNames } from '../trainer/backend/tensorflow/gpu-hints.js';
 
 export interface SlotLimits {
   /** GPU names by CUDA index; one run each. */

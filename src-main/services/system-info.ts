@@ -5,7 +5,7 @@ import type { SystemInfo } from '../../shared/api-types.js';
 import type { TrainerHost } from '../runs/trainer-host.js';
 import { forkTrainer } from '../runs/fork-host.js';
 import type { SlotLimits } from '../runs/slots.js';
-import { nvidiaGpuNames } from '../trainer/backend/gpu-hints.js';
+import { nvidiaGpuNames } from '../trainer/backend/tensorflow/gpu-hints.js';
 import { APP_VERSION } from '../version.js';
 
 export interface SystemInfoSource {

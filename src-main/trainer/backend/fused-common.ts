@@ -1,6 +1,7 @@
 // What the fused-kernel modules share: kernel names, argument checks and the kernel runner.
 import { tf, type TensorInfo } from '../tf.js';
-import { size } from './heap.js';
+
+export const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 export type KernelArgs = Parameters<tf.KernelConfig['kernelFunc']>[0];
 export type KernelOut = TensorInfo | TensorInfo[];

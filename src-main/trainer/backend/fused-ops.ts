@@ -3,7 +3,7 @@
 // (test/trainer/backend/fused-ops.test.ts).
 import { tf, type Tensor } from '../tf.js';
 import { FUSED, runKernel as run } from './fused-common.js';
-import { wasmKernelsInstalled } from './wasm-kernels.js';
+import { wasmKernelsInstalled } from './wasm/wasm-kernels.js';
 
 let enabled = true;
 

@@ -6,9 +6,9 @@ import { dirname, join, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { BackendInfo, BackendProbe } from '../../../shared/trainer-protocol.js';
 import { tf } from '../tf.js';
-import { explainGpuLoadFailure, nvidiaGpuNames } from './gpu-hints.js';
-import { installWasmKernels } from './wasm-kernels.js';
-import { installCpuKernels } from './cpu-kernels.js';
+import { explainGpuLoadFailure, nvidiaGpuNames } from './tensorflow/gpu-hints.js';
+import { installWasmKernels } from './wasm/wasm-kernels.js';
+import { installCpuKernels } from './cpu/cpu-kernels.js';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 

@@ -1,5 +1,5 @@
 // The few layers both models are made of, as plain tf ops (every backend runs them; on wasm the slow
-// kernels underneath are replaced by ours, see backend/wasm-kernels.ts). On wasm, each layer here runs as
+// kernels underneath are replaced by ours, see backend/wasm/wasm-kernels.ts). On wasm, each layer here runs as
 // one fused kernel (backend/fused-ops.ts) that computes the same math as the tf ops below, in one pass.
 import {
   fusedGelu,

@@ -4,7 +4,7 @@
 // (skippedGrad "none"), or is updated with a zero gradient (skippedGrad "zero"), and keeps its own step
 // count for bias correction, as PyTorch's per-parameter state does.
 import type { OptimizerConfig } from '../../../shared/config/schema.js';
-import { inPlaceKernels } from '../backend/wasm-kernels.js';
+import { inPlaceKernels } from '../backend/wasm/wasm-kernels.js';
 import type { Param, ParameterSet } from '../model/params.js';
 import { tf, type NamedTensorMap, type Tensor, type Variable } from '../tf.js';
 

@@ -1,4 +1,4 @@
-// The fused wasm kernels (backend/fused-kernels.ts) against the composite tf-op math in model/layers.ts,
+// The fused wasm kernels (backend/wasm/fused-kernels.ts) against the composite tf-op math in model/layers.ts,
 // on the same backend: values and gradients must agree to float32 rounding.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setFusedOps } from '../../../src-main/trainer/backend/fused-ops.js';

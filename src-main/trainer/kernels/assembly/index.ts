@@ -1,6 +1,6 @@
 // The RaPTr Studio wasm kernels. Built with `asc` into dist/kernels/raptr-kernels.wasm; they import the
-// TensorFlow.js wasm backend's memory and work on its tensors in place (see backend/wasm-kernels.ts and
-// backend/fused-kernels.ts).
+// TensorFlow.js wasm backend's memory and work on its tensors in place (see backend/wasm/wasm-kernels.ts and
+// backend/wasm/fused-kernels.ts).
 export { gemm, gemmScratchFloats } from './matmul';
 export { sumRows, segmentSumRows, gatherRows } from './reduce';
 export { sumSquares, adamwUpdate } from './optim';

@@ -1,9 +1,9 @@
 // Fused dense layer (x @ w + b, the bias added in the GEMM's store) and the MLM head's softmax
 // cross-entropy, with their gradients.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type Tensor, type TensorInfo } from '../tf.js';
-import { FUSED, float32, registerAll, rowsOf, runKernel } from './fused-common.js';
-import { offset, size, withScratch } from './heap.js';
+import { tf, type Tensor, type TensorInfo } from '../../tf.js';
+import { FUSED, float32, registerAll, rowsOf, runKernel, size } from '../fused-common.js';
+import { offset, withScratch } from './heap.js';
 import type { RaptrKernels } from './kernel-module.js';
 
 export function registerDense(k: RaptrKernels): void {

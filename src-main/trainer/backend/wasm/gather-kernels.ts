@@ -1,7 +1,8 @@
 // tf.gather on the first axis (embedding lookups) and its gradient, UnsortedSegmentSum, for the wasm backend.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { tf, TensorInfo } from '../tf.js';
-import { offset, size } from './heap.js';
+import { size } from '../fused-common.js';
+import type { tf, TensorInfo } from '../../tf.js';
+import { offset } from './heap.js';
 import type { RaptrKernels } from './kernel-module.js';
 
 type KernelArgs = Parameters<tf.KernelConfig['kernelFunc']>[0];

@@ -1,8 +1,8 @@
 // Fused LayerNorm kernel with its gradient.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type Tensor, type TensorInfo } from '../tf.js';
-import { FUSED, float32, registerAll, rowsOf, runKernel } from './fused-common.js';
-import { offset, size } from './heap.js';
+import { tf, type Tensor, type TensorInfo } from '../../tf.js';
+import { FUSED, float32, registerAll, rowsOf, runKernel, size } from '../fused-common.js';
+import { offset } from './heap.js';
 import type { RaptrKernels } from './kernel-module.js';
 
 export function registerLayerNorm(k: RaptrKernels): void {

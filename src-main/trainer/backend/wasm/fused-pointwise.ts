@@ -1,8 +1,8 @@
 // Fused GELU and residual (y + a * branch) kernels with their gradients.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type Tensor, type TensorInfo } from '../tf.js';
-import { FUSED, float32, registerAll, runKernel } from './fused-common.js';
-import { offset, size } from './heap.js';
+import { tf, type Tensor, type TensorInfo } from '../../tf.js';
+import { FUSED, float32, registerAll, runKernel, size } from '../fused-common.js';
+import { offset } from './heap.js';
 import type { RaptrKernels } from './kernel-module.js';
 
 export function registerPointwise(k: RaptrKernels): void {

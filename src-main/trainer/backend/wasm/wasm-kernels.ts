@@ -6,10 +6,11 @@
 // axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all, and its GatherV2
 // took ~9 ms to look up 1024 embedding rows.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type TensorInfo } from '../tf.js';
+import { size } from '../fused-common.js';
+import { tf, type TensorInfo } from '../../tf.js';
 import { registerFusedKernels } from './fused-kernels.js';
 import { gatherRows, unsortedSegmentSum } from './gather-kernels.js';
-import { offset, size, withScratch } from './heap.js';
+import { offset, withScratch } from './heap.js';
 import { instantiateKernels, type RaptrKernels } from './kernel-module.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];

@@ -1,8 +1,8 @@
 // Fused multi-head attention core (softmax(Q K^T / sqrt(dh)) V on the projections' own layout) and its
 // gradient; see kernels/assembly/attention.ts.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type Tensor, type TensorInfo } from '../tf.js';
-import { FUSED, float32, registerAll, runKernel } from './fused-common.js';
+import { tf, type Tensor, type TensorInfo } from '../../tf.js';
+import { FUSED, float32, registerAll, runKernel } from '../fused-common.js';
 import { offset, withScratch } from './heap.js';
 import type { RaptrKernels } from './kernel-module.js';
 

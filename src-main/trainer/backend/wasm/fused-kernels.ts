@@ -9,7 +9,7 @@ import { registerLayerNorm } from './fused-norm.js';
 import { registerPointwise } from './fused-pointwise.js';
 import type { RaptrKernels } from './kernel-module.js';
 
-export { FUSED } from './fused-common.js';
+export { FUSED } from '../fused-common.js';
 
 let registered = false;
 

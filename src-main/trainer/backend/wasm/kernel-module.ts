@@ -1,7 +1,7 @@
 // Loads the RaPTr SIMD kernels (built by scripts/build-kernels.mjs from ../kernels/assembly) into the
 // TensorFlow.js wasm backend's memory, so they read and write tfjs tensors where they lie.
 import { readFileSync } from 'node:fs';
-import { findBuiltFile } from '../../built-file.js';
+import { findBuiltFile } from '../../../built-file.js';
 
 /** The functions src-main/trainer/kernels/assembly/index.ts exports; pointers are byte offsets. */
 export interface RaptrKernels {
@@ -105,8 +105,8 @@ export interface RaptrKernels {
 /** dist/kernels/raptr-kernels.wasm, found from the compiled module (dist/...) or from the sources (tests). */
 export function kernelWasmPath(): string {
   return findBuiltFile('the SIMD kernel module', import.meta.url, [
-    '../../../kernels/raptr-kernels.wasm',
-    '../../../dist/kernels/raptr-kernels.wasm',
+    '../../../../kernels/raptr-kernels.wasm',
+    '../../../../dist/kernels/raptr-kernels.wasm',
   ]);
 }
 

@@ -1,13 +1,11 @@
 // Small helpers for kernels that work on the TensorFlow.js wasm heap directly.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { TensorInfo } from '../tf.js';
+import type { TensorInfo } from '../../tf.js';
 
 /** Byte offset of a tensor's data in the shared heap. */
 export function offset(backend: BackendWasm, t: TensorInfo): number {
   return backend.getMemoryOffset(t.dataId);
 }
-
-export const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 interface Allocator {
   _malloc(bytes: number): number;
