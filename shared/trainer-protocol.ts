@@ -27,8 +27,10 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('probe') }),
 ]);
 
+export const BackendNameSchema = z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+
 export const BackendProbeSchema = z.strictObject({
-  name: z.enum(['tensorflow', 'wasm', 'cpu']),
+  name: BackendNameSchema,
   available: z.boolean(),
   /** The device it would use, or why it is not available. */
   detail: z.string(),
@@ -36,14 +38,27 @@ export const BackendProbeSchema = z.strictObject({
 
 // ---------------------------------------------------------------- trainer -> host
 
+/** The WebGPU adapter a run trained on, as its driver describes it. */
+export const AdapterInfoSchema = z.strictObject({
+  vendor: z.string(),
+  architecture: z.string(),
+  description: z.string(),
+});
+
 export const BackendInfoSchema = z.strictObject({
   /** The TensorFlow.js backend in use. */
-  name: z.enum(['tensorflow', 'wasm', 'cpu']),
+  name: BackendNameSchema,
   /** What the user sees: a GPU name, "CPU (wasm, SIMD)", ... */
   device: z.string(),
+  /** True when a real GPU does the work (a software WebGPU adapter is not one). */
   gpu: z.boolean(),
-  /** Why a faster backend was not used, when one was wanted (e.g. a missing CUDA library). */
+  /**
+   * Why no GPU (or no faster backend) was used, naming what to install: a missing CUDA library, a
+   * missing Vulkan driver, a software-only adapter, ...
+   */
   hint: z.string().nullable(),
+  /** The WebGPU adapter (webgpu backend only). */
+  adapter: AdapterInfoSchema.nullable().default(null),
 });
 
 export const StagePlanSchema = z.strictObject({
@@ -160,6 +175,7 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
 export type StartRequest = z.output<typeof StartRequestSchema>;
 export type HostMessage = z.input<typeof HostMessageSchema>;
 export type BackendInfo = z.output<typeof BackendInfoSchema>;
+export type AdapterInfo = z.output<typeof AdapterInfoSchema>;
 export type BackendProbe = z.output<typeof BackendProbeSchema>;
 export type StagePlan = z.output<typeof StagePlanSchema>;
 export type StepMetrics = z.output<typeof StepMetricsSchema>;

@@ -273,8 +273,11 @@ export const TrainingSchema = z.strictObject({
   transitionWindow: positiveInt('transitionWindow').default(20),
   /** Write a checkpoint every N steps (0: only at the end). */
   checkpointEvery: nonNegativeInt('checkpointEvery').default(0),
-  /** auto: tfjs-node-gpu when it loads, else wasm, else cpu. */
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /**
+   * auto: tfjs-node-gpu on a GPU, else webgpu on a real GPU adapter, else wasm, else cpu. "webgpu" by
+   * name also accepts a software adapter (tests).
+   */
+  backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
 });
 
 export const RunConfigSchema = z

@@ -36,12 +36,10 @@ export async function saveCheckpoint(
   checkpointsDir: string,
   s: TrainingSnapshot,
 ): Promise<WrittenCheckpoint> {
-  const optimizerState = s.optimizer.exportState();
+  const optimizerState = await s.optimizer.exportState();
+  const weights = await weightsAsArrays(s.params);
   const files = new Map<string, Uint8Array>([
-    [
-      'model.safetensors',
-      encodeSafetensors(weightsAsArrays(s.params), { format: 'raptr-studio', step: String(s.step) }),
-    ],
+    ['model.safetensors', encodeSafetensors(weights, { format: 'raptr-studio', step: String(s.step) })],
     [
       'optimizer.safetensors',
       encodeSafetensors(

@@ -10,6 +10,7 @@ import { primaryEvalKey } from '../../shared/metrics.js';
 import { Rng } from '../../shared/rng.js';
 import { planStages, stageIndexAt } from '../../shared/schedule.js';
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
+import { runGuarded } from './backend/device-guard.js';
 import { selectBackend } from './backend/select-backend.js';
 import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
@@ -139,7 +140,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       const lr = learningRateAt(config, stages, step);
 
       // Forward, loss, backward through exactly the blocks that ran, and the optimizer step.
-      const loss = trainOnBatch(task, params, optimizer, batch, mask, lr, zeroGradForSkipped);
+      const loss = await trainOnBatch(task, params, optimizer, batch, mask, lr, zeroGradForSkipped);
       batch.dispose();
       if (!Number.isFinite(loss))
         throw new Error(`the loss became ${loss} at step ${step}; try a lower optimizer.lr`);
@@ -177,7 +178,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       // Evaluate the full model (every block, a = 1) periodically, at each stage end and at the end.
       const reason = evalReason(step, steps, current, evalEvery);
       if (reason) {
-        const results = evaluateFull(task, L, current.depth, reason);
+        const results = await evaluateFull(task, L, current.depth, reason);
         const primary = results.find((r) => r.name === primaryKey);
         if (primary) lastEval = { completed, loss: primary.value };
         emit({ type: 'eval', step, stage: current.index, reason, results });
@@ -208,10 +209,11 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
 }
 
 /**
- * One optimizer step on one batch; returns the loss. Gradients flow only through the variables that ran
- * (a bypassed block is not in the list, so it gets no gradient and, with skippedGrad "none", no update).
+ * One optimizer step on one batch; resolves to the loss, the step's one readback. Gradients flow only
+ * through the variables that ran (a bypassed block is not in the list, so it gets no gradient and, with
+ * skippedGrad "none", no update).
  */
-export function trainOnBatch<B extends TaskBatch>(
+export async function trainOnBatch<B extends TaskBatch>(
   task: TrainingTask<B>,
   params: ParameterSet,
   optimizer: AdamW,
@@ -219,18 +221,24 @@ export function trainOnBatch<B extends TaskBatch>(
   mask: StepMask,
   lr: number,
   zeroGradForSkipped: boolean,
-): number {
-  const { value, grads } = tf.variableGrads(
-    () => task.loss(batch, mask) as tf.Scalar,
-    variablesThatRun(params, mask),
-  );
-  try {
-    const named = Object.fromEntries(Object.entries(grads).map(([v, g]) => [params.nameOf(v), g]));
-    optimizer.apply(named, lr, zeroGradForSkipped ? skippedNames(params, mask) : []);
-    return value.dataSync()[0]!;
-  } finally {
-    tf.dispose([value, ...Object.values(grads)]);
-  }
+): Promise<number> {
+  const [loss] = await runGuarded(() => {
+    const { value, grads } = tf.variableGrads(
+      () => task.loss(batch, mask) as tf.Scalar,
+      variablesThatRun(params, mask),
+    );
+    try {
+      const named = Object.fromEntries(Object.entries(grads).map(([v, g]) => [params.nameOf(v), g]));
+      optimizer.apply(named, lr, zeroGradForSkipped ? skippedNames(params, mask) : []);
+      return value;
+    } catch (error) {
+      value.dispose();
+      throw error;
+    } finally {
+      tf.dispose(Object.values(grads));
+    }
+  });
+  return loss!;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -264,7 +272,7 @@ function evaluateFull(
   layers: number,
   depth: number,
   reason: EvalReason,
-): EvalResult[] {
+): Promise<EvalResult[]> {
   const active = Array.from({ length: layers }, (_, i) => i < depth);
   const mask: StepMask = { depth, active, scales: active.map(() => 1), activeCount: depth, scale: 1 };
   return task.evaluate(mask, reason);

@@ -7,10 +7,16 @@ import { writeSynced } from '../checkpoints/format.js';
 import { encodeSafetensors, type NamedArray } from '../checkpoints/safetensors.js';
 import type { ParameterSet } from './model/params.js';
 
-export function weightsAsArrays(params: ParameterSet): NamedArray[] {
-  return params
-    .all()
-    .map((p) => ({ name: p.name, shape: p.variable.shape, data: p.variable.dataSync() as Float32Array }));
+export async function weightsAsArrays(params: ParameterSet): Promise<NamedArray[]> {
+  return Promise.all(
+    params
+      .all()
+      .map(async (p) => ({
+        name: p.name,
+        shape: p.variable.shape,
+        data: (await p.variable.data()) as Float32Array,
+      })),
+  );
 }
 
 /** A temp file, fsynced, then renamed: a crash never leaves a half-written file under the final name. */
@@ -28,7 +34,7 @@ export async function writeFinalWeights(
 ): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'model.safetensors');
-  const bytes = encodeSafetensors(weightsAsArrays(params), {
+  const bytes = encodeSafetensors(await weightsAsArrays(params), {
     format: 'raptr-studio',
     step: String(step),
     config: JSON.stringify(config),

@@ -70,12 +70,16 @@ export async function createMlmTask(
     options.log(
       `probes: ${probes.map((p) => `${p.name} (${p.train.texts.length} train, ${p.test.texts.length} test)`).join(', ')}`,
     );
-  const runProbes = (mask: StepMask): EvalResult[] =>
-    probes.flatMap((probe) =>
-      task.probes.mode === 'finetune'
-        ? runFinetuneProbe(params, shape, probe, mask, task.probes.finetuneSteps, seed)
-        : runLinearProbe(model, probe, mask),
-    );
+  const runProbes = async (mask: StepMask): Promise<EvalResult[]> => {
+    const results: EvalResult[] = [];
+    for (const probe of probes)
+      results.push(
+        ...(task.probes.mode === 'finetune'
+          ? await runFinetuneProbe(params, shape, probe, mask, task.probes.finetuneSteps, seed)
+          : await runLinearProbe(model, probe, mask)),
+      );
+    return results;
+  };
 
   return {
     modelOverrides: { vocabSize: data.vocabSize },
@@ -89,7 +93,7 @@ export async function createMlmTask(
     loss(batch, mask) {
       return model.mlmLoss(model.hidden(batch.inputIds, batch.batchSize, mask), batch);
     },
-    evaluate(mask: StepMask, reason: EvalReason): EvalResult[] {
+    async evaluate(mask: StepMask, reason: EvalReason): Promise<EvalResult[]> {
       let lossSum = 0;
       let correct = 0;
       let predicted = 0;
@@ -102,8 +106,9 @@ export async function createMlmTask(
           const right = tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), t.labels), 'int32'));
           return [tf.neg(picked), right];
         });
-        lossSum += nll.dataSync()[0]!;
-        correct += hits.dataSync()[0]!;
+        const [nllValue, hitsValue] = await Promise.all([nll.data(), hits.data()]);
+        lossSum += nllValue[0]!;
+        correct += hitsValue[0]!;
         predicted += t.predicted;
         tf.dispose([nll, hits]);
         t.dispose();
@@ -117,7 +122,7 @@ export async function createMlmTask(
         { name: 'eval/mlm_loss', value: lossSum / predicted },
         { name: 'eval/mlm_acc', value: correct / predicted },
         { name: 'eval/mlm_unigram_loss', value: unigram },
-        ...(withProbes ? runProbes(mask) : []),
+        ...(withProbes ? await runProbes(mask) : []),
       ];
     },
     rngStates: () => ({ data: data.train.rngState() }),
