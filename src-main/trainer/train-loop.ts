@@ -11,6 +11,7 @@ import { Rng } from '../../shared/rng.js';
 import { planStages, stageIndexAt } from '../../shared/schedule.js';
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
 import { runGuarded } from './backend/device-guard.js';
+import { activationShapes, assertFitsDevice } from './backend/device-limits.js';
 import { selectBackend } from './backend/select-backend.js';
 import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
@@ -43,11 +44,15 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   const { emit, control } = options;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
 
-  // 1. Config (a resumed run continues with the config it was saved with), backend, stage plan.
+  // 1. Config (a resumed run continues with the config it was saved with, on the backend asked for now:
+  // checkpoints are backend-neutral, so a run whose GPU failed resumes on another), backend, stage plan.
   const resume = options.resume
     ? await loadCheckpoint(options.resume.path, options.resume.sha256 ?? undefined)
     : null;
-  let config: RunConfig = mustParseRunConfig(resume ? resume.state.config : rawConfig);
+  const requested = mustParseRunConfig(rawConfig);
+  let config: RunConfig = resume
+    ? mustParseRunConfig(withBackend(resume.state.config, requested.training.backend))
+    : requested;
   const backend = await selectBackend(config.training.backend);
   const { steps, seed, evalEvery, checkpointEvery } = config.training;
 
@@ -55,6 +60,10 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   const params = new ParameterSet(Rng.stream(seed, 'init'));
   const task = await createTask(config, params, { cacheDir: options.cacheDir, log });
   config = { ...config, model: { ...config.model, ...task.modelOverrides } };
+  assertFitsDevice([
+    ...params.all().map((p) => ({ name: `parameter ${p.name}`, shape: p.variable.shape })),
+    ...activationShapes(config),
+  ]);
   const stages = planStages(config);
   const optimizer = new AdamW(params, config.optimizer);
   const masksRng = resume ? Rng.fromState(resume.state.rng.masks) : Rng.stream(seed, 'masks');
@@ -239,6 +248,11 @@ export async function trainOnBatch<B extends TaskBatch>(
     }
   });
   return loss!;
+}
+
+function withBackend(saved: unknown, backend: RunConfig['training']['backend']): unknown {
+  const config = saved as { training?: Record<string, unknown> };
+  return { ...config, training: { ...config.training, backend } };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,7 +2,7 @@
 // where it happens: WebGPU reports it later, through error scopes and the device's `lost` promise. The
 // train loop brackets each step with begin() / end(), so such a failure stops the run at that step with
 // a reason, instead of training on in silence with garbage. CPU backends have nothing to check.
-import type { Tensor } from '../tf.js';
+import { tf, type Tensor } from '../tf.js';
 
 export interface DeviceGuard {
   /** Called before the step's tensor work. */
@@ -19,14 +19,16 @@ const NONE: DeviceGuard = {
   lost: new Promise<never>(() => {}),
 };
 
-let current: DeviceGuard = NONE;
+const guards = new Map<string, DeviceGuard>();
 
-export function setDeviceGuard(guard: DeviceGuard | null): void {
-  current = guard ?? NONE;
+/** Sets the guard of one backend (by its tfjs name). */
+export function setDeviceGuard(backendName: string, guard: DeviceGuard): void {
+  guards.set(backendName, guard);
 }
 
+/** The guard of the current backend. */
 export function deviceGuard(): DeviceGuard {
-  return current;
+  return guards.get(tf.getBackend()) ?? NONE;
 }
 
 /**
@@ -34,7 +36,7 @@ export function deviceGuard(): DeviceGuard {
  * readback of a training step). A device failure during the step wins over whatever error it caused.
  */
 export async function runGuarded(work: () => Tensor): Promise<Float32Array> {
-  const guard = current;
+  const guard = deviceGuard();
   guard.begin();
   let result: Tensor | null = null;
   let failure: unknown = null;

@@ -30,7 +30,7 @@ export async function startWebgpu(adapter: GPUAdapter): Promise<AdapterFacts> {
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not start');
   installWebgpuKernels();
   active = { device, facts };
-  setDeviceGuard(guardFor(device, facts));
+  setDeviceGuard('webgpu', guardFor(device, facts));
   return facts;
 }
 
