@@ -9,13 +9,11 @@ import type { ParameterSet } from './model/params.js';
 
 export async function weightsAsArrays(params: ParameterSet): Promise<NamedArray[]> {
   return Promise.all(
-    params
-      .all()
-      .map(async (p) => ({
-        name: p.name,
-        shape: p.variable.shape,
-        data: (await p.variable.data()) as Float32Array,
-      })),
+    params.all().map(async (p) => ({
+      name: p.name,
+      shape: p.variable.shape,
+      data: (await p.variable.data()) as Float32Array,
+    })),
   );
 }
 

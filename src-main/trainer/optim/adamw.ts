@@ -89,22 +89,20 @@ export class AdamW {
     );
     try {
       const { beta1, beta2, eps } = this.config;
-      const step = (slot: Slot, grad: Tensor | null) => {
+      const updates = [...named, ...skipped.map((name) => [name, null] as const)].map(([name, grad]) => {
+        const slot = this.slot(name);
         slot.step += 1;
-        const weightDecay = slot.param.decay ? this.config.weightDecay : 0;
-        const [bc1, bc2] = [1 - beta1 ** slot.step, 1 - beta2 ** slot.step];
-        gpu.update(slot.param.variable, grad, slot.m, slot.v, clip, {
-          lr,
-          beta1,
-          beta2,
-          eps,
-          weightDecay,
-          bc1,
-          bc2,
-        });
-      };
-      for (const [name, grad] of named) step(this.slot(name), grad);
-      for (const name of skipped) step(this.slot(name), null);
+        return {
+          param: slot.param.variable,
+          grad,
+          m: slot.m,
+          v: slot.v,
+          weightDecay: slot.param.decay ? this.config.weightDecay : 0,
+          bc1: 1 - beta1 ** slot.step,
+          bc2: 1 - beta2 ** slot.step,
+        };
+      });
+      gpu.update(updates, clip, { lr, beta1, beta2, eps });
     } finally {
       clip.dispose();
     }

@@ -16,20 +16,33 @@ import {
 
 const WG = 256;
 
-const sumSquares: GpuKernel = {
-  name: 'raptr-sum-squares',
-  inputs: ['g: f32'],
-  outputs: ['sums: f32'],
-  params: ['n: u32', 'slot: u32'],
-  workgroupSize: WG,
-  body: `${WORKGROUP_SUM}
+/**
+ * Sums of squares of k gradients in one dispatch, one workgroup each (a binding cannot be chosen by
+ * index in WGSL, so a switch picks it), written to sums[first + j].
+ */
+function sumSquares(k: number): GpuKernel {
+  const cases = Array.from(
+    { length: k },
+    (_, j) => `case ${j}u: { for (var i = lid; i < p.n${j}; i += WG) { let x = g${j}[i]; s += x * x; } }`,
+  );
+  return {
+    name: `raptr-sum-squares-x${k}`,
+    inputs: Array.from({ length: k }, (_, j) => `g${j}: f32`),
+    outputs: ['sums: f32'],
+    params: ['first: u32', ...Array.from({ length: k }, (_, j) => `n${j}: u32` as const)],
+    workgroupSize: WG,
+    body: `${WORKGROUP_SUM}
 ${MAIN}
   var s = 0.0;
-  for (var i = lid; i < p.n; i += WG) { let x = g[i]; s += x * x; }
+  switch group {
+    ${cases.join('\n    ')}
+    default: {}
+  }
   let total = workgroupSum(s, lid);
-  if (lid == 0u && group == 0u) { sums[p.slot] = total; }
+  if (lid == 0u) { sums[p.first + group] = total; }
 }`,
-};
+  };
+}
 
 /** clip = [norm, factor]: factor = max / (norm + 1e-6) when norm > max, else 1. */
 const clipFactor: GpuKernel = {
@@ -50,50 +63,45 @@ ${MAIN}
 }`,
 };
 
-const HYPER = [
-  'n: u32',
-  'b1: f32',
-  'b1c: f32',
-  'b2: f32',
-  'b2c: f32',
-  'eps: f32',
-  'decay: f32',
-  'stepSize: f32',
-  'bc2: f32',
-] as const;
-
-const UPDATE = `
-  let mi = p.b1 * m[i] + p.b1c * gi;
-  let vi = p.b2 * v[i] + p.b2c * (gi * gi);
-  m[i] = mi;
-  v[i] = vi;
-  param[i] = param[i] * p.decay - (mi * p.stepSize) / (sqrt(vi / p.bc2) + p.eps);
-}`;
-
-const adamw: GpuKernel = {
-  name: 'raptr-adamw',
-  inputs: ['g: f32', 'clip: f32'],
-  outputs: ['param: f32', 'm: f32', 'v: f32'],
-  params: HYPER,
-  workgroupSize: WG,
-  body: `${MAIN}
+/**
+ * AdamW (as the wasm kernel and the tf-op path): with g = grad * clip factor,
+ *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p = p decay - (m stepSize) / (sqrt(v / bc2) + eps)
+ * where decay = 1 - lr wd, stepSize = lr / bc1 and bc = 1 - beta^t for the variable's own step count t.
+ * k variables per dispatch: one flat index space over them, end[j] marking where variable j ends.
+ */
+function adamw(k: number, withGrad: boolean): GpuKernel {
+  const branch = (j: number) => `${j === 0 ? '' : 'else '}if (i < p.end${j}) {
+    let e = i - start${j};
+    let gi = ${withGrad ? `g${j}[e] * clip[1]` : '0.0'};
+    let mi = p.b1 * m${j}[e] + p.b1c * gi;
+    let vi = p.b2 * v${j}[e] + p.b2c * (gi * gi);
+    m${j}[e] = mi;
+    v${j}[e] = vi;
+    w${j}[e] = w${j}[e] * p.decay${j} - (mi * p.stepSize${j}) / (sqrt(vi / p.bc2_${j}) + p.eps);
+  }`;
+  const range = (j: number) => (j === 0 ? '0u' : `p.end${j - 1}`);
+  const per = (j: number) =>
+    [`end${j}: u32`, `decay${j}: f32`, `stepSize${j}: f32`, `bc2_${j}: f32`] as const;
+  return {
+    name: `raptr-adamw-x${k}${withGrad ? '' : '-zero-grad'}`,
+    inputs: withGrad ? [...Array.from({ length: k }, (_, j) => `g${j}: f32`), 'clip: f32'] : [],
+    outputs: Array.from({ length: k }, (_, j) => [`w${j}: f32`, `m${j}: f32`, `v${j}: f32`]).flat(),
+    params: [
+      'b1: f32',
+      'b1c: f32',
+      'b2: f32',
+      'b2c: f32',
+      'eps: f32',
+      ...Array.from({ length: k }, (_, j) => per(j)).flat(),
+    ],
+    workgroupSize: WG,
+    body: `${MAIN}
   let i = group * WG + lid;
-  if (i >= p.n) { return; }
-  let gi = g[i] * clip[1];${UPDATE}`,
-};
-
-/** skippedGrad "zero": a bypassed variable is stepped with a zero gradient (momentum still moves it). */
-const adamwZeroGrad: GpuKernel = {
-  name: 'raptr-adamw-zero-grad',
-  inputs: [],
-  outputs: ['param: f32', 'm: f32', 'v: f32'],
-  params: HYPER,
-  workgroupSize: WG,
-  body: `${MAIN}
-  let i = group * WG + lid;
-  if (i >= p.n) { return; }
-  let gi = 0.0;${UPDATE}`,
-};
+  ${Array.from({ length: k }, (_, j) => `let start${j} = ${range(j)};`).join('\n  ')}
+  ${Array.from({ length: k }, (_, j) => branch(j)).join(' ')}
+}`,
+  };
+}
 
 export interface AdamwStep {
   lr: number;
@@ -109,40 +117,80 @@ export interface AdamwStep {
 export interface GpuOptimizer {
   /** [global gradient norm, clipping factor] as a GPU tensor; limit 0 turns clipping off. */
   clipFactor(grads: readonly Tensor[], limit: number): Tensor;
-  /** Updates the variable and its moments in place; grad null is a zero gradient. */
-  update(param: Tensor, grad: Tensor | null, m: Tensor, v: Tensor, clip: Tensor, s: AdamwStep): void;
+  /** Updates each variable and its moments in place; grad null is a zero gradient. */
+  update(updates: readonly VariableUpdate[], clip: Tensor, s: AdamwHyper): void;
+}
+
+export interface AdamwHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+export interface VariableUpdate {
+  param: Tensor;
+  grad: Tensor | null;
+  m: Tensor;
+  v: Tensor;
+  weightDecay: number;
+  /** Bias corrections 1 - beta^t for this variable's own step count t. */
+  bc1: number;
+  bc2: number;
+}
+
+const cache = new Map<string, GpuKernel>();
+const cached = (key: string, make: () => GpuKernel) => {
+  let k = cache.get(key);
+  if (!k) cache.set(key, (k = make()));
+  return k;
+};
+
+/** Consecutive groups of at most `size`. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** The in-place optimizer, while webgpu is the backend. */
 export function webgpuOptimizer(): GpuOptimizer | null {
   if (tf.getBackend() !== 'webgpu') return null;
   const b = webgpuBackend();
+  // Each dispatch binds as many tensors as the device allows (one binding is the uniform's).
+  const bindings = b.device.limits.maxStorageBuffersPerShaderStage;
   return {
     clipFactor(grads, limit) {
       if (limit <= 0 || grads.length === 0) return tf.tensor1d([0, 1]);
       const sums = makeOutput(b, [grads.length]);
       const clip = makeOutput(b, [2]);
-      grads.forEach((g, slot) => dispatch(b, sumSquares, [g], [sums], [g.size, slot], 1));
+      let first = 0;
+      for (const group of chunks(grads, bindings - 1)) {
+        const k = cached(`sum${group.length}`, () => sumSquares(group.length));
+        dispatch(b, k, group, [sums], [first, ...group.map((g) => g.size)], group.length);
+        first += group.length;
+      }
       dispatch(b, clipFactor, [sums], [clip], [grads.length, limit], 1);
       b.disposeData(sums.dataId);
       return tf.engine().makeTensorFromTensorInfo(clip);
     },
-    update(param, grad, m, v, clip, s) {
-      const n = size(param.shape);
-      const hyper = [
-        n,
-        s.beta1,
-        1 - s.beta1,
-        s.beta2,
-        1 - s.beta2,
-        s.eps,
-        1 - s.lr * s.weightDecay,
-        s.lr / s.bc1,
-        s.bc2,
-      ];
-      const outputs: TensorInfo[] = [param, m, v];
-      if (grad) dispatch(b, adamw, [grad, clip], outputs, hyper, groupsFor(n, WG));
-      else dispatch(b, adamwZeroGrad, [], outputs, hyper, groupsFor(n, WG));
+    update(updates, clip, s) {
+      const common = [s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.eps];
+      for (const withGrad of [true, false]) {
+        const todo = updates.filter((u) => (u.grad !== null) === withGrad);
+        const perDispatch = withGrad ? Math.floor((bindings - 1) / 4) : Math.floor(bindings / 3);
+        for (const group of chunks(todo, Math.max(1, perDispatch))) {
+          let end = 0;
+          const per = group.flatMap((u) => {
+            end += size(u.param.shape);
+            return [end, 1 - s.lr * u.weightDecay, s.lr / u.bc1, u.bc2];
+          });
+          const k = cached(`adamw${group.length}${withGrad}`, () => adamw(group.length, withGrad));
+          const inputs = withGrad ? [...group.map((u) => u.grad!), clip] : [];
+          const outputs: TensorInfo[] = group.flatMap((u) => [u.param, u.m, u.v]);
+          dispatch(b, k, inputs, outputs, [...common, ...per], groupsFor(end, WG));
+        }
+      }
     },
   };
 }

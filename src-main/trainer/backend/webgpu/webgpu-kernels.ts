@@ -6,6 +6,7 @@ import { registerDense } from './fused-dense.js';
 import { registerLayerNorm } from './fused-norm.js';
 import { registerPointwise } from './fused-pointwise.js';
 import { registerSoftmaxXent } from './fused-xent.js';
+import { registerSumLeadingAxes } from './sum-leading.js';
 
 let installed = false;
 
@@ -17,4 +18,5 @@ export function installWebgpuKernels(): void {
   registerDense();
   registerSoftmaxXent();
   registerAttention();
+  registerSumLeadingAxes();
 }
