@@ -16,3 +16,14 @@ export function metricLabel(key: string): string {
     .replace(/_/g, ' ')
     .replace(/\bmlm\b/g, 'MLM');
 }
+
+/**
+ * Device telemetry a trainer samples every few seconds while it trains (cpu: the trainer process, 100 =
+ * one core busy; gpu: nvidia-smi where it exists, else what the WebGPU backend reports, memory only).
+ */
+export const SYSTEM_METRICS = {
+  cpuPercent: 'system/cpu_percent',
+  rssMb: 'system/rss_mb',
+  gpuUtilPercent: 'system/gpu_util_percent',
+  gpuMemMb: 'system/gpu_mem_mb',
+} as const;

@@ -160,6 +160,13 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     /** The primary eval loss measured at this step, when an evaluation ran here. */
     evalLoss: z.number().nullable(),
   }),
+  z.strictObject({
+    type: z.literal('system'),
+    /** The last step completed when the sample was taken. */
+    step: z.number().int(),
+    /** system/cpu_percent, system/rss_mb, system/gpu_util_percent, system/gpu_mem_mb (those measured). */
+    metrics: z.array(EvalResultSchema),
+  }),
   z.strictObject({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string() }),
   z.strictObject({ type: z.literal('error'), message: z.string(), stack: z.string().nullable() }),
   z.strictObject({

@@ -20,6 +20,7 @@ import { createTask } from './tasks/index.js';
 import type { EvalReason, TaskBatch, TrainingTask } from './tasks/types.js';
 import { TransitionTracker, type TransitionTrackerState } from './transitions.js';
 import { tf, type Variable } from './tf.js';
+import { startTelemetry } from './telemetry.js';
 import { writeFinalWeights } from './weights.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 
@@ -38,6 +39,8 @@ export interface TrainOptions {
   /** Continue a run from one of its checkpoints (verified against the sha256 the database recorded). */
   resume: { path: string; sha256: string | null } | null;
   cacheDir: string;
+  /** Device telemetry every this many ms (CPU, memory, GPU); 0 turns it off. Default 5000. */
+  telemetryMs?: number;
 }
 
 export async function train(rawConfig: unknown, options: TrainOptions): Promise<void> {
@@ -126,6 +129,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   let completed = firstStep;
   const started = performance.now();
   const wallMs = () => counters.wallMs + performance.now() - started;
+  const stopTelemetry = startTelemetry(emit, () => completed - 1, options.telemetryMs ?? 5000);
   try {
     for (let step = firstStep; step < steps; step++) {
       // Let the process deliver the messages emitted so far and receive a stop request: the step
@@ -211,6 +215,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       wallMs: wallMs(),
     });
   } finally {
+    stopTelemetry();
     task.dispose();
     optimizer.dispose();
     params.dispose();

@@ -196,6 +196,7 @@ async function run(
     outDir: options.outDir ?? null,
     resume: options.resume ?? null,
     cacheDir,
+    telemetryMs: options.telemetryMs ?? 0,
   });
   return messages;
 }
@@ -205,14 +206,21 @@ const checkpoints = (messages: TrainerMessage[]) =>
   messages.flatMap((m) => (m.type === 'checkpoint' ? [m] : []));
 
 describe('training runs on webgpu', () => {
-  it('records the adapter it trained on', async () => {
-    const start = (await run({ ...polynomial, training: { ...polynomial.training, steps: 6 } })).find(
-      (m) => m.type === 'start',
+  it('records the adapter it trained on, and the GPU memory it holds while training', async () => {
+    const messages = await run(
+      { ...polynomial, training: { ...polynomial.training, steps: 6 } },
+      { telemetryMs: 1 },
     );
+    const start = messages.find((m) => m.type === 'start');
     expect(start?.type === 'start' && start.backend).toMatchObject({
       name: 'webgpu',
       adapter: { description: expect.any(String) },
     });
+    const gpuMemory = messages.flatMap((m) =>
+      m.type === 'system' ? m.metrics.filter((x) => x.name === 'system/gpu_mem_mb').map((x) => x.value) : [],
+    );
+    expect(gpuMemory.length).toBeGreaterThan(0);
+    expect(Math.min(...gpuMemory)).toBeGreaterThan(0);
   });
 
   it('resumes exactly where a stopped run left off', async () => {
