@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { SYSTEM_METRICS } from '../../shared/metrics.js';
 import type { EvalResult, TrainerMessage } from '../../shared/trainer-protocol.js';
 import { nvidiaGpuNames } from './backend/tensorflow/gpu-hints.js';
+import { activeAdapter } from './backend/webgpu/start-webgpu.js';
 import { tf } from './tf.js';
 
 const MB = 1e6;
@@ -29,12 +30,25 @@ function nvidiaSample(index: number): Promise<EvalResult[] | null> {
   });
 }
 
-/** The GPU this run may use: the one CUDA_VISIBLE_DEVICES names, else the first. */
+/**
+ * The nvidia-smi index of the GPU this run uses: on webgpu the one whose name the adapter's description
+ * carries; otherwise the one CUDA_VISIBLE_DEVICES names (a CPU run gets none), else the first.
+ */
 function visibleGpu(): number | null {
-  if (nvidiaGpuNames().length === 0) return null;
-  const visible = (process.env.CUDA_VISIBLE_DEVICES ?? '').split(',')[0]?.trim();
-  if (visible === '') return process.env.CUDA_VISIBLE_DEVICES === undefined ? 0 : null;
-  return Number.isInteger(Number(visible)) ? Number(visible) : 0;
+  const names = nvidiaGpuNames();
+  if (names.length === 0) return null;
+  const adapter = activeAdapter();
+  if (adapter) {
+    if (adapter.software) return null;
+    const index = names.findIndex(
+      (name) => adapter.description.includes(name) || name.includes(adapter.description),
+    );
+    return Math.max(0, index);
+  }
+  const visible = process.env.CUDA_VISIBLE_DEVICES;
+  if (visible === undefined) return 0;
+  const first = Number(visible.split(',')[0]?.trim() || NaN);
+  return Number.isInteger(first) ? first : null;
 }
 
 async function gpuSample(gpu: number | null): Promise<EvalResult[]> {

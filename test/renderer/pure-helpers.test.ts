@@ -208,6 +208,10 @@ describe('run numbers', () => {
     expect(noGpuHint({ gpus: ['RTX 4090'], backends: [tensorflow] })).toBe(
       'A GPU is present (RTX 4090) but TensorFlow could not use it: libcudart.so.11.0 is missing.',
     );
+    const webgpu = { name: 'webgpu' as const, available: false, detail: 'WebGPU found no GPU adapter' };
+    expect(noGpuHint({ gpus: [], backends: [tensorflow, webgpu] })).toContain(
+      'WebGPU: WebGPU found no GPU adapter.',
+    );
   });
 });
 

@@ -86,7 +86,9 @@ export const FIELD_HELP: Record<string, FieldHelp> = {
   },
   'training.transitionWindow': { help: 'Steps averaged on each side of a stage change.' },
   'training.checkpointEvery': { help: 'Checkpoint every N steps (0: only at the end).' },
-  'training.backend': { help: 'auto: the GPU (tfjs-node-gpu) when it loads, else wasm, else cpu.' },
+  'training.backend': {
+    help: 'auto: CUDA (tfjs-node-gpu) when it loads, else WebGPU on a real GPU, else wasm, else cpu. webgpu by name also takes a software adapter.',
+  },
 };
 
 /** "dModel" -> "d model", "initialFullSteps" -> "initial full steps". */
