@@ -33,9 +33,9 @@ export const EVAL_MASKING_LABELS: Record<EvalMasking, string> = {
   'training-rule': 'training masking (80% [MASK], 10% random, 10% unchanged)',
 };
 
-/** Short forms for table cells and chart legends. */
+/** Short forms for table cells, chart titles and legends. */
 export const EVAL_MASKING_SHORT: Record<EvalMasking, string> = {
-  'every-target': 'all [MASK]',
+  'every-target': '[MASK] at every target',
   'training-rule': 'training masking',
 };
 
@@ -63,6 +63,11 @@ export function keyMasking(config: unknown, key: string): EvalMasking | null {
  */
 export function seriesKeyFor(config: unknown, key: string): string {
   return key === MLM_KEYS.lossTrainMasking && evalMaskingOf(config) === 'training-rule' ? MLM_KEYS.loss : key;
+}
+
+/** Every series seriesKeyFor can answer for `key`, so a view can fetch curves before it knows the runs. */
+export function seriesKeysOf(key: string): string[] {
+  return key === MLM_KEYS.lossTrainMasking ? [key, MLM_KEYS.loss] : [key];
 }
 
 /** A readable label for a metric key: "eval/era_probe_acc" -> "era probe acc", "eval/mlm_loss" -> "MLM loss". */
