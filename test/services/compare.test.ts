@@ -75,7 +75,7 @@ describe('compare across held-out MLM definitions', () => {
     expect(result.runs.map((r) => r.flopsRatio)).toEqual([1, null, null]);
     expect(result.runs.map((r) => r.wallRatio)).toEqual([1, null, null]);
     expect(result.maskingNote).toBe(
-      'eval/mlm_loss was measured two ways: training masking (old full) and all [MASK] (new full, new raptr). ' +
+      'eval/mlm_loss was measured two ways: training masking (old full) and [MASK] at every target (new full, new raptr). ' +
         'FLOPs and wall ratios link only runs measured like the first; eval/mlm_loss_train_masking compares ' +
         'them all on the training masking.',
     );
