@@ -13,7 +13,7 @@ import {
   seriesKeyFor,
   type EvalMasking,
 } from '../../shared/metrics.js';
-import { evalSeries, firstReach, mustGetRun, type Db, type Run } from '../store/index.js';
+import { firstReach, mustGetRun, seriesBestAndLast, type Db, type Run } from '../store/index.js';
 import { summarizeRun } from './run-summary.js';
 import type { ComparedRun, CompareResult } from '../../shared/api-types.js';
 
@@ -25,13 +25,6 @@ export interface CompareQuery {
   atLoss?: number;
   /** The eval key; default: the first run's primary eval loss. */
   key?: string;
-}
-
-/** Best (lowest) and last finite value of one eval series of a run; nulls when it has none. */
-function bestAndLast(db: Db, runId: string, seriesKey: string) {
-  const points = evalSeries(db, runId, seriesKey)[seriesKey] ?? [];
-  const values = points.map((p) => p.value).filter((v): v is number => v !== null && Number.isFinite(v));
-  return { best: values.length > 0 ? Math.min(...values) : null, last: values.at(-1) ?? null };
 }
 
 /** When the runs measured `key` in different ways: which runs did what, and how to put them on one footing. */
@@ -57,7 +50,7 @@ export function compareRuns(db: Db, query: CompareQuery): CompareResult {
   const seriesKeys = runs.map((run) => seriesKeyFor(run.config, key));
   const maskings = runs.map((run) => keyMasking(run.config, key));
   const summaries = runs.map((run) => summarizeRun(db, run));
-  const values = runs.map((run, i) => bestAndLast(db, run.id, seriesKeys[i]!));
+  const values = runs.map((run, i) => seriesBestAndLast(db, run.id, seriesKeys[i]!));
   const bests = values.map((v) => v.best);
   const reachable = bests.filter((b): b is number => b !== null);
   const target = query.atLoss ?? (reachable.length === runs.length ? Math.max(...reachable) : null);
