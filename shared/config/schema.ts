@@ -109,6 +109,13 @@ export const MlmTaskSchema = z.strictObject({
   heldOutFraction: z.number().gt(0).lt(1).default(0.05),
   /** Held-out batches each evaluation runs (the same batches every time). */
   evalBatches: positiveInt('evalBatches').default(8),
+  /**
+   * How the held-out targets are hidden when eval/mlm_loss and eval/mlm_acc are measured. every-target:
+   * [MASK] at every target, so no answer shows in the input. training-rule: the training masking (80%
+   * [MASK], 10% random, 10% unchanged), whose unchanged tenth a model scores on by copying its input; runs
+   * recorded before this field existed were measured so (shared/config/recorded.ts marks them).
+   */
+  evalMasking: z.enum(['every-target', 'training-rule']).default('every-target'),
   probes: ProbesSchema.prefault({}),
 });
 

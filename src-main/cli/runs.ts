@@ -1,6 +1,7 @@
 // `raptr runs` (a table of runs) and `raptr show ID` (config, per-stage table, evals, transitions).
 import type { Command } from 'commander';
 import { formatDuration, formatFlops, formatMetric, formatPercent } from '../../shared/format.js';
+import { EVAL_MASKING_LABELS } from '../../shared/metrics.js';
 import { getRunDetail } from '../services/run-detail.js';
 import { listRunSummaries, type RunSummary } from '../services/run-summary.js';
 import type { RunStatus } from '../store/index.js';
@@ -47,7 +48,11 @@ export function registerRuns(program: Command): void {
           { header: 'STATUS', value: (r) => r.status },
           { header: 'POLICY', value: (r) => `${r.policy} ${r.policy === 'full' ? '' : r.schedule}`.trim() },
           { header: 'STEPS', value: (r) => `${r.stepsDone}/${r.stepsTotal}`, align: 'right' },
-          { header: 'BEST EVAL', value: (r) => metric(r.bestEvalLoss), align: 'right' },
+          {
+            header: 'BEST EVAL',
+            value: (r) => `${metric(r.bestEvalLoss)}${r.evalMasking === 'training-rule' ? '†' : ''}`,
+            align: 'right',
+          },
           { header: 'FLOPS', value: (r) => formatFlops(r.flops), align: 'right' },
           { header: 'SAVED', value: (r) => formatPercent(r.flopsSaved), align: 'right' },
           {
@@ -57,6 +62,10 @@ export function registerRuns(program: Command): void {
           { header: 'TAGS', value: (r) => r.tags.join(',') },
         ]),
       );
+      if (runs.some((r) => r.evalMasking === 'training-rule'))
+        print(
+          `† held-out MLM loss with the ${EVAL_MASKING_LABELS['training-rule']}, as recorded before [MASK] at every target`,
+        );
     },
   );
 
@@ -84,6 +93,7 @@ export function registerRuns(program: Command): void {
       `FLOPs ${formatFlops(summary.flops)} of ${formatFlops(summary.fullFlops)} for full training (${formatPercent(summary.flopsSaved)} saved;` +
         ` expected ${detail.expectedRelativeFlops.toFixed(2)}x fewer) · wall ${formatDuration(summary.wallMs)}`,
     );
+    if (summary.evalMasking) print(`held-out MLM evaluation: ${EVAL_MASKING_LABELS[summary.evalMasking]}`);
     if (run.errorTail) print(`\nerror:\n${run.errorTail}`);
     print('\nstages');
     print(

@@ -2,6 +2,7 @@
 // stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval.
 // It knows nothing of processes, Electron or SQLite: it emits typed messages and obeys a control object.
 import { join } from 'node:path';
+import { withRecordedFields } from '../../shared/config/recorded.js';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { expectedRelativeFlops, trainStepFlops } from '../../shared/flops.js';
@@ -47,14 +48,17 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   const { emit, control } = options;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
 
-  // 1. Config (a resumed run continues with the config it was saved with, on the backend asked for now:
-  // checkpoints are backend-neutral, so a run whose GPU failed resumes on another), backend, stage plan.
+  // 1. Config (a resumed run continues with the config it was saved with, as that version meant it, on the
+  // backend asked for now: checkpoints are backend-neutral, so a run whose GPU failed resumes on another),
+  // backend, stage plan.
   const resume = options.resume
     ? await loadCheckpoint(options.resume.path, options.resume.sha256 ?? undefined)
     : null;
   const requested = mustParseRunConfig(rawConfig);
   let config: RunConfig = resume
-    ? mustParseRunConfig(withBackend(resume.state.config, requested.training.backend))
+    ? mustParseRunConfig(
+        withBackend(withRecordedFields(resume.state.config, true), requested.training.backend),
+      )
     : requested;
   const backend = await selectBackend(config.training.backend);
   const { steps, seed, evalEvery, checkpointEvery } = config.training;

@@ -122,6 +122,22 @@ describe('run bundle', () => {
     expect(allSeries(target.db, again.runId)).toEqual(allSeries(source.db, id));
   });
 
+  it('imports a bundle from before task.evalMasking as measured with the training masking', async () => {
+    const old = join(source.root, 'before-eval-masking.raptr-bundle');
+    await rewriteBundle(bundle, old, (name, bytes) => {
+      if (name !== 'metrics.json') return bytes;
+      const doc = JSON.parse(bytes.toString('utf8'));
+      delete doc.run.config.task.evalMasking;
+      return Buffer.from(JSON.stringify(doc));
+    });
+    const target = freshTarget();
+    const { runId } = await importBundle(target.db, old, target.runsDir);
+    const task = (getRun(target.db, runId)!.config as { task: Record<string, unknown> }).task;
+    expect(task.evalMasking).toBe('training-rule');
+    expect(getRun(source.db, source.run.id)!.config).toMatchObject({ task: { evalMasking: 'every-target' } });
+    expect(allSeries(target.db, runId)).toEqual(allSeries(source.db, source.run.id));
+  });
+
   it('refuses a tampered checkpoint file, leaving nothing behind', async () => {
     const tampered = join(source.root, 'tampered.raptr-bundle');
     const bytes = readFileSync(bundle);

@@ -22,6 +22,10 @@ export const FIELD_HELP: Record<string, FieldHelp> = {
   'task.maskProb': { help: 'Fraction of tokens predicted; of those 80% [MASK], 10% random, 10% kept.' },
   'task.heldOutFraction': { help: 'Documents held out for evaluation (split by document).' },
   'task.evalBatches': { help: 'Held-out batches per evaluation (the same batches every time).' },
+  'task.evalMasking': {
+    label: 'held-out masking',
+    help: 'every-target: [MASK] at every held-out target, so no answer can be copied. training-rule: the 80/10/10 rule runs before this option used.',
+  },
   'task.probes': {
     label: 'downstream probes',
     help: 'Probes on the frozen full model, each beside its baselines.',
