@@ -65,7 +65,8 @@ export class MessageTranslator {
         this.applyStep(runId, msg);
         return false;
       case 'stage':
-        event('stage', msg.step, msg.stage);
+        // The plan (when the trainer sent one) is the schedule as it stands: adaptive runs move stage ends.
+        event('stage', msg.step, msg.plan ? { ...msg.stage, plan: msg.plan } : msg.stage);
         return false;
       case 'eval':
         this.applyEval(runId, state, msg);
