@@ -4,6 +4,7 @@ import { applyOverride, parseOverride } from '../../shared/config/overrides.js';
 import { PRESETS, findPreset } from '../../shared/config/presets.js';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { formatIssues, parseRunConfig } from '../../shared/config/validate.js';
+import { describeFileError } from '../file-errors.js';
 import { InputError } from './input-error.js';
 
 export interface ConfigSource {
@@ -44,9 +45,7 @@ function readJsonFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InputError([
-      `--config ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    ]);
+    throw new InputError([`--config: ${describeFileError(path, error)}`]);
   }
   try {
     return JSON.parse(text);

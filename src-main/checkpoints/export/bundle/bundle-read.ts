@@ -5,6 +5,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256, CheckpointError, readCheckpoint } from '../../format.js';
+import { describeFileError } from '../../../file-errors.js';
 import { ExportError } from '../errors.js';
 import { MetricsDocumentSchema, type MetricsDocument } from '../metrics-document.js';
 import { MANIFEST_FILE, METRICS_FILE, ManifestSchema, type Manifest } from './manifest.js';
@@ -31,11 +32,7 @@ async function openBundle(file: string): Promise<FileHandle> {
   try {
     return await open(file, 'r');
   } catch (error) {
-    throw new ExportError(
-      'bad-request',
-      `${file}: cannot open it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      { cause: error },
-    );
+    throw new ExportError('bad-request', describeFileError(file, error), { cause: error });
   }
 }
 
