@@ -1,6 +1,7 @@
 // Messages between a host (Electron main, the CLI, the server) and one trainer process.
 // Tagged unions, defined once as zod schemas: the receiving side validates, the types are inferred.
 import { z } from 'zod';
+import { boundErrorText } from './error-text.js';
 
 // ---------------------------------------------------------------- host -> trainer
 
@@ -35,6 +36,9 @@ export const BackendProbeSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------- trainer -> host
+
+/** Texts a trainer reports (errors, logs) are cut to a bounded length as they arrive (shared/error-text.ts). */
+const BoundedText = z.string().transform((text) => boundErrorText(text));
 
 export const BackendInfoSchema = z.strictObject({
   /** The TensorFlow.js backend in use. */
@@ -145,8 +149,8 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     /** The primary eval loss measured at this step, when an evaluation ran here. */
     evalLoss: z.number().nullable(),
   }),
-  z.strictObject({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string() }),
-  z.strictObject({ type: z.literal('error'), message: z.string(), stack: z.string().nullable() }),
+  z.strictObject({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: BoundedText }),
+  z.strictObject({ type: z.literal('error'), message: BoundedText, stack: BoundedText.nullable() }),
   z.strictObject({
     type: z.literal('done'),
     status: z.enum(['completed', 'stopped']),

@@ -1,5 +1,6 @@
 // The `raptr` command line. Exit codes: 0 ok, 1 a run failed, 2 bad input (one line per problem).
 import { Command, CommanderError } from 'commander';
+import { boundErrorText } from '../../shared/error-text.js';
 import { registerBench } from './bench.js';
 import { EXIT, InputError } from './input-error.js';
 import { registerPresets } from './presets.js';
@@ -45,7 +46,8 @@ try {
     for (const line of error.lines) process.stderr.write(`${line}\n`);
     process.exitCode = EXIT.badInput;
   } else {
-    process.stderr.write(`raptr: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`raptr: ${boundErrorText(message)}\n`);
     process.exitCode = EXIT.failure;
   }
 }

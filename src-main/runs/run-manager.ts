@@ -2,7 +2,9 @@
 // process when a device slot is free, records everything the trainer says (main is the only writer),
 // and turns what happens into statuses: queued, running, stopping, stopped, completed, failed,
 // interrupted. A crash never loses what was recorded: rows are committed in batches as they arrive,
-// and the trainer checkpoints as it goes.
+// and the trainer checkpoints as it goes. Nothing thrown while recording (a full disk, a malformed
+// message) escapes the handlers of a trainer's messages and exit: the run stops and ends failed with the
+// reason, and the process that hosts the manager (the app, `raptr serve`) carries on.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../../shared/config/schema.js';
@@ -19,19 +21,23 @@ import {
   recoverOrphanedRuns,
   requestRun,
   setOwner,
-  setRunEnvironment,
   setRunStatus,
   takeRequests,
   THIS_PROCESS,
   type Db,
   type Run,
   type RunStatus,
+  type StatusChange,
 } from '../store/index.js';
 import { APP_VERSION } from '../version.js';
+import { DiskReserve } from './disk-reserve.js';
+import { errorText, failureReport, quietly, recordingFailure } from './failure.js';
+import { FinalStatuses } from './final-status.js';
 import { forkTrainer } from './fork-host.js';
-import { applyRetention } from './retention.js';
+import { removeStaleLeftovers } from './leftovers.js';
 import { detectSlots, SlotPool, wantsGpu, type Slot, type SlotLimits } from './slots.js';
 import type { TrainerHost } from './trainer-host.js';
+import { TrainerSession } from './trainer-session.js';
 
 export type RunManagerEvent =
   | { type: 'status'; runId: string; status: RunStatus }
@@ -69,14 +75,6 @@ interface Queued {
   resume: { path: string; sha256: string | null } | null;
 }
 
-interface Active {
-  host: TrainerHost;
-  slot: Slot;
-  done: Extract<TrainerMessage, { type: 'done' }> | null;
-  error: string | null;
-  stopping: boolean;
-}
-
 /** A request that does not fit the run's state (resume a running run, start a finished one, ...). */
 export class RunStateError extends Error {
   constructor(message: string) {
@@ -89,24 +87,35 @@ const FINAL: ReadonlySet<RunStatus> = new Set(['stopped', 'completed', 'failed',
 
 export class RunManager {
   private readonly queue: Queued[] = [];
-  private readonly active = new Map<string, Active>();
+  private readonly active = new Map<string, TrainerSession>();
   private readonly listeners = new Set<(event: RunManagerEvent) => void>();
   private readonly ingestor: MetricIngestor;
   private readonly slots: SlotPool;
   private readonly launch: (env: NodeJS.ProcessEnv) => TrainerHost;
   private readonly timer: NodeJS.Timeout;
+  private readonly endings: FinalStatuses;
+  private readonly reserve: DiskReserve;
   private order = 0;
 
   /**
    * Opens the manager; runs another process left running without a live owner become 'interrupted', runs
-   * it left queued 'stopped'.
+   * it left queued 'stopped', and the partial files of writes that processes gone since left are removed.
    */
   constructor(private readonly options: RunManagerOptions) {
-    this.ingestor = new MetricIngestor(options.db);
+    this.ingestor = new MetricIngestor(options.db, {
+      // A timed flush that fails has no caller: the runs whose rows it held stop here.
+      onError: (error, runIds) => {
+        for (const runId of runIds) this.active.get(runId)?.stopUnrecorded(error, 'metrics');
+      },
+    });
+    this.reserve = DiskReserve.beside(options.db.name);
+    this.reserve.ensure();
+    this.endings = new FinalStatuses(options.db, this.reserve);
     this.slots = new SlotPool(detectSlots(options.slots));
     this.launch = options.launch ?? ((env) => forkTrainer(env));
     for (const { id, status } of recoverOrphanedRuns(options.db))
       this.notify({ type: 'status', runId: id, status });
+    removeStaleLeftovers(options.runsDir);
     this.timer = setInterval(() => this.pollRequests(), options.pollMs ?? 500);
     this.timer.unref();
   }
@@ -232,12 +241,23 @@ export class RunManager {
     return this.active.has(runId) || this.queue.some((q) => q.runId === runId);
   }
 
+  /** Why a run failed in this process (also when the database could not record it); null if it did not. */
+  failureReason(runId: string): string | null {
+    return this.endings.failureReason(runId);
+  }
+
   /** Stops every run (each writes a checkpoint first) and waits for them; then closes the ingestor. */
   async shutdown(): Promise<void> {
     clearInterval(this.timer);
-    for (const q of this.queue.splice(0)) this.setStatus(q.runId, 'stopped');
-    await Promise.all([...this.active.keys()].map((id) => (this.stop(id), this.waitFor(id))));
-    this.ingestor.close();
+    for (const q of this.queue.splice(0))
+      quietly('stop a queued run', () => this.setStatus(q.runId, 'stopped'));
+    const stopping = [...this.active.keys()].map((id) => {
+      quietly(`stop run ${id}`, () => this.stop(id));
+      return this.waitFor(id);
+    });
+    await Promise.all(stopping);
+    this.endings.retry();
+    quietly('write the last metrics', () => this.ingestor.close());
   }
 
   runDir(runId: string): string {
@@ -246,16 +266,20 @@ export class RunManager {
 
   private enqueue(runId: string, priority: number, resume: Queued['resume']): void {
     if (this.isActive(runId)) throw new RunStateError(`run ${runId} is already queued or running`);
-    this.queue.push({ runId, priority, order: this.order++, resume });
-    this.queue.sort((a, b) => b.priority - a.priority || a.order - b.order);
     setOwner(this.db, runId, THIS_PROCESS); // so that start-up recovery elsewhere leaves the queue alone
     this.setStatus(runId, 'queued');
+    this.endings.forget(runId);
+    this.reserve.ensure(); // written again after a full disk used it, once there is room
+    this.queue.push({ runId, priority, order: this.order++, resume });
+    this.queue.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.schedule();
   }
 
   private schedule(): void {
     for (const item of [...this.queue]) {
-      const config = mustGetRun(this.db, item.runId).config as unknown as RunConfig;
+      const run = quietly('read a queued run', () => mustGetRun(this.db, item.runId));
+      if (!run) continue;
+      const config = run.config as unknown as RunConfig;
       const slot = this.slots.take(wantsGpu(config, this.slots.limits));
       if (!slot) continue; // a later run may want the other kind of slot
       this.queue.splice(this.queue.indexOf(item), 1);
@@ -265,72 +289,51 @@ export class RunManager {
 
   private launchRun(item: Queued, config: RunConfig, slot: Slot): void {
     const { runId } = item;
+    try {
+      this.db.transaction(() => {
+        setOwner(this.db, runId, THIS_PROCESS);
+        setRunStatus(this.db, runId, { status: 'running', errorTail: null }); // a resumed run starts clean
+      })();
+    } catch (error) {
+      this.slots.release(slot);
+      const reason = recordingFailure(error, 'its start');
+      this.finish(runId, { status: 'failed', errorTail: failureReport(reason, runId, '') });
+      return;
+    }
     const host = this.launch(SlotPool.env(slot, process.env));
-    const active: Active = { host, slot, done: null, error: null, stopping: false };
-    this.active.set(runId, active);
-    setOwner(this.db, runId, THIS_PROCESS);
-    setRunStatus(this.db, runId, { status: 'running', errorTail: null }); // a resumed run starts clean
+    const session = new TrainerSession(runId, host, slot, {
+      db: this.db,
+      ingestor: this.ingestor,
+      runDir: this.runDir(runId),
+      keepLastCheckpoints: this.options.keepLastCheckpoints ?? 3,
+      publish: (message) => this.notify({ type: 'message', runId, message }),
+    });
+    this.active.set(runId, session);
     this.notify({ type: 'status', runId, status: 'running' });
-    host.onMessage((message) => this.onMessage(runId, active, message));
-    host.onExit((exit) => this.onExit(runId, active, exit.code, exit.signal));
+    host.onMessage((message) => quietly('record a trainer message', () => session.onMessage(message)));
+    host.onExit((exit) =>
+      quietly('end a run', () => {
+        this.active.delete(runId);
+        this.slots.release(slot);
+        this.finish(runId, session.ending(exit.code, exit.signal));
+        this.schedule();
+      }),
+    );
     host.send({ type: 'start', config, outDir: this.runDir(runId), resume: item.resume });
   }
 
-  private onMessage(runId: string, active: Active, message: TrainerMessage): void {
-    if (message.type === 'ready') {
-      this.notify({ type: 'message', runId, message }); // carries the trainer's pid
-      return;
-    }
-    try {
-      this.ingestor.ingest(runId, message);
-    } catch (error) {
-      active.error = `could not record a ${message.type} message: ${(error as Error).message}`;
-    }
-    if (message.type === 'start') {
-      const fingerprint = message.facts.corpusFingerprint;
-      setRunEnvironment(this.db, runId, {
-        backend: message.backend.name,
-        device: message.backend.device,
-        corpusFingerprint: typeof fingerprint === 'string' ? fingerprint : null,
-      });
-    }
-    if (message.type === 'error') active.error = message.message;
-    if (message.type === 'done') active.done = message;
-    if (message.type === 'checkpoint') {
-      this.ingestor.flush();
-      void applyRetention(this.db, runId, this.options.keepLastCheckpoints ?? 3).catch((error: Error) => {
-        this.notify({
-          type: 'message',
-          runId,
-          message: { type: 'log', level: 'warn', message: `checkpoint retention: ${error.message}` },
-        });
-      });
-    }
-    this.notify({ type: 'message', runId, message });
-  }
-
-  private onExit(runId: string, active: Active, code: number | null, signal: string | null): void {
-    this.ingestor.flush();
-    this.active.delete(runId);
-    this.slots.release(active.slot);
-    setOwner(this.db, runId, null);
-    if (active.done && code === 0) {
-      this.setStatus(runId, active.done.status === 'completed' ? 'completed' : 'stopped');
-    } else if (active.stopping && signal === 'SIGKILL') {
-      this.setStatus(runId, 'stopped');
-    } else {
-      const why = active.error ?? `the trainer process ended unexpectedly (${signal ?? `exit code ${code}`})`;
-      const tail = active.host.stderrTail().trim();
-      setRunStatus(this.db, runId, { status: 'failed', errorTail: tail ? `${why}\n\n${tail}` : why });
-      this.notify({ type: 'status', runId, status: 'failed' });
-    }
-    this.schedule();
+  /** Records a run's final status (and that no process owns it now), then tells the listeners. */
+  private finish(runId: string, change: StatusChange): void {
+    this.endings.record(runId, change);
+    this.notify({ type: 'status', runId, status: change.status });
   }
 
   private pollRequests(): void {
+    this.endings.retry();
     const ids = [...this.active.keys(), ...this.queue.map((q) => q.runId)];
-    for (const request of takeRequests(this.db, ids)) {
-      if (request.kind === 'stop') this.stop(request.runId);
+    const requests = quietly('read requests from other processes', () => takeRequests(this.db, ids));
+    for (const request of requests ?? []) {
+      if (request.kind === 'stop') quietly(`stop run ${request.runId}`, () => this.stop(request.runId));
       else this.active.get(request.runId)?.host.send({ type: 'checkpoint-now' });
     }
   }
@@ -341,8 +344,15 @@ export class RunManager {
     return status;
   }
 
+  /** Every listener hears every event: one that throws (a closed pipe, a bug) is reported, not fatal. */
   private notify(event: RunManagerEvent): void {
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error(`RaPTr Studio: a run event listener failed: ${errorText(error)}`);
+      }
+    }
   }
 }
 
