@@ -14,8 +14,13 @@ export function withDbOption(command: Command): Command {
   return command.option('--db <path>', 'the run database (default: RAPTR_DB or the user-data folder)');
 }
 
+/** The database a command uses: --db, else RAPTR_DB, else the user-data folder's. */
+export function databasePathOf(flags: StoreFlags): string {
+  return flags.db ?? defaultDatabasePath();
+}
+
 export function openStore(flags: StoreFlags): { db: Db; path: string } {
-  const path = flags.db ?? defaultDatabasePath();
+  const path = databasePathOf(flags);
   try {
     return { db: openDatabase(path), path };
   } catch (error) {

@@ -87,7 +87,9 @@ function describeError(error: unknown): ApiError {
             : 'conflict',
       message: error.message,
     };
-  const named = error as { name?: string; message?: string };
+  const named = error as { name?: string; message?: string; code?: unknown };
+  if (named?.name === 'ExportError' && (named.code === 'bad-target' || named.code === 'bad-request'))
+    return { code: 'invalid-input', message: named.message ?? 'export refused' };
   if (named?.name === 'ExportError' || named?.name === 'CheckpointError')
     return { code: 'conflict', message: named.message ?? 'export failed' };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };

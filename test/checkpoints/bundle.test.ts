@@ -32,7 +32,7 @@ beforeAll(async () => {
   // Make the earlier checkpoint the best by eval loss, so the bundle carries two.
   setCheckpointEvalLoss(source.db, source.run.id, 3, 0.5);
   bundle = join(source.root, 'run.raptr-bundle');
-  await exportRun(source.db, { runId: source.run.id, format: 'bundle', out: bundle });
+  await exportRun(source.db, { runId: source.run.id, format: 'bundle', out: bundle, origin: 'cli' });
 });
 
 function freshTarget(): { db: Db; runsDir: string; root: string } {

@@ -24,7 +24,13 @@ export interface CliResult {
 /** Runs `raptr ARGS` to its end; RAPTR_HOME is a fresh folder unless given. */
 export function raptr(
   args: string[],
-  options: { home?: string; cwd?: string; input?: string; timeoutMs?: number } = {},
+  options: {
+    home?: string;
+    cwd?: string;
+    input?: string;
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): CliResult {
   assertBuilt();
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'raptr-hostile-home-'));
@@ -32,7 +38,7 @@ export function raptr(
     encoding: 'utf8',
     cwd: options.cwd,
     input: options.input,
-    env: { ...process.env, RAPTR_HOME: home, RAPTR_DB: '' },
+    env: { ...process.env, RAPTR_HOME: home, RAPTR_DB: '', ...options.env },
     timeout: options.timeoutMs ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });
