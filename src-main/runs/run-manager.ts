@@ -34,6 +34,7 @@ import { DiskReserve } from './disk-reserve.js';
 import { errorText, failureReport, quietly, recordingFailure } from './failure.js';
 import { FinalStatuses } from './final-status.js';
 import { forkTrainer } from './fork-host.js';
+import { memoryBudget, memoryIssue } from './memory-budget.js';
 import { removeStaleLeftovers } from './leftovers.js';
 import { detectSlots, SlotPool, wantsGpu, type Slot, type SlotLimits } from './slots.js';
 import type { TrainerHost } from './trainer-host.js';
@@ -133,10 +134,16 @@ export class RunManager {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Validates the config (and that the run fits in memory: the issue named "model" otherwise), records the
+   * run and queues it unless start is false. Throws ConfigError before anything is recorded.
+   */
   create(request: NewRunRequest): Run {
     const parsed = parseRunConfig(request.config);
     if (!parsed.ok) throw new ConfigError(parsed.issues);
     const config = parsed.config;
+    const tooBig = memoryIssue(config, memoryBudget(config, this.slots.limits));
+    if (tooBig) throw new ConfigError([tooBig]);
     const run = createRun(this.db, {
       name: request.name ?? config.name ?? defaultName(config),
       config: config as unknown as Record<string, unknown>,

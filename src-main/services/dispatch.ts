@@ -3,6 +3,7 @@
 // { ok: false, error }, never as a thrown exception across the boundary.
 import { ConfigError } from '../../shared/config/validate.js';
 import { boundErrorText } from '../../shared/error-text.js';
+import { nestedTooDeep, TOO_DEEP } from '../../shared/json-depth.js';
 import {
   CHANNELS,
   isChannel,
@@ -38,6 +39,8 @@ export async function dispatch(
 ): Promise<Result<unknown>> {
   if (!isChannel(channel))
     return failure({ code: 'not-found', message: `unknown channel "${String(channel).slice(0, 100)}"` });
+  if (nestedTooDeep(payload))
+    return failure({ code: 'invalid-input', message: `the request is ${TOO_DEEP}` });
   const parsed = CHANNELS[channel].safeParse(payload ?? {});
   if (!parsed.success)
     return failure(
