@@ -4,7 +4,7 @@ import { formatDuration, formatFlops, formatMetric, formatPercent } from '../../
 import { getRunDetail } from '../services/run-detail.js';
 import { listRunSummaries, type RunSummary } from '../services/run-summary.js';
 import type { RunStatus } from '../store/index.js';
-import { asInputError, openStore, withDbOption, type StoreFlags } from './store-access.js';
+import { asInputError, openStore, reportOrphans, withDbOption, type StoreFlags } from './store-access.js';
 import { renderTable } from './table.js';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -32,6 +32,7 @@ export function registerRuns(program: Command): void {
       },
     ) => {
       const { db } = openStore(flags);
+      reportOrphans(db);
       const runs = listRunSummaries(db, {
         status: flags.status,
         tag: flags.tag,
@@ -67,6 +68,7 @@ export function registerRuns(program: Command): void {
       .option('--json', 'print as JSON'),
   ).action((id: string, flags: StoreFlags & { json?: boolean }) => {
     const { db } = openStore(flags);
+    reportOrphans(db);
     let detail;
     try {
       detail = getRunDetail(db, id);

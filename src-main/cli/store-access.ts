@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { defaultDatabasePath, runsDirFor } from '../paths.js';
 import { RunManager } from '../runs/run-manager.js';
-import { openDatabase, StoreError, type Db } from '../store/index.js';
+import { openDatabase, recoverOrphanedRuns, StoreError, type Db } from '../store/index.js';
 import { InputError } from './input-error.js';
 
 export interface StoreFlags {
@@ -37,4 +37,16 @@ export function asInputError(error: unknown): unknown {
 export function openManager(flags: StoreFlags): { manager: RunManager; db: Db; path: string } {
   const { db, path } = openStore(flags);
   return { manager: new RunManager({ db, runsDir: runsDirFor(path) }), db, path };
+}
+
+/**
+ * Before runs are listed or shown: a run whose process is gone (killed, crashed) becomes interrupted now,
+ * not when some process next starts runs. Best effort: a read-only or full disk shows the runs as stored.
+ */
+export function reportOrphans(db: Db): void {
+  try {
+    recoverOrphanedRuns(db);
+  } catch {
+    // the listing itself still works
+  }
 }

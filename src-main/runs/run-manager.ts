@@ -114,8 +114,7 @@ export class RunManager {
     this.endings = new FinalStatuses(options.db, this.reserve);
     this.slots = new SlotPool(detectSlots(options.slots));
     this.launch = options.launch ?? ((env) => forkTrainer(env));
-    for (const { id, status } of recoverOrphanedRuns(options.db))
-      this.notify({ type: 'status', runId: id, status });
+    this.recoverOrphans();
     removeStaleLeftovers(options.runsDir);
     this.timer = setInterval(() => this.pollRequests(), options.pollMs ?? 500);
     this.timer.unref();
@@ -144,18 +143,34 @@ export class RunManager {
     const config = parsed.config;
     const tooBig = memoryIssue(config, memoryBudget(config, this.slots.limits));
     if (tooBig) throw new ConfigError([tooBig]);
-    const run = createRun(this.db, {
-      name: request.name ?? config.name ?? defaultName(config),
-      config: config as unknown as Record<string, unknown>,
-      preset: request.preset ?? null,
-      appVersion: APP_VERSION,
-      tags: request.tags ?? [],
-      notes: request.notes ?? '',
-      parentRunId: request.parentRunId ?? null,
-      status: request.start === false ? 'stopped' : 'queued',
-    });
-    if (request.start !== false) this.enqueue(run.id, request.priority ?? 0, null);
+    const queued = request.start !== false;
+    // Recorded with its owner in one transaction: another process checking liveness in between would
+    // take a queued run without an owner for an orphan.
+    const run = this.db.transaction(() => {
+      const created = createRun(this.db, {
+        name: request.name ?? config.name ?? defaultName(config),
+        config: config as unknown as Record<string, unknown>,
+        preset: request.preset ?? null,
+        appVersion: APP_VERSION,
+        tags: request.tags ?? [],
+        notes: request.notes ?? '',
+        parentRunId: request.parentRunId ?? null,
+        status: queued ? 'queued' : 'stopped',
+      });
+      if (queued) setOwner(this.db, created.id, THIS_PROCESS);
+      return created;
+    })();
+    if (queued) this.enqueue(run.id, request.priority ?? 0, null);
     return run;
+  }
+
+  /**
+   * Runs whose process is gone (killed, crashed) become interrupted now, and the listeners hear of it:
+   * called before runs are listed or shown, and on every poll, so no view shows a dead run as running.
+   */
+  recoverOrphans(): void {
+    const recovered = quietly('check which runs are still alive', () => recoverOrphanedRuns(this.db));
+    for (const { id, status } of recovered ?? []) this.notify({ type: 'status', runId: id, status });
   }
 
   /** Queues a run created with start: false (it has never trained). */
@@ -337,6 +352,7 @@ export class RunManager {
 
   private pollRequests(): void {
     this.endings.retry();
+    this.recoverOrphans();
     const ids = [...this.active.keys(), ...this.queue.map((q) => q.runId)];
     const requests = quietly('read requests from other processes', () => takeRequests(this.db, ids));
     for (const request of requests ?? []) {
