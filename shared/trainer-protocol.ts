@@ -11,9 +11,18 @@ export const StartRequestSchema = z.strictObject({
   config: z.unknown(),
   /** Folder for checkpoints and the final weights; null: keep nothing on disk. */
   outDir: z.string().nullable().default(null),
-  /** Continue from a checkpoint folder; sha256 (of its state.json, from the database) guards against tampering. */
+  /**
+   * Continue from a checkpoint folder; sha256 (of its state.json, from the database) guards against
+   * tampering. When it does not verify, the fallbacks (older checkpoints, newest first) are tried in turn.
+   */
   resume: z
-    .strictObject({ path: z.string().min(1), sha256: z.string().nullable() })
+    .strictObject({
+      path: z.string().min(1),
+      sha256: z.string().nullable(),
+      fallbacks: z
+        .array(z.strictObject({ path: z.string().min(1), sha256: z.string().nullable() }))
+        .default([]),
+    })
     .nullable()
     .default(null),
 });

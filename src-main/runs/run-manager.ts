@@ -13,7 +13,7 @@ import type { TrainerMessage } from '../../shared/trainer-protocol.js';
 import {
   createRun,
   deleteRun,
-  latestCheckpoint,
+  listCheckpoints,
   MetricIngestor,
   mustGetRun,
   ownerAlive,
@@ -29,6 +29,7 @@ import {
   type RunStatus,
   type StatusChange,
 } from '../store/index.js';
+import { exportsDirFor } from '../checkpoints/export/index.js';
 import { APP_VERSION } from '../version.js';
 import { DiskReserve } from './disk-reserve.js';
 import { errorText, failureReport, quietly, recordingFailure } from './failure.js';
@@ -73,7 +74,11 @@ interface Queued {
   runId: string;
   priority: number;
   order: number;
-  resume: { path: string; sha256: string | null } | null;
+  resume: {
+    path: string;
+    sha256: string | null;
+    fallbacks: Array<{ path: string; sha256: string | null }>;
+  } | null;
 }
 
 /** A request that does not fit the run's state (resume a running run, start a finished one, ...). */
@@ -115,7 +120,8 @@ export class RunManager {
     this.slots = new SlotPool(detectSlots(options.slots));
     this.launch = options.launch ?? ((env) => forkTrainer(env));
     this.recoverOrphans();
-    removeStaleLeftovers(options.runsDir);
+    const exportsDir = options.db.memory ? [] : [exportsDirFor(options.db.name)];
+    quietly('remove partial files', () => removeStaleLeftovers(options.runsDir, exportsDir));
     this.timer = setInterval(() => this.pollRequests(), options.pollMs ?? 500);
     this.timer.unref();
   }
@@ -189,9 +195,13 @@ export class RunManager {
       throw new RunStateError(
         `run ${runId} is ${run.status}; only stopped, interrupted or failed runs can be resumed`,
       );
-    const checkpoint = latestCheckpoint(this.db, runId);
-    this.enqueue(runId, priority, checkpoint ? { path: checkpoint.path, sha256: checkpoint.sha256 } : null);
-    return { fromStep: checkpoint?.step ?? 0 };
+    // Newest first: the trainer resumes from the newest that verifies and says which it skipped.
+    const [newest, ...older] = listCheckpoints(this.db, runId)
+      .sort((a, b) => b.step - a.step)
+      .map((c) => ({ path: c.path, sha256: c.sha256, step: c.step }));
+    const ref = (c: { path: string; sha256: string }) => ({ path: c.path, sha256: c.sha256 });
+    this.enqueue(runId, priority, newest ? { ...ref(newest), fallbacks: older.map(ref) } : null);
+    return { fromStep: newest?.step ?? 0 };
   }
 
   /** Stops a run wherever it is: dequeues it, asks its trainer (here or in another process) to stop. */

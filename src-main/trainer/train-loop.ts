@@ -19,7 +19,7 @@ import type { EvalReason, TaskBatch, TrainingTask } from './tasks/types.js';
 import { TransitionTracker, type TransitionTrackerState } from './transitions.js';
 import { tf, type Variable } from './tf.js';
 import { writeFinalWeights } from './weights.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadNewestVerified, saveCheckpoint, type CheckpointRef } from './checkpoint.js';
 
 export interface TrainControl {
   /** Polled between steps: finish the current step, write a checkpoint (when there is an outDir), stop. */
@@ -33,8 +33,11 @@ export interface TrainOptions {
   control: TrainControl;
   /** Run folder for checkpoints (outDir/checkpoints) and the final weights; null keeps nothing on disk. */
   outDir: string | null;
-  /** Continue a run from one of its checkpoints (verified against the sha256 the database recorded). */
-  resume: { path: string; sha256: string | null } | null;
+  /**
+   * Continue a run from one of its checkpoints (verified against the sha256 the database recorded), or
+   * from the newest of its older ones (fallbacks, newest first) that verifies.
+   */
+  resume: (CheckpointRef & { fallbacks?: CheckpointRef[] }) | null;
   cacheDir: string;
 }
 
@@ -44,7 +47,9 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
 
   // 1. Config (a resumed run continues with the config it was saved with), backend, stage plan.
   const resume = options.resume
-    ? await loadCheckpoint(options.resume.path, options.resume.sha256 ?? undefined)
+    ? await loadNewestVerified([options.resume, ...(options.resume.fallbacks ?? [])], (message) =>
+        emit({ type: 'log', level: 'warn', message }),
+      )
     : null;
   let config: RunConfig = mustParseRunConfig(resume ? resume.state.config : rawConfig);
   const backend = await selectBackend(config.training.backend);
