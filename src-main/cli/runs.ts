@@ -33,12 +33,17 @@ export function registerRuns(program: Command): void {
     ) => {
       const { db } = openStore(flags);
       reportOrphans(db);
-      const runs = listRunSummaries(db, {
-        status: flags.status,
-        tag: flags.tag,
-        text: flags.search,
-        archived: flags.all ? null : false,
-      });
+      let runs: RunSummary[];
+      try {
+        runs = listRunSummaries(db, {
+          status: flags.status,
+          tag: flags.tag,
+          text: flags.search,
+          archived: flags.all ? null : false,
+        });
+      } catch (error) {
+        throw asInputError(error); // --status bogus, a --tag too long, ...
+      }
       if (flags.json) return json(runs);
       if (runs.length === 0) return print('no runs yet: start one with `raptr train --preset quickstart`');
       print(

@@ -1,6 +1,8 @@
 // Opening the run database for a command: --db, else RAPTR_DB, else the user-data folder. The store's
 // refusals (damaged, foreign, newer schema, unknown run) become one-line input errors (exit 2).
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { describeFileError } from '../file-errors.js';
 import { defaultDatabasePath, runsDirFor } from '../paths.js';
 import { RunManager } from '../runs/run-manager.js';
 import { openDatabase, recoverOrphanedRuns, StoreError, type Db } from '../store/index.js';
@@ -24,8 +26,26 @@ export function openStore(flags: StoreFlags): { db: Db; path: string } {
   try {
     return { db: openDatabase(path), path };
   } catch (error) {
-    throw asInputError(error);
+    throw unopenable(path, error) ?? asInputError(error);
   }
+}
+
+/** A database path that cannot be opened at all (a folder, a file in the way, no permission): bad input. */
+function unopenable(path: string, error: unknown): InputError | null {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EEXIST' || code === 'ENOTDIR')
+    return new InputError([`--db: ${describeFileError(path, { code: 'ENOTDIR' })}`]);
+  if (typeof code === 'string' && code.startsWith('E'))
+    return new InputError([`--db: ${describeFileError(path, error)}`]);
+  if (code === 'SQLITE_CANTOPEN') {
+    const folder = statSync(path, { throwIfNoEntry: false })?.isDirectory();
+    return new InputError([
+      folder
+        ? `--db: ${describeFileError(path, { code: 'EISDIR' })}`
+        : `--db: cannot open ${path} as a database (check its folder and permissions)`,
+    ]);
+  }
+  return null;
 }
 
 /** Store errors a user can act on become input errors; anything else stays a failure. */

@@ -30,7 +30,12 @@ function parseJson<T>(file: string, what: string, bytes: Buffer, parse: (value: 
 
 async function openBundle(file: string): Promise<FileHandle> {
   try {
-    return await open(file, 'r');
+    const handle = await open(file, 'r');
+    if ((await handle.stat()).isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+    }
+    return handle;
   } catch (error) {
     throw new ExportError('bad-request', describeFileError(file, error), { cause: error });
   }
