@@ -59,7 +59,7 @@ describe('resume', () => {
     const [newest, second] = listCheckpoints(db, runId).sort((a, b) => b.step - a.step);
     const weights = join(newest!.path, 'model.safetensors');
     const bytes = readFileSync(weights);
-    bytes[bytes.length - 1] ^= 0xff; // a flipped bit
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff; // a flipped bit
     writeFileSync(weights, bytes);
     truncateSync(join(second!.path, 'optimizer.safetensors'), 10); // cut short
 
