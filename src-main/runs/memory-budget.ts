@@ -31,7 +31,7 @@ export function memoryBudget(
   if (!wasm || WASM_MEMORY_BYTES >= system.bytes) return system;
   return {
     bytes: WASM_MEMORY_BYTES,
-    limitedBy: "the wasm backend's limit (WebAssembly memory stops at 4.3 GB)",
+    limitedBy: "the wasm backend's limit: WebAssembly memory stops at 4 GiB",
   };
 }
 
