@@ -25,7 +25,7 @@ import { TransitionTracker, type TransitionTrackerState } from './transitions.js
 import { tf, type Variable } from './tf.js';
 import { startTelemetry } from './telemetry.js';
 import { writeFinalWeights } from './weights.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadNewestVerified, saveCheckpoint, type CheckpointRef } from './checkpoint.js';
 
 export interface TrainControl {
   /** Polled between steps: finish the current step, write a checkpoint (when there is an outDir), stop. */
@@ -39,8 +39,11 @@ export interface TrainOptions {
   control: TrainControl;
   /** Run folder for checkpoints (outDir/checkpoints) and the final weights; null keeps nothing on disk. */
   outDir: string | null;
-  /** Continue a run from one of its checkpoints (verified against the sha256 the database recorded). */
-  resume: { path: string; sha256: string | null } | null;
+  /**
+   * Continue a run from one of its checkpoints (verified against the sha256 the database recorded), or
+   * from the newest of its older ones (fallbacks, newest first) that verifies.
+   */
+  resume: (CheckpointRef & { fallbacks?: CheckpointRef[] }) | null;
   cacheDir: string;
   /** Device telemetry every this many ms (CPU, memory, GPU); 0 turns it off. Default 5000. */
   telemetryMs?: number;
@@ -54,7 +57,9 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   // backend asked for now: checkpoints are backend-neutral, so a run whose GPU failed resumes on another),
   // backend, stage schedule (a resumed one with its stages as they happened).
   const resume = options.resume
-    ? await loadCheckpoint(options.resume.path, options.resume.sha256 ?? undefined)
+    ? await loadNewestVerified([options.resume, ...(options.resume.fallbacks ?? [])], (message) =>
+        emit({ type: 'log', level: 'warn', message }),
+      )
     : null;
   const requested = mustParseRunConfig(rawConfig);
   let config: RunConfig = resume
