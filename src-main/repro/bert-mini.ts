@@ -10,7 +10,7 @@ import { MLM_KEYS } from '../../shared/metrics.js';
 import { compareRuns } from '../services/compare.js';
 import { evalSeries, latestStep } from '../store/index.js';
 import { beyondFrequencies } from './beyond-frequencies.js';
-import { image, mean, table } from './markdown.js';
+import { decimal3 as f3, image, mean, percentCell as pct, table } from './markdown.js';
 import { matchedPldGamma } from './polynomial.js';
 import type { PlanOptions, Study, StudyContext } from './study.js';
 
@@ -84,9 +84,6 @@ function finalEvals(ctx: StudyContext, id: string): Record<string, number> {
     out[key] = points.at(-1)?.value ?? Number.NaN;
   return out;
 }
-
-const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3));
-const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : formatPercent(x));
 
 const stepsFor = (quick: boolean) => (quick ? 150 : 1500);
 
@@ -213,9 +210,11 @@ export const bertMini: Study = {
         method: r.m.id,
         seed: r.seed,
         steps: r.steps,
+        flops: r.flops,
         evals: r.evals,
       })),
       METHODS.map((m) => m.id),
+      'full',
     );
 
     const c = mustParseRunConfig(raptr.run.config);
@@ -246,7 +245,7 @@ ${table(
     'FLOPs',
     'fewer FLOPs than full',
     'wall time (vs full)',
-    'held-out MLM loss',
+    'held-out MLM loss ([MASK] at every target)',
     'masked-token acc',
     ...PROBES.map((p) => `${p} probe`),
   ],
