@@ -202,7 +202,7 @@ export const bertMini: Study = {
       testId: 'compare-eval',
       file: `${ctx.outDir}/${ctx.chartPath('eval-vs-wall.png')}`,
     });
-    for (const group of ['mlm-loss', 'mlm-acc'])
+    for (const group of ['mlm-loss', 'mlm-acc', 'mlm-top-share'])
       await charts.shoot({
         hash: `#/run/${full.id}`,
         testId: `eval-chart-${group}`,
@@ -310,6 +310,8 @@ ${frequencies}
 ${image('held-out MLM loss of full training, seed 0, beside the training-masking figure and the unigram line', ctx.chartPath('full-mlm-loss.png'))}
 
 ${image('masked-token accuracy of full training, seed 0, beside the most-frequent-token guess', ctx.chartPath('full-mlm-acc.png'))}
+
+${image('share of held-out targets given the single most common prediction of full training, seed 0 (100%: one token everywhere)', ctx.chartPath('full-mlm-top-share.png'))}
 
 ## Scaling up
 
