@@ -62,6 +62,8 @@ function accuracyVerdict(runs: FrequencyRun[]): string | undefined {
   )} points above it`;
   if (beat.length === measured.length)
     return `Every run guesses masked words more often than ${baseline}: accuracy ${span(measured.map(acc), pct)}, ${gains}.`;
+  if (measured.every((r) => acc(r) === guess(r)))
+    return `No run guesses masked words more often than ${baseline}: each scores exactly that guess's accuracy, as a model that gives the most frequent token at every target does.`;
   if (beat.length === 0)
     return `No run guesses masked words more often than ${baseline}: accuracy ${span(measured.map(acc), pct)}.`;
   const rest = measured.filter((r) => !beat.includes(r));

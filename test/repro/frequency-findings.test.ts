@@ -59,6 +59,13 @@ describe('the findings beside the frequency baselines', () => {
     );
   });
 
+  it('says when every run scores exactly the most-frequent guess, as a run collapsed onto that token does', () => {
+    const runs = [run('a', { loss: 6.5, acc: 0.06 }), run('b', { loss: 6.48, acc: 0.06 })];
+    expect(frequencyFindings(runs, nowhere(runs))[1]).toBe(
+      "No run guesses masked words more often than always guessing the most frequent token (right at 6.0% of these targets): each scores exactly that guess's accuracy, as a model that gives the most frequent token at every target does.",
+    );
+  });
+
   it('names the runs on the wrong side when the runs split, and a run that got below and came back', () => {
     const runs = [
       run('a', { loss: 6.3, acc: 0.08 }),
