@@ -10,7 +10,7 @@ import { MLM_KEYS } from '../../shared/metrics.js';
 import { compareRuns } from '../services/compare.js';
 import { evalSeries, latestStep } from '../store/index.js';
 import { beyondFrequencies } from './beyond-frequencies.js';
-import { span } from './frequency-findings.js';
+import { comparisonCaveat, span } from './frequency-findings.js';
 import { decimal3 as f3, image, mean, percentCell as pct, table } from './markdown.js';
 import { matchedPldGamma } from './polynomial.js';
 import type { PlanOptions, Study, StudyContext } from './study.js';
@@ -179,6 +179,7 @@ export const bertMini: Study = {
     const target = loss(raptr);
     const equalSteps = of('full-equal-flops').steps;
     const ranked = [...byMethod].sort((a, b) => a.loss - b.loss);
+    const caveat = comparisonCaveat(results.map((r) => ({ ...r, label: label(r), method: r.m.id })));
     // Each seed holds out its own speeches, so its line sits a little apart from another seed's.
     const unigramLines = span(
       results.filter((r) => r.m.id === 'full').map((r) => r.evals[MLM_KEYS.unigramLoss] ?? Number.NaN),
@@ -276,7 +277,7 @@ ${table(
 
 `
     : ''
-}- FLOPs to reach RaPTr's final held-out MLM loss: ${reaches.join('; ')}.
+}${caveat ? `- ${caveat}\n` : ''}- FLOPs to reach RaPTr's final held-out MLM loss: ${reaches.join('; ')}.
 - At equal FLOPs, full training (its own run of ${equalSteps} steps, so its learning rate decays fully) ends at
   ${f3(meanLoss('full-equal-flops'))} against RaPTr's ${f3(meanLoss('raptr'))}${seeds > 1 ? ' (means over seeds)' : ''}.
 - Ranked by final held-out MLM loss${seeds > 1 ? ' (mean over seeds)' : ''}, against a unigram line of ${unigramLines}: ${ranked.map((b) => `${b.method.label} ${f3(b.loss)}`).join('; ')}.

@@ -123,6 +123,22 @@ function copyVerdict(runs: FrequencyRun[]): string | undefined {
   return text;
 }
 
+/**
+ * For the report's comparison of methods by loss: when runs end above the unigram line, their loss
+ * differences say how close each came to word frequencies alone, not what it learned about context.
+ */
+export function comparisonCaveat(runs: readonly FrequencyRun[]): string | undefined {
+  const measured = runs.filter((r) => Number.isFinite(loss(r)) && Number.isFinite(unigram(r)));
+  const above = measured.filter((r) => !(loss(r) < unigram(r)));
+  if (above.length === 0) return undefined;
+  const meaning = (who: string) =>
+    `how close ${who} came to predicting word frequencies, not what it learned about context`;
+  if (above.length === measured.length)
+    return `No run ends below the unigram line with [MASK] at every target, so every loss difference below is a difference in ${meaning('each run')}.`;
+  const one = above.length === 1;
+  return `${names(above)} ${one ? 'ends' : 'end'} above the unigram line with [MASK] at every target: ${one ? 'its' : 'their'} loss below says ${meaning(one ? 'it' : 'each')}.`;
+}
+
 /** One sentence per finding, for a bulleted list. */
 export function frequencyFindings(
   runs: readonly FrequencyRun[],

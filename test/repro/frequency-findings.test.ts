@@ -4,7 +4,7 @@
 // matches them.
 import { describe, expect, it } from 'vitest';
 import type { BelowLine, FrequencyRun } from '../../src-main/repro/beyond-frequencies.js';
-import { frequencyFindings, names, span } from '../../src-main/repro/frequency-findings.js';
+import { comparisonCaveat, frequencyFindings, names, span } from '../../src-main/repro/frequency-findings.js';
 
 interface Finals {
   loss: number;
@@ -121,6 +121,20 @@ describe('the findings beside the frequency baselines', () => {
     expect(frequencyFindings([old], nowhere([old]))).toEqual([
       'No run recorded a held-out MLM loss and unigram line with [MASK] at every target: nothing to compare.',
     ]);
+  });
+
+  it('warns that loss differences between runs above the unigram line only measure closeness to frequencies', () => {
+    const [a, b, c] = [run('a', { loss: 6.3 }), run('b', { loss: 6.45 }), run('c', { loss: 6.5 })];
+    expect(comparisonCaveat([a])).toBeUndefined();
+    expect(comparisonCaveat([a, b])).toBe(
+      'b ends above the unigram line with [MASK] at every target: its loss below says how close it came to predicting word frequencies, not what it learned about context.',
+    );
+    expect(comparisonCaveat([a, b, c])).toMatch(
+      /^b and c end above the unigram line .*: their loss below says how close each came/,
+    );
+    expect(comparisonCaveat([b, c])).toBe(
+      'No run ends below the unigram line with [MASK] at every target, so every loss difference below is a difference in how close each run came to predicting word frequencies, not what it learned about context.',
+    );
   });
 
   it('joins names and ranges the way the sentences need', () => {
