@@ -4,7 +4,7 @@ import { ConfigError, formatIssues } from '../../shared/config/validate.js';
 import { assertNever, HostMessageSchema, type TrainerMessage } from '../../shared/trainer-protocol.js';
 import { cacheDir } from '../paths.js';
 import { connectToHost } from './channel.js';
-import { train } from './train-loop.js';
+import { trainInNode } from './node-engine.js';
 import { probeBackends } from './backend/select-backend.js';
 
 const channel = connectToHost();
@@ -63,7 +63,7 @@ channel.onMessage((raw) => {
     case 'start':
       if (started) return;
       started = true;
-      train(message.config, {
+      trainInNode(message.config, {
         emit,
         control: {
           stopRequested: () => stopRequested,

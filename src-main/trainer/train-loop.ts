@@ -1,7 +1,8 @@
 // The training loop, top to bottom: config -> model, data, optimizer, mask policy -> for each step:
 // stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval.
-// It knows nothing of processes, Electron or SQLite: it emits typed messages and obeys a control object.
-import { join } from 'node:path';
+// It knows nothing of processes, files, Electron or SQLite: it emits typed messages, obeys a control
+// object, and leaves backends, data preparation and checkpoint storage to its I/O (engine-io.ts), so it
+// runs as it is in a Node trainer and in the desktop app's GPU renderer.
 import { withRecordedFields } from '../../shared/config/recorded.js';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import type { RunConfig } from '../../shared/config/schema.js';
@@ -13,7 +14,6 @@ import { planStages, stageIndexAt } from '../../shared/schedule.js';
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
 import { runGuarded } from './backend/device-guard.js';
 import { activationShapes, assertFitsDevice } from './backend/device-limits.js';
-import { selectBackend } from './backend/select-backend.js';
 import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
 import { createPolicy, maskToString, type StepMask } from './subnet/index.js';
@@ -22,8 +22,9 @@ import type { EvalReason, TaskBatch, TrainingTask } from './tasks/types.js';
 import { TransitionTracker, type TransitionTrackerState } from './transitions.js';
 import { tf, type Variable } from './tf.js';
 import { startTelemetry } from './telemetry.js';
-import { writeFinalWeights } from './weights.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { applyContents, snapshotContents, weightsAsArrays } from './checkpoint-contents.js';
+import type { EngineIO } from './engine-io.js';
+import { yieldToEventLoop } from './yield.js';
 
 export interface TrainControl {
   /** Polled between steps: finish the current step, write a checkpoint (when there is an outDir), stop. */
@@ -35,37 +36,35 @@ export interface TrainControl {
 export interface TrainOptions {
   emit(message: TrainerMessage): void;
   control: TrainControl;
-  /** Run folder for checkpoints (outDir/checkpoints) and the final weights; null keeps nothing on disk. */
-  outDir: string | null;
-  /** Continue a run from one of its checkpoints (verified against the sha256 the database recorded). */
-  resume: { path: string; sha256: string | null } | null;
-  cacheDir: string;
+  /** Backend, data, checkpoints and telemetry of the place the engine runs in. */
+  io: EngineIO;
   /** Device telemetry every this many ms (CPU, memory, GPU); 0 turns it off. Default 5000. */
   telemetryMs?: number;
 }
 
 export async function train(rawConfig: unknown, options: TrainOptions): Promise<void> {
-  const { emit, control } = options;
+  const { emit, control, io } = options;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
 
   // 1. Config (a resumed run continues with the config it was saved with, as that version meant it, on the
   // backend asked for now: checkpoints are backend-neutral, so a run whose GPU failed resumes on another),
   // backend, stage plan.
-  const resume = options.resume
-    ? await loadCheckpoint(options.resume.path, options.resume.sha256 ?? undefined)
-    : null;
+  const resume = await io.readResume();
   const requested = mustParseRunConfig(rawConfig);
   let config: RunConfig = resume
     ? mustParseRunConfig(
         withBackend(withRecordedFields(resume.state.config, true), requested.training.backend),
       )
     : requested;
-  const backend = await selectBackend(config.training.backend);
+  const backend = await io.startBackend(config.training.backend);
   const { steps, seed, evalEvery, checkpointEvery } = config.training;
 
   // 2. Model and data (the task builds both), optimizer, mask policy; restored when resuming.
   const params = new ParameterSet(Rng.stream(seed, 'init'));
-  const task = await createTask(config, params, { cacheDir: options.cacheDir, log });
+  const task = await createTask(config, params, {
+    mlmData: (mlm, shape) => io.mlmData(mlm, shape, log),
+    log,
+  });
   config = { ...config, model: { ...config.model, ...task.modelOverrides } };
   assertFitsDevice([
     ...params.all().map((p) => ({ name: `parameter ${p.name}`, shape: p.variable.shape })),
@@ -81,7 +80,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     : { cumFlops: 0, cumFullFlops: 0, tokens: 0, wallMs: 0 };
   const firstStep = resume?.state.step ?? 0;
   if (resume) {
-    resume.apply(params, optimizer);
+    applyContents(resume, params, optimizer, `of step ${firstStep}`);
     task.restoreRngStates(resume.state.rng.task);
     transitions.restore(resume.state.transitions as TransitionTrackerState);
   }
@@ -100,12 +99,11 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     facts: task.facts,
   });
 
-  const checkpointsDir = options.outDir ? join(options.outDir, 'checkpoints') : null;
   let lastEval: { completed: number; loss: number } | null = null;
   let lastCheckpoint = firstStep;
   const writeCheckpointAt = async (completedSteps: number, wallMs: number) => {
-    if (!checkpointsDir) return;
-    const written = await saveCheckpoint(checkpointsDir, {
+    if (!io.keepsFiles) return;
+    const contents = await snapshotContents({
       step: completedSteps,
       config,
       params,
@@ -115,8 +113,8 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       counters: { ...counters, wallMs },
       transitions: transitions.state(),
       evalLoss: lastEval?.completed === completedSteps ? lastEval.loss : null,
-      tokenizerDir: typeof task.facts.tokenizerDir === 'string' ? task.facts.tokenizerDir : null,
     });
+    const written = await io.writeCheckpoint(contents);
     lastCheckpoint = completedSteps;
     emit({
       type: 'checkpoint',
@@ -133,7 +131,12 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   let completed = firstStep;
   const started = performance.now();
   const wallMs = () => counters.wallMs + performance.now() - started;
-  const stopTelemetry = startTelemetry(emit, () => completed - 1, options.telemetryMs ?? 5000);
+  const stopTelemetry = startTelemetry(
+    emit,
+    () => completed - 1,
+    options.telemetryMs ?? 5000,
+    () => io.systemSampler(),
+  );
   try {
     for (let step = firstStep; step < steps; step++) {
       // Let the process deliver the messages emitted so far and receive a stop request: the step
@@ -209,7 +212,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     for (const record of transitions.flush()) emit(record);
     // The last checkpoint: the end of the run, or where it was stopped (a stop always saves first).
     if (completed > lastCheckpoint) await writeCheckpointAt(completed, wallMs());
-    if (options.outDir) await writeFinalWeights(options.outDir, params, config, completed);
+    if (io.keepsFiles) await io.writeFinalWeights(await weightsAsArrays(params), config, completed);
     emit({
       type: 'done',
       status: completed === steps ? 'completed' : 'stopped',
@@ -263,8 +266,6 @@ function withBackend(saved: unknown, backend: RunConfig['training']['backend']):
   const config = saved as { training?: Record<string, unknown> };
   return { ...config, training: { ...config.training, backend } };
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The embedding and head always run; a block runs when the mask says so. */
 function variablesThatRun(params: ParameterSet, mask: StepMask): Variable[] {

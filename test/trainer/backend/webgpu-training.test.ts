@@ -16,7 +16,7 @@ import { ResidualMlp } from '../../../src-main/trainer/model/residual-mlp.js';
 import { AdamW } from '../../../src-main/trainer/optim/adamw.js';
 import type { StepMask } from '../../../src-main/trainer/subnet/index.js';
 import { tf, type Tensor } from '../../../src-main/trainer/tf.js';
-import { train, type TrainOptions } from '../../../src-main/trainer/train-loop.js';
+import { trainInNode, type NodeTrainOptions } from '../../../src-main/trainer/node-engine.js';
 import { requireAdapter, skipWebgpu } from './webgpu-adapter.js';
 
 const it = skipWebgpu ? test.skip : test;
@@ -177,11 +177,11 @@ const polynomial = {
 
 async function run(
   config: unknown,
-  options: Partial<TrainOptions> & { afterStep?: (step: number) => void; stopAfter?: number } = {},
+  options: Partial<NodeTrainOptions> & { afterStep?: (step: number) => void; stopAfter?: number } = {},
 ) {
   const messages: TrainerMessage[] = [];
   let steps = 0;
-  await train(config, {
+  await trainInNode(config, {
     emit: (m) => {
       messages.push(m);
       if (m.type === 'step') {
@@ -242,7 +242,7 @@ describe('training runs on webgpu', () => {
     };
     const messages: TrainerMessage[] = [];
     await expect(
-      train(huge, {
+      trainInNode(huge, {
         emit: (m) => messages.push(m),
         control: { stopRequested: () => false, checkpointRequested: () => false },
         outDir: null,
@@ -273,7 +273,7 @@ describe('training runs on webgpu', () => {
     const messages: TrainerMessage[] = [];
     const device = () => (tf.backend() as unknown as { device: GPUDevice }).device;
     await expect(
-      train(polynomial, {
+      trainInNode(polynomial, {
         emit: (m) => {
           messages.push(m);
           // The GPU goes away after step 8 (two checkpoints written).
