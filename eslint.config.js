@@ -42,7 +42,10 @@ const PORTABLE_ENGINE = [
   'src-main/trainer/data/probes/{prepared,baselines,types}.ts',
   'src-main/trainer/data/tokens/token-source.ts',
   'src-main/trainer/backend/{fused-common,fused-gradients,fused-ops,device-guard,device-limits,in-place-kernels}.ts',
+  'src-main/trainer/error-message.ts',
+  'src-main/trainer/gpu-route/*.ts',
   'src-main/trainer/gpu-route/renderer/**/*.ts',
+  'src-main/checkpoints/state.ts',
 ];
 
 /** @param {string[]} patterns @param {string} why */

@@ -3,7 +3,7 @@
 // a freshly built model. No files here: the engine's I/O stores the contents (checkpoint.ts in Node; the
 // GPU route's utility process for the renderer), so the same engine runs where no file can be written.
 import type { RngState } from '../../shared/rng.js';
-import type { CheckpointStateDraft } from '../checkpoints/format.js';
+import type { CheckpointStateDraft } from '../checkpoints/state.js';
 import type { NamedArray } from '../checkpoints/safetensors.js';
 import type { ParameterSet } from './model/params.js';
 import type { AdamW, SlotState } from './optim/adamw.js';

@@ -5,7 +5,7 @@
 // Chromium's WebGPU, with the utility process doing the file work over a MessagePort).
 import type { MlmTask, RunConfig } from '../../shared/config/schema.js';
 import type { BackendInfo } from '../../shared/trainer-protocol.js';
-import type { WrittenCheckpoint } from '../checkpoints/format.js';
+import type { WrittenCheckpoint } from '../checkpoints/state.js';
 import type { NamedArray } from '../checkpoints/safetensors.js';
 import type { CheckpointContents } from './checkpoint-contents.js';
 import type { MlmDataset, MlmDataShape } from './data/mlm/dataset.js';

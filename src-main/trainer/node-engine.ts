@@ -5,7 +5,9 @@
 import { join } from 'node:path';
 import { selectBackend } from './backend/select-backend.js';
 import { readCheckpointFiles, writeCheckpointFiles } from './checkpoint.js';
-import { prepareMlmDataset } from './data/prepare-dataset.js';
+import type { MlmTask } from '../../shared/config/schema.js';
+import type { MlmDataShape } from './data/mlm/dataset.js';
+import { prepareMlmDataset, type PreparedMlm } from './data/prepare-dataset.js';
 import type { EngineIO } from './engine-io.js';
 import { nodeSystemSampler } from './node-telemetry.js';
 import { train, type TrainOptions } from './train-loop.js';
@@ -22,7 +24,12 @@ export interface NodeIOOptions {
   webgpuUnavailable?: string;
 }
 
-export function nodeEngineIO(options: NodeIOOptions): EngineIO {
+/** The Node I/O, whose data also says where its token files are (the GPU route sends their contents). */
+export interface NodeEngineIO extends EngineIO {
+  mlmData(task: MlmTask, shape: MlmDataShape, log: (message: string) => void): Promise<PreparedMlm>;
+}
+
+export function nodeEngineIO(options: NodeIOOptions): NodeEngineIO {
   const { outDir, resume, cacheDir } = options;
   // The run's tokenizer folder, copied into every checkpoint (MLM runs), as its data preparation found it.
   let tokenizerDir: string | null = null;

@@ -7,8 +7,7 @@ import type { EvalResult } from '../../shared/trainer-protocol.js';
 import { nvidiaGpuNames } from './backend/tensorflow/gpu-hints.js';
 import type { AdapterFacts } from './backend/webgpu/adapter.js';
 import { activeAdapter } from './backend/webgpu/start-webgpu.js';
-import type { SystemSampler } from './telemetry.js';
-import { tf } from './tf.js';
+import { webgpuBytesSample, type SystemSampler } from './telemetry.js';
 
 const MB = 1e6;
 
@@ -53,14 +52,6 @@ function visibleGpu(): number | null {
   if (visible === undefined) return 0;
   const first = Number(visible.split(',')[0]?.trim() || NaN);
   return Number.isInteger(first) ? first : null;
-}
-
-/** The GPU bytes the webgpu backend holds, when it is the backend (tfjs's own count). */
-export function webgpuBytesSample(): EvalResult[] {
-  const bytes = (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU;
-  return tf.getBackend() === 'webgpu' && bytes !== undefined
-    ? [{ name: SYSTEM_METRICS.gpuMemMb, value: bytes / MB }]
-    : [];
 }
 
 /** Samples this process; create it once the backend has started (it picks the GPU to ask about). */

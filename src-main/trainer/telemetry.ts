@@ -2,7 +2,9 @@
 // of the GPU's utilisation and memory, sent as a 'system' message for the last completed step, at most one
 // per step. What is measured, and how, belongs to where the engine runs (EngineIO.systemSampler): Node
 // reads its own process and nvidia-smi (node-telemetry.ts), the GPU renderer what Chromium and tfjs report.
+import { SYSTEM_METRICS } from '../../shared/metrics.js';
 import type { EvalResult, TrainerMessage } from '../../shared/trainer-protocol.js';
+import { tf } from './tf.js';
 
 /** One sample of whatever this place can measure (system/... names, shared/metrics.ts). */
 export type SystemSampler = () => Promise<EvalResult[]>;
@@ -35,4 +37,12 @@ export function startTelemetry(
   }, everyMs);
   (timer as { unref?: () => void }).unref?.();
   return () => clearInterval(timer);
+}
+
+/** The GPU memory the webgpu backend holds, when it is the backend (tfjs's own count, in MB). */
+export function webgpuBytesSample(): EvalResult[] {
+  const bytes = (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU;
+  return tf.getBackend() === 'webgpu' && bytes !== undefined
+    ? [{ name: SYSTEM_METRICS.gpuMemMb, value: bytes / 1e6 }]
+    : [];
 }

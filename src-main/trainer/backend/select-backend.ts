@@ -155,11 +155,18 @@ export async function selectBackend(
   return { name: 'cpu', device: `CPU (JavaScript) · ${cpuModel()}`, gpu: false, hint, adapter: null };
 }
 
-/** What each backend would do on this machine (system:info): tried in the order auto would try them. */
-export async function probeBackends(): Promise<BackendProbe[]> {
+/**
+ * What each backend would do on this machine (system:info): tried in the order auto would try them.
+ * `webgpu` replaces the Dawn probe where WebGPU is someone else's (the desktop app's GPU renderer).
+ */
+export async function probeBackends(webgpu?: () => Promise<BackendProbe>): Promise<BackendProbe[]> {
   const probes: BackendProbe[] = [];
   for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
     try {
+      if (name === 'webgpu' && webgpu) {
+        probes.push(await webgpu());
+        continue;
+      }
       const info = await selectBackend(name);
       probes.push({ name, available: true, detail: info.device });
     } catch (error) {
