@@ -166,18 +166,19 @@ export default tseslint.config(
     },
   },
   {
-    // Only main.ts, preload.ts and the Electron host may touch Electron; the rest of main runs in plain Node too.
+    // Only main.ts, the preloads and the Electron host may touch Electron; the rest of main runs in plain Node too.
     files: ['src-main/**/*.ts'],
     ignores: [
       'src-main/main.ts',
       'src-main/preload.ts',
+      'src-main/gpu-preload.ts',
       'src-main/electron/**',
       'src-main/runs/electron-host.ts',
       'src-main/trainer/**',
     ],
     rules: forbid(
       ['electron', 'electron/*', '**/src-renderer/**'],
-      'Electron is only imported by main.ts, preload.ts and src-main/electron/.',
+      'Electron is only imported by main.ts, the preloads and src-main/electron/.',
     ),
   },
   ...svelte.configs.recommended,
