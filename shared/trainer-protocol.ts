@@ -1,6 +1,7 @@
 // Messages between a host (Electron main, the CLI, the server) and one trainer process.
 // Tagged unions, defined once as zod schemas: the receiving side validates, the types are inferred.
 import { z } from 'zod';
+import { boundErrorText } from './error-text.js';
 
 // ---------------------------------------------------------------- host -> trainer
 
@@ -10,9 +11,18 @@ export const StartRequestSchema = z.strictObject({
   config: z.unknown(),
   /** Folder for checkpoints and the final weights; null: keep nothing on disk. */
   outDir: z.string().nullable().default(null),
-  /** Continue from a checkpoint folder; sha256 (of its state.json, from the database) guards against tampering. */
+  /**
+   * Continue from a checkpoint folder; sha256 (of its state.json, from the database) guards against
+   * tampering. When it does not verify, the fallbacks (older checkpoints, newest first) are tried in turn.
+   */
   resume: z
-    .strictObject({ path: z.string().min(1), sha256: z.string().nullable() })
+    .strictObject({
+      path: z.string().min(1),
+      sha256: z.string().nullable(),
+      fallbacks: z
+        .array(z.strictObject({ path: z.string().min(1), sha256: z.string().nullable() }))
+        .default([]),
+    })
     .nullable()
     .default(null),
 });
@@ -62,6 +72,9 @@ export const AdapterInfoSchema = z.strictObject({
   architecture: z.string(),
   description: z.string(),
 });
+
+/** Texts a trainer reports (errors, logs) are cut to a bounded length as they arrive (shared/error-text.ts). */
+const BoundedText = z.string().transform((text) => boundErrorText(text));
 
 export const BackendInfoSchema = z.strictObject({
   /** The TensorFlow.js backend in use. */
@@ -185,8 +198,8 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     /** system/cpu_percent, system/rss_mb, system/gpu_util_percent, system/gpu_mem_mb (those measured). */
     metrics: z.array(EvalResultSchema),
   }),
-  z.strictObject({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string() }),
-  z.strictObject({ type: z.literal('error'), message: z.string(), stack: z.string().nullable() }),
+  z.strictObject({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: BoundedText }),
+  z.strictObject({ type: z.literal('error'), message: BoundedText, stack: BoundedText.nullable() }),
   z.strictObject({
     type: z.literal('done'),
     status: z.enum(['completed', 'stopped']),

@@ -127,6 +127,7 @@ export class TerminalView extends RunFacts implements RunView {
               : 'the FLOPs of full training'),
         );
         if (message.backend.hint) this.note(`no GPU: ${message.backend.hint}`);
+        if (message.resumedFromStep !== null) this.note(`resumed from step ${message.resumedFromStep}`);
         return;
       case 'stage':
         this.note(

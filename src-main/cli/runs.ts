@@ -5,7 +5,7 @@ import { EVAL_MASKING_LABELS } from '../../shared/metrics.js';
 import { getRunDetail } from '../services/run-detail.js';
 import { listRunSummaries, type RunSummary } from '../services/run-summary.js';
 import type { RunStatus } from '../store/index.js';
-import { asInputError, openStore, withDbOption, type StoreFlags } from './store-access.js';
+import { asInputError, openStore, reportOrphans, withDbOption, type StoreFlags } from './store-access.js';
 import { renderTable } from './table.js';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -33,12 +33,18 @@ export function registerRuns(program: Command): void {
       },
     ) => {
       const { db } = openStore(flags);
-      const runs = listRunSummaries(db, {
-        status: flags.status,
-        tag: flags.tag,
-        text: flags.search,
-        archived: flags.all ? null : false,
-      });
+      reportOrphans(db);
+      let runs: RunSummary[];
+      try {
+        runs = listRunSummaries(db, {
+          status: flags.status,
+          tag: flags.tag,
+          text: flags.search,
+          archived: flags.all ? null : false,
+        });
+      } catch (error) {
+        throw asInputError(error); // --status bogus, a --tag too long, ...
+      }
       if (flags.json) return json(runs);
       if (runs.length === 0) return print('no runs yet: start one with `raptr train --preset quickstart`');
       print(
@@ -76,6 +82,7 @@ export function registerRuns(program: Command): void {
       .option('--json', 'print as JSON'),
   ).action((id: string, flags: StoreFlags & { json?: boolean }) => {
     const { db } = openStore(flags);
+    reportOrphans(db);
     let detail;
     try {
       detail = getRunDetail(db, id);

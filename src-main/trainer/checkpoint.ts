@@ -3,7 +3,12 @@
 // from step k logs the same losses after k as one never stopped.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readCheckpoint, writeCheckpoint, type WrittenCheckpoint } from '../checkpoints/format.js';
+import {
+  CheckpointError,
+  readCheckpoint,
+  writeCheckpoint,
+  type WrittenCheckpoint,
+} from '../checkpoints/format.js';
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from '../checkpoints/safetensors.js';
 import { APP_VERSION } from '../version.js';
 import type { CheckpointContents } from './checkpoint-contents.js';
@@ -39,4 +44,33 @@ export async function readCheckpointFiles(
   const { state, files } = await readCheckpoint(path, expectedSha256);
   const arrays = (name: string): NamedArray[] => [...decodeSafetensors(files.get(name)!).tensors.values()];
   return { state, weights: arrays('model.safetensors'), moments: arrays('optimizer.safetensors') };
+}
+
+export interface CheckpointRef {
+  path: string;
+  sha256: string | null;
+}
+
+/**
+ * Loads the newest of a run's checkpoints that verifies (newest first in `candidates`), telling `warn`
+ * which ones were skipped and why. A damaged newest checkpoint costs the steps since the one before it,
+ * not the run. Throws, naming every reason, when none verifies.
+ */
+export async function loadNewestVerified(
+  candidates: readonly CheckpointRef[],
+  warn: (message: string) => void,
+): Promise<CheckpointContents> {
+  const skipped: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      const restored = await readCheckpointFiles(candidate.path, candidate.sha256 ?? undefined);
+      if (skipped.length > 0)
+        warn(`resuming from step ${restored.state.step}: skipped ${skipped.join('; ')}`);
+      return restored;
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      skipped.push(error.message);
+    }
+  }
+  throw new Error(`no checkpoint of this run verifies, so it cannot be resumed: ${skipped.join('; ')}`);
 }

@@ -18,8 +18,11 @@ export interface EngineIO {
   startBackend(request: BackendRequest): Promise<BackendInfo>;
   /** An MLM run's data: tokenized splits, the unigram baseline, the probes. */
   mlmData(task: MlmTask, shape: MlmDataShape, log: (message: string) => void): Promise<MlmDataset>;
-  /** The checkpoint this run resumes from, verified; null for a run that starts at step 0. */
-  readResume(): Promise<CheckpointContents | null>;
+  /**
+   * The checkpoint this run resumes from, verified (or the newest older one that verifies, having told
+   * `warn` which were skipped and why); null for a run that starts at step 0.
+   */
+  readResume(warn: (message: string) => void): Promise<CheckpointContents | null>;
   /** False when nothing is kept (no run folder): no checkpoints, no final weights. */
   readonly keepsFiles: boolean;
   writeCheckpoint(contents: CheckpointContents): Promise<WrittenCheckpoint>;

@@ -4,7 +4,7 @@
 // from the utility process (gpu-route/utility-side.ts).
 import { join } from 'node:path';
 import { selectBackend } from './backend/select-backend.js';
-import { readCheckpointFiles, writeCheckpointFiles } from './checkpoint.js';
+import { loadNewestVerified, writeCheckpointFiles, type CheckpointRef } from './checkpoint.js';
 import type { MlmTask } from '../../shared/config/schema.js';
 import type { MlmDataShape } from './data/mlm/dataset.js';
 import { prepareMlmDataset, type PreparedMlm } from './data/prepare-dataset.js';
@@ -16,8 +16,11 @@ import { writeFinalWeights } from './weights.js';
 export interface NodeIOOptions {
   /** Run folder for checkpoints (outDir/checkpoints) and the final weights; null keeps nothing on disk. */
   outDir: string | null;
-  /** Continue a run from one of its checkpoints (verified against the sha256 the database recorded). */
-  resume: { path: string; sha256: string | null } | null;
+  /**
+   * Continue a run from one of its checkpoints (verified against the sha256 the database recorded), or
+   * from the newest of its older ones (fallbacks, newest first) that verifies.
+   */
+  resume: (CheckpointRef & { fallbacks?: CheckpointRef[] }) | null;
   /** Where trained tokenizers and tokenized corpora are cached. */
   cacheDir: string;
   /** Why WebGPU cannot be used here, when that was decided before the run (see SelectOptions). */
@@ -44,7 +47,8 @@ export function nodeEngineIO(options: NodeIOOptions): NodeEngineIO {
       tokenizerDir = data.tokenizerDir;
       return data;
     },
-    readResume: async () => (resume ? readCheckpointFiles(resume.path, resume.sha256 ?? undefined) : null),
+    readResume: async (warn) =>
+      resume ? loadNewestVerified([resume, ...(resume.fallbacks ?? [])], warn) : null,
     keepsFiles: outDir !== null,
     writeCheckpoint: (contents) =>
       writeCheckpointFiles(join(runFolder(), 'checkpoints'), contents, tokenizerDir),

@@ -49,7 +49,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   // 1. Config (a resumed run continues with the config it was saved with, as that version meant it, on the
   // backend asked for now: checkpoints are backend-neutral, so a run whose GPU failed resumes on another),
   // backend, stage plan.
-  const resume = await io.readResume();
+  const resume = await io.readResume((message) => emit({ type: 'log', level: 'warn', message }));
   const requested = mustParseRunConfig(rawConfig);
   let config: RunConfig = resume
     ? mustParseRunConfig(

@@ -1,15 +1,23 @@
 // Writes the model's weights as safetensors (names as in model/params.ts), atomically: a temp file,
 // fsync, then rename, so a crash never leaves a half-written file under the final name.
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { writeSynced } from '../checkpoints/format.js';
 import { encodeSafetensors, type NamedArray } from '../checkpoints/safetensors.js';
 
-/** A temp file, fsynced, then renamed: a crash never leaves a half-written file under the final name. */
+/**
+ * A temp file, fsynced, then renamed: a crash never leaves a half-written file under the final name, and a
+ * failed write (a full disk) removes its temp file rather than leave the disk full of it.
+ */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const temp = `${path}.tmp-${process.pid}`;
-  await writeSynced(temp, bytes);
+  try {
+    await writeSynced(temp, bytes);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
   await rename(temp, path);
 }
 

@@ -53,7 +53,7 @@ describe('prepareMlmData', () => {
       prepareMlmData(task(path, { tokenizer: { vocabSize: 50_000, lowercase: true } }), opts),
     ).rejects.toThrow(/corpus\.txt: tokenizer\.vocabSize 50000 is larger than this corpus allows/);
     await expect(prepareMlmData(task('/no/such/file.txt'), opts)).rejects.toThrow(
-      /\/no\/such\/file\.txt: file not found/,
+      'the corpus file: not found: /no/such/file.txt',
     );
   });
 });

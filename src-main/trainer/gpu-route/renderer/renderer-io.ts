@@ -29,6 +29,7 @@ export function rendererEngineIO(host: HostClient, options: RendererIOOptions): 
   return {
     startBackend: (request) => startBrowserWebgpu(options.adapter, request, options.platform),
     mlmData: async (task, shape) => datasetFromWire(await host.request({ kind: 'mlm-data', task, shape })),
+    // The utility process verifies, and logs any damaged checkpoint it skipped itself.
     readResume: () => host.request({ kind: 'resume' }),
     keepsFiles: options.keepsFiles,
     writeCheckpoint: (contents) => host.request({ kind: 'write-checkpoint', contents }),

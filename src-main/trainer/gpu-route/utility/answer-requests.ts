@@ -16,6 +16,8 @@ export interface RequestContext {
   io: NodeEngineIO;
   adapter: Adapter;
   log(message: string): void;
+  /** A warning for the run's log (a damaged checkpoint skipped on resume). */
+  warn(message: string): void;
 }
 
 /** The value to reply with (checked by the renderer against ReplyValueSchemas[request.kind]). */
@@ -31,7 +33,7 @@ export async function answerRequest(request: EngineRequest, context: RequestCont
       }
     }
     case 'resume':
-      return context.io.readResume();
+      return context.io.readResume(context.warn);
     case 'write-checkpoint':
       return context.io.writeCheckpoint(request.contents);
     case 'write-final-weights':

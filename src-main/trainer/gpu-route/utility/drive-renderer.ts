@@ -82,7 +82,8 @@ export function driveRenderer(options: DriveOptions): RendererRun {
   const answer = (id: number, request: Extract<RendererMessage, { type: 'request' }>['request']) => {
     serving++;
     const log = (message: string) => emit({ type: 'log', level: 'info', message });
-    answerRequest(request, { io: options.io, adapter: options.adapter, log })
+    const warn = (message: string) => emit({ type: 'log', level: 'warn', message });
+    answerRequest(request, { io: options.io, adapter: options.adapter, log, warn })
       .then(
         (value) => send({ type: 'reply', id, outcome: { ok: true, value } }),
         (error: unknown) =>
