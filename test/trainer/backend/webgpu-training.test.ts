@@ -18,6 +18,7 @@ import type { StepMask } from '../../../src-main/trainer/subnet/index.js';
 import { tf, type Tensor } from '../../../src-main/trainer/tf.js';
 import { trainInNode, type NodeTrainOptions } from '../../../src-main/trainer/node-engine.js';
 import { requireAdapter, skipWebgpu } from './webgpu-adapter.js';
+import { tinyPolynomial } from '../tiny-polynomial.js';
 
 const it = skipWebgpu ? test.skip : test;
 
@@ -167,13 +168,7 @@ describe.each([
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
 
-const polynomial = {
-  task: { kind: 'polynomial', inputDim: 10, terms: [{ support: [0] }, { support: [1, 2] }] },
-  model: { layers: 4, dModel: 16, ffDim: 16 },
-  policy: { kind: 'raptr', schedule: { label: '2-3-4' } },
-  optimizer: { lr: 3e-3 },
-  training: { batchSize: 32, steps: 24, evalEvery: 8, checkpointEvery: 6, seed: 2, backend: 'webgpu' },
-};
+const polynomial = tinyPolynomial;
 
 async function run(
   config: unknown,

@@ -9,8 +9,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { asFlags, webgpuSwitches } from '../../../src-main/electron/webgpu-switches.js';
-import { CHROMIUM_ARGS, launchChromium } from '../../../src-main/repro/chromium.js';
+import { CHROMIUM_ARGS, hasChromium, launchChromium } from '../../../src-main/repro/chromium.js';
 import type { EnginePort } from '../../../src-main/trainer/gpu-route/engine-port.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -57,6 +58,26 @@ export async function serveBundle(dir: string): Promise<{ url: string; policy: s
 export async function launchWebgpuChromium(): Promise<Browser> {
   const base = CHROMIUM_ARGS.filter((flag) => flag !== '--disable-gpu');
   return launchChromium([...base, ...asFlags(webgpuSwitches('linux'))]);
+}
+
+/**
+ * For one test file: builds and serves the bundle and starts Chromium once (beforeAll, after `prepare`),
+ * and closes both at the end. Nothing happens where Chromium is not installed (those tests skip).
+ */
+export function chromiumWithBundle(prepare?: () => void): { browser(): Browser; url(): string } {
+  let browser: Browser | undefined;
+  let served: Awaited<ReturnType<typeof serveBundle>> | undefined;
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    prepare?.();
+    served = await serveBundle(buildBundle());
+    browser = await launchWebgpuChromium();
+  }, 600_000); // a vite build and a browser start: seconds alone, minutes on a loaded machine
+  afterAll(async () => {
+    await browser?.close();
+    served?.close();
+  });
+  return { browser: () => browser!, url: () => served!.url };
 }
 
 export interface RendererPage {

@@ -20,21 +20,15 @@ import {
   serveBundle,
   type RendererPage,
 } from './chromium-page.js';
+import { tinyPolynomial, tinyPolynomialWith } from '../tiny-polynomial.js';
 
 const it = hasChromium ? test : test.skip;
 if (!hasChromium) console.warn('skipping the GPU route tests: Debian chromium is not installed');
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
 
-/** The webgpu engine test's tiny polynomial run: 24 steps, a checkpoint every 6. */
-const polynomial = {
-  task: { kind: 'polynomial', inputDim: 10, terms: [{ support: [0] }, { support: [1, 2] }] },
-  model: { layers: 4, dModel: 16, ffDim: 16 },
-  policy: { kind: 'raptr', schedule: { label: '2-3-4' } },
-  optimizer: { lr: 3e-3 },
-  training: { batchSize: 32, steps: 24, evalEvery: 8, checkpointEvery: 6, seed: 2, backend: 'webgpu' },
-};
-const onBackend = (backend: string) => ({ ...polynomial, training: { ...polynomial.training, backend } });
+const polynomial = tinyPolynomial;
+const onBackend = (backend: string) => tinyPolynomialWith({ backend });
 
 let browser: Browser;
 let served: Awaited<ReturnType<typeof serveBundle>>;
