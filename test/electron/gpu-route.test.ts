@@ -85,7 +85,8 @@ async function runInApp(
     ...process.env,
     RAPTR_TEST_UTILITY_ELECTRON: '39.0.0',
     RAPTR_CACHE: mkdtempSync(join(tmpdir(), 'raptr-cache-')),
-    RAPTR_GPU_STALL_SECONDS: '60',
+    // Far above a step's time, even on a starved machine: this test's hangs are crashes, not stalls.
+    RAPTR_GPU_STALL_SECONDS: '600',
   };
   const host = utilityTrainer(env, () => chromiumRenderer(opened));
   const messages: TrainerMessage[] = [];
