@@ -12,7 +12,7 @@ import { findPreset } from '../shared/config/presets.js';
 import { mustParseRunConfig } from '../shared/config/validate.js';
 import { StageSchedule } from '../shared/adaptive-schedule.js';
 import type { TrainerMessage } from '../shared/trainer-protocol.js';
-import { train } from '../src-main/trainer/train-loop.js';
+import { trainInNode } from '../src-main/trainer/node-engine.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -56,7 +56,7 @@ async function timeRun(stability: boolean): Promise<Timed> {
     },
   };
   const messages: TrainerMessage[] = [];
-  await train(config, {
+  await trainInNode(config, {
     emit: (m) => messages.push(m),
     control: { stopRequested: () => false, checkpointRequested: () => false },
     outDir: null,

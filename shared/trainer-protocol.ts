@@ -35,6 +35,24 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('checkpoint-now') }),
   /** Try every backend, answer with a probe message, and exit (system:info). */
   z.strictObject({ type: z.literal('probe') }),
+  /**
+   * The desktop app's answer to open-gpu-renderer: the hidden GPU renderer is loading, and the message
+   * carries one end of a MessagePort to it (Electron puts it in the event's ports, not in the data).
+   */
+  z.strictObject({ type: z.literal('gpu-renderer') }),
+  /** The GPU renderer is gone (crashed, killed, failed to load) or cannot be opened here; why, in words. */
+  z.strictObject({ type: z.literal('gpu-renderer-gone'), reason: z.string() }),
+]);
+
+/**
+ * What a trainer asks of its host beyond the run's record (they are not trainer messages: the run manager
+ * never sees them). Only the desktop app answers; a trainer asks only inside Electron, where Dawn cannot run.
+ */
+export const HostRequestSchema = z.discriminatedUnion('type', [
+  /** Open a hidden GPU renderer for this trainer (Chromium's WebGPU) and send a port to it. */
+  z.strictObject({ type: z.literal('open-gpu-renderer') }),
+  /** Close it again (the run does not use it, or is over). */
+  z.strictObject({ type: z.literal('close-gpu-renderer') }),
 ]);
 
 export const BackendNameSchema = z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']);
@@ -211,6 +229,7 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
 ]);
 
 export type StartRequest = z.output<typeof StartRequestSchema>;
+export type HostRequest = z.output<typeof HostRequestSchema>;
 export type HostMessage = z.input<typeof HostMessageSchema>;
 export type BackendInfo = z.output<typeof BackendInfoSchema>;
 export type AdapterInfo = z.output<typeof AdapterInfoSchema>;

@@ -1,8 +1,9 @@
 // The training loop, top to bottom: config -> model, data, optimizer, mask policy -> for each step:
 // stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval
 // (with the stability monitor, which may move an adaptive schedule's stage end).
-// It knows nothing of processes, Electron or SQLite: it emits typed messages and obeys a control object.
-import { join } from 'node:path';
+// It knows nothing of processes, files, Electron or SQLite: it emits typed messages, obeys a control
+// object, and leaves backends, data preparation and checkpoint storage to its I/O (engine-io.ts), so it
+// runs as it is in a Node trainer and in the desktop app's GPU renderer.
 import { withRecordedFields } from '../../shared/config/recorded.js';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import type { RunConfig } from '../../shared/config/schema.js';
@@ -14,7 +15,6 @@ import { StageSchedule, type ScheduleChange } from '../../shared/adaptive-schedu
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
 import { runGuarded } from './backend/device-guard.js';
 import { activationShapes, assertFitsDevice } from './backend/device-limits.js';
-import { selectBackend } from './backend/select-backend.js';
 import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
 import { createPolicy, maskToString, type StepMask } from './subnet/index.js';
@@ -24,8 +24,9 @@ import type { EvalReason, TaskBatch, TrainingTask } from './tasks/types.js';
 import { TransitionTracker, type TransitionTrackerState } from './transitions.js';
 import { tf, type Variable } from './tf.js';
 import { startTelemetry } from './telemetry.js';
-import { writeFinalWeights } from './weights.js';
-import { loadNewestVerified, saveCheckpoint, type CheckpointRef } from './checkpoint.js';
+import { applyContents, snapshotContents, weightsAsArrays } from './checkpoint-contents.js';
+import type { EngineIO } from './engine-io.js';
+import { yieldToEventLoop } from './yield.js';
 
 export interface TrainControl {
   /** Polled between steps: finish the current step, write a checkpoint (when there is an outDir), stop. */
@@ -37,42 +38,35 @@ export interface TrainControl {
 export interface TrainOptions {
   emit(message: TrainerMessage): void;
   control: TrainControl;
-  /** Run folder for checkpoints (outDir/checkpoints) and the final weights; null keeps nothing on disk. */
-  outDir: string | null;
-  /**
-   * Continue a run from one of its checkpoints (verified against the sha256 the database recorded), or
-   * from the newest of its older ones (fallbacks, newest first) that verifies.
-   */
-  resume: (CheckpointRef & { fallbacks?: CheckpointRef[] }) | null;
-  cacheDir: string;
+  /** Backend, data, checkpoints and telemetry of the place the engine runs in. */
+  io: EngineIO;
   /** Device telemetry every this many ms (CPU, memory, GPU); 0 turns it off. Default 5000. */
   telemetryMs?: number;
 }
 
 export async function train(rawConfig: unknown, options: TrainOptions): Promise<void> {
-  const { emit, control } = options;
+  const { emit, control, io } = options;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
 
   // 1. Config (a resumed run continues with the config it was saved with, as that version meant it, on the
   // backend asked for now: checkpoints are backend-neutral, so a run whose GPU failed resumes on another),
   // backend, stage schedule (a resumed one with its stages as they happened).
-  const resume = options.resume
-    ? await loadNewestVerified([options.resume, ...(options.resume.fallbacks ?? [])], (message) =>
-        emit({ type: 'log', level: 'warn', message }),
-      )
-    : null;
+  const resume = await io.readResume((message) => emit({ type: 'log', level: 'warn', message }));
   const requested = mustParseRunConfig(rawConfig);
   let config: RunConfig = resume
     ? mustParseRunConfig(
         withBackend(withRecordedFields(resume.state.config, true), requested.training.backend),
       )
     : requested;
-  const backend = await selectBackend(config.training.backend);
+  const backend = await io.startBackend(config.training.backend);
   const { steps, seed, evalEvery, checkpointEvery } = config.training;
 
   // 2. Model and data (the task builds both), optimizer, mask policy; restored when resuming.
   const params = new ParameterSet(Rng.stream(seed, 'init'));
-  const task = await createTask(config, params, { cacheDir: options.cacheDir, log });
+  const task = await createTask(config, params, {
+    mlmData: (mlm, shape) => io.mlmData(mlm, shape, log),
+    log,
+  });
   config = { ...config, model: { ...config.model, ...task.modelOverrides } };
   assertFitsDevice([
     ...params.all().map((p) => ({ name: `parameter ${p.name}`, shape: p.variable.shape })),
@@ -89,7 +83,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     : { cumFlops: 0, cumFullFlops: 0, tokens: 0, wallMs: 0 };
   const firstStep = resume?.state.step ?? 0;
   if (resume) {
-    resume.apply(params, optimizer);
+    applyContents(resume, params, optimizer, `of step ${firstStep}`);
     task.restoreRngStates(resume.state.rng.task);
     transitions.restore(resume.state.transitions as TransitionTrackerState);
   }
@@ -108,12 +102,11 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     facts: task.facts,
   });
 
-  const checkpointsDir = options.outDir ? join(options.outDir, 'checkpoints') : null;
   let lastEval: { completed: number; loss: number } | null = null;
   let lastCheckpoint = firstStep;
   const writeCheckpointAt = async (completedSteps: number, wallMs: number) => {
-    if (!checkpointsDir) return;
-    const written = await saveCheckpoint(checkpointsDir, {
+    if (!io.keepsFiles) return;
+    const contents = await snapshotContents({
       step: completedSteps,
       config,
       params,
@@ -124,8 +117,8 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       transitions: transitions.state(),
       schedule: schedule.state(),
       evalLoss: lastEval?.completed === completedSteps ? lastEval.loss : null,
-      tokenizerDir: typeof task.facts.tokenizerDir === 'string' ? task.facts.tokenizerDir : null,
     });
+    const written = await io.writeCheckpoint(contents);
     lastCheckpoint = completedSteps;
     emit({
       type: 'checkpoint',
@@ -142,7 +135,12 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   let completed = firstStep;
   const started = performance.now();
   const wallMs = () => counters.wallMs + performance.now() - started;
-  const stopTelemetry = startTelemetry(emit, () => completed - 1, options.telemetryMs ?? 5000);
+  const stopTelemetry = startTelemetry(
+    emit,
+    () => completed - 1,
+    options.telemetryMs ?? 5000,
+    () => io.systemSampler(),
+  );
   try {
     for (let step = firstStep; step < steps; step++) {
       // Let the process deliver the messages emitted so far and receive a stop request: the step
@@ -231,7 +229,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     for (const record of transitions.flush()) emit(record);
     // The last checkpoint: the end of the run, or where it was stopped (a stop always saves first).
     if (completed > lastCheckpoint) await writeCheckpointAt(completed, wallMs());
-    if (options.outDir) await writeFinalWeights(options.outDir, params, config, completed);
+    if (io.keepsFiles) await io.writeFinalWeights(await weightsAsArrays(params), config, completed);
     emit({
       type: 'done',
       status: completed === steps ? 'completed' : 'stopped',
@@ -286,8 +284,6 @@ function withBackend(saved: unknown, backend: RunConfig['training']['backend']):
   const config = saved as { training?: Record<string, unknown> };
   return { ...config, training: { ...config.training, backend } };
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The embedding and head always run; a block runs when the mask says so. */
 function variablesThatRun(params: ParameterSet, mask: StepMask): Variable[] {

@@ -7,7 +7,7 @@ import { planStages } from '../../shared/schedule.js';
 import type { StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
 import { getRunDetail } from '../../src-main/services/run-detail.js';
 import { addEvent, createRun, MetricIngestor, openDatabase } from '../../src-main/store/index.js';
-import { train } from '../../src-main/trainer/train-loop.js';
+import { trainInNode } from '../../src-main/trainer/node-engine.js';
 
 const adaptive = {
   task: { kind: 'polynomial', inputDim: 10, terms: [{ support: [0] }, { support: [1, 2] }] },
@@ -33,7 +33,7 @@ describe('run detail of an adaptive run', () => {
     });
     const ingestor = new MetricIngestor(db);
     const messages: TrainerMessage[] = [];
-    await train(adaptive, {
+    await trainInNode(adaptive, {
       emit: (m) => {
         messages.push(m);
         ingestor.ingest(run.id, m);

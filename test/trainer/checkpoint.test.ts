@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
-import { train, type TrainOptions } from '../../src-main/trainer/train-loop.js';
+import { trainInNode, type NodeTrainOptions } from '../../src-main/trainer/node-engine.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
 
@@ -25,10 +25,10 @@ const polynomial = {
   },
 };
 
-async function run(config: unknown, options: Partial<TrainOptions> & { stopAfter?: number } = {}) {
+async function run(config: unknown, options: Partial<NodeTrainOptions> & { stopAfter?: number } = {}) {
   const messages: TrainerMessage[] = [];
   let steps = 0;
-  await train(config, {
+  await trainInNode(config, {
     emit: (m) => {
       messages.push(m);
       if (m.type === 'step') steps++;

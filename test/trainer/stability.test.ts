@@ -15,7 +15,7 @@ import { ParameterSet } from '../../src-main/trainer/model/params.js';
 import type { TaskBatch, TrainingTask } from '../../src-main/trainer/tasks/types.js';
 import { createPolynomialTask } from '../../src-main/trainer/tasks/polynomial.js';
 import { tf } from '../../src-main/trainer/tf.js';
-import { train } from '../../src-main/trainer/train-loop.js';
+import { trainInNode } from '../../src-main/trainer/node-engine.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
 
@@ -41,7 +41,7 @@ const polynomial = (label: string, seed: number, stability?: unknown) => ({
 
 async function run(config: unknown): Promise<TrainerMessage[]> {
   const messages: TrainerMessage[] = [];
-  await train(config, {
+  await trainInNode(config, {
     emit: (m) => messages.push(m),
     control: { stopRequested: () => false, checkpointRequested: () => false },
     outDir: null,

@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { BackendInfo, BackendProbe } from '../../../shared/trainer-protocol.js';
+import type { BackendRequest } from '../engine-io.js';
 import { tf } from '../tf.js';
 import { explainGpuLoadFailure, nvidiaGpuNames } from './tensorflow/gpu-hints.js';
 import { installWasmKernels } from './wasm/wasm-kernels.js';
@@ -16,7 +17,15 @@ import { dawnBlocker, requestNodeAdapter } from './webgpu/dawn-node.js';
 import { gpuDriverHint } from './webgpu/driver-hint.js';
 import { startWebgpu } from './webgpu/start-webgpu.js';
 
-export type BackendRequest = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type { BackendRequest } from '../engine-io.js';
+
+export interface SelectOptions {
+  /**
+   * Why WebGPU cannot be used in this process, decided elsewhere: in the desktop app, the GPU renderer
+   * that would have run it found no usable adapter. Dawn is then not tried.
+   */
+  webgpuUnavailable?: string;
+}
 
 type Attempt = { info: BackendInfo } | { failure: string };
 
@@ -50,7 +59,8 @@ async function tryTensorflow(): Promise<Attempt> {
 }
 
 /** WebGPU through Dawn; a software adapter only when `allowSoftware` (asked for by name). */
-async function tryWebgpu(allowSoftware: boolean): Promise<Attempt> {
+async function tryWebgpu(allowSoftware: boolean, options: SelectOptions): Promise<Attempt> {
+  if (options.webgpuUnavailable) return { failure: options.webgpuUnavailable };
   const blocked = dawnBlocker();
   if (blocked) return { failure: blocked };
   try {
@@ -92,7 +102,10 @@ function cpuModel(): string {
   return cpus()[0]?.model.trim().replace(/\s+/g, ' ') ?? 'unknown CPU';
 }
 
-export async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
+export async function selectBackend(
+  request: BackendRequest,
+  options: SelectOptions = {},
+): Promise<BackendInfo> {
   // tfjs prints "install the node backend" advice on stderr; we report the backend ourselves.
   tf.env().set('PROD', true);
   let hint: string | null = null;
@@ -106,7 +119,7 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
     else hint = tensorflow.failure;
   }
   if (request === 'auto' || request === 'webgpu') {
-    const webgpu = await tryWebgpu(request === 'webgpu');
+    const webgpu = await tryWebgpu(request === 'webgpu', options);
     if ('info' in webgpu) return webgpu.info;
     if (request === 'webgpu') throw new Error(`backend "webgpu" is not available: ${webgpu.failure}`);
     hint = joinHints(hint, webgpu.failure);
@@ -142,11 +155,18 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
   return { name: 'cpu', device: `CPU (JavaScript) · ${cpuModel()}`, gpu: false, hint, adapter: null };
 }
 
-/** What each backend would do on this machine (system:info): tried in the order auto would try them. */
-export async function probeBackends(): Promise<BackendProbe[]> {
+/**
+ * What each backend would do on this machine (system:info): tried in the order auto would try them.
+ * `webgpu` replaces the Dawn probe where WebGPU is someone else's (the desktop app's GPU renderer).
+ */
+export async function probeBackends(webgpu?: () => Promise<BackendProbe>): Promise<BackendProbe[]> {
   const probes: BackendProbe[] = [];
   for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
     try {
+      if (name === 'webgpu' && webgpu) {
+        probes.push(await webgpu());
+        continue;
+      }
       const info = await selectBackend(name);
       probes.push({ name, available: true, detail: info.device });
     } catch (error) {

@@ -6,7 +6,7 @@
 // Three implementations of the same update: in place on the wasm heap, in place on the GPU
 // (backend/webgpu/adamw-kernels.ts), and tf ops elsewhere. None reads a tensor back to the CPU.
 import type { OptimizerConfig } from '../../../shared/config/schema.js';
-import { inPlaceKernels } from '../backend/wasm/wasm-kernels.js';
+import { inPlaceKernels } from '../backend/in-place-kernels.js';
 import { webgpuOptimizer, type GpuOptimizer } from '../backend/webgpu/adamw-kernels.js';
 import { assignOwned, type Param, type ParameterSet } from '../model/params.js';
 import { tf, type NamedTensorMap, type Tensor, type Variable } from '../tf.js';

@@ -7,6 +7,7 @@
 // took ~9 ms to look up 1024 embedding rows.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { size } from '../fused-common.js';
+import { provideInPlaceKernels } from '../in-place-kernels.js';
 import { tf, type TensorInfo } from '../../tf.js';
 import { registerFusedKernels } from './fused-kernels.js';
 import { gatherRows, unsortedSegmentSum } from './gather-kernels.js';
@@ -47,6 +48,7 @@ export function installWasmKernels(): boolean {
   if (installed) return true;
   const kernels = instantiateKernels(memory);
   installed = kernels;
+  provideInPlaceKernels(inPlaceKernels);
   const originals = new Map(OVERRIDDEN.map((name) => [name, tf.getKernel(name, 'wasm')?.kernelFunc]));
   const replacements: Record<(typeof OVERRIDDEN)[number], KernelFunc> = {
     BatchMatMul: (args) => batchMatMul(kernels, args) ?? originals.get('BatchMatMul')!(args),
