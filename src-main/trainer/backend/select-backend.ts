@@ -1,5 +1,6 @@
 // Picks the fastest TensorFlow.js backend that works here: tfjs-node-gpu ("tensorflow") when it loads,
-// else wasm (XNNPACK + our SIMD kernels), else the pure-JS cpu backend. Reports which, and why not faster.
+// else wasm (XNNPACK + our SIMD kernels on every core given to the run), else the pure-JS cpu backend.
+// Reports which, and why not faster.
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -7,7 +8,12 @@ import { existsSync } from 'node:fs';
 import type { BackendInfo, BackendProbe } from '../../../shared/trainer-protocol.js';
 import { tf } from '../tf.js';
 import { explainGpuLoadFailure, nvidiaGpuNames } from './tensorflow/gpu-hints.js';
-import { installWasmKernels } from './wasm/wasm-kernels.js';
+import {
+  releaseWasmThreads,
+  setWasmThreads,
+  startWasmBackend,
+  type WasmOptions,
+} from './wasm/wasm-backend.js';
 import { installCpuKernels } from './cpu/cpu-kernels.js';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -51,7 +57,10 @@ function cpuModel(): string {
   return cpus()[0]?.model.trim().replace(/\s+/g, ' ') ?? 'unknown CPU';
 }
 
-export async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
+/** How the CPU (wasm) backend runs: its kernel threads (1 by default) and whether it may use FMA. */
+export type CpuOptions = Partial<WasmOptions>;
+
+export async function selectBackend(request: BackendRequest, cpu: CpuOptions = {}): Promise<BackendInfo> {
   // tfjs prints "install the node backend" advice on stderr; we report the backend ourselves.
   tf.env().set('PROD', true);
   let hint: string | null = null;
@@ -67,16 +76,16 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
   installCpuKernels();
   if (request === 'auto' || request === 'wasm') {
     try {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setWasmPaths(wasmFolder());
-      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
-      const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-      const accelerated = simd === true && installWasmKernels();
+      const wasm = await startWasmBackend(wasmFolder(), {
+        threads: cpu.threads ?? 1,
+        relaxedSimd: cpu.relaxedSimd ?? true,
+      });
+      const hints = [hint, wasm.hint].filter((h) => h !== null);
       return {
         name: 'wasm',
-        device: `CPU (wasm${simd ? ', SIMD' : ''}${accelerated ? ' + RaPTr kernels' : ''}, 1 thread) · ${cpuModel()}`,
+        device: `CPU (${wasm.label}) · ${cpuModel()}`,
         gpu: false,
-        hint,
+        hint: hints.length > 0 ? hints.join('; ') : null,
       };
     } catch (error) {
       if (request === 'wasm') throw new Error(`backend "wasm" is not available: ${String(error)}`);
@@ -87,12 +96,29 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
   return { name: 'cpu', device: `CPU (JavaScript) · ${cpuModel()}`, gpu: false, hint };
 }
 
+/**
+ * Gives the CPU backend `threads` threads from now on (between steps: results do not change); returns the
+ * backend info with its new device label, or `info` itself when nothing changed or threads do not apply.
+ */
+export async function resizeCpuThreads(info: BackendInfo, threads: number): Promise<BackendInfo> {
+  if (info.name !== 'wasm') return info;
+  const label = await setWasmThreads(threads);
+  const device = label ? `CPU (${label}) · ${cpuModel()}` : info.device;
+  return device === info.device ? info : { ...info, device };
+}
+
+/** Stops the CPU backend's threads at the end of a run (the process may go on: tests, benchmarks). */
+export function releaseCpuThreads(): Promise<void> {
+  return releaseWasmThreads();
+}
+
 /** What each backend would do on this machine (system:info): tried in the order auto would try them. */
 export async function probeBackends(): Promise<BackendProbe[]> {
   const probes: BackendProbe[] = [];
   for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
     try {
-      const info = await selectBackend(name);
+      // A probe says how many threads a run could use; it starts none.
+      const info = await selectBackend(name, { threads: 'available' });
       probes.push({ name, available: true, detail: info.device });
     } catch (error) {
       probes.push({ name, available: false, detail: error instanceof Error ? error.message : String(error) });

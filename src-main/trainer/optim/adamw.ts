@@ -79,21 +79,10 @@ export class AdamW {
     if (fast) {
       // One pass over the heap instead of ~10 tensor ops; the variables own their data (see params.ts).
       const g = grad ? fast.offsetOf(grad) : 0;
-      fast.kernels.adamwUpdate(
-        fast.offsetOf(p),
-        g,
-        fast.offsetOf(slot.m),
-        fast.offsetOf(slot.v),
-        p.size,
-        lr,
-        b1,
-        b2,
-        eps,
-        wd,
-        bc1,
-        bc2,
-        clipScale,
-      );
+      const args = [fast.offsetOf(p), g, fast.offsetOf(slot.m), fast.offsetOf(slot.v), p.size] as const;
+      // About 20 operations per element (two moments, a square root, a divide).
+      const parts = fast.runner.parts(p.size * 20);
+      fast.runner.run('adamwUpdate', [...args, lr, b1, b2, eps, wd, bc1, bc2, clipScale], parts);
       return;
     }
     tf.tidy(() => {
@@ -166,6 +155,6 @@ export class AdamW {
 
 function sumOfSquares(g: Tensor): number {
   const fast = inPlaceKernels();
-  if (fast) return fast.kernels.sumSquares(fast.offsetOf(g), g.size);
+  if (fast) return fast.runner.kernels.sumSquares(fast.offsetOf(g), g.size);
   return tf.tidy(() => tf.sum(tf.square(g)).dataSync()[0]!);
 }

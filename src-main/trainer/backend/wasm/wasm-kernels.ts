@@ -11,18 +11,20 @@ import { tf, type TensorInfo } from '../../tf.js';
 import { registerFusedKernels } from './fused-kernels.js';
 import { gatherRows, unsortedSegmentSum } from './gather-kernels.js';
 import { offset, withScratch } from './heap.js';
-import { instantiateKernels, type RaptrKernels } from './kernel-module.js';
+import { compileKernels, instantiateKernels } from './kernel-module.js';
+import { KernelRunner } from './kernel-runner.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];
 
 const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2'] as const;
 
-let installed: RaptrKernels | null = null;
+let installed: KernelRunner | null = null;
+let installedRelaxed = false;
 
 /** Direct access to the kernels for in-place work (the optimizer), while the wasm backend is active. */
 export interface InPlaceKernels {
-  kernels: RaptrKernels;
+  runner: KernelRunner;
   /** Byte offset of a tensor's data in the shared heap. */
   offsetOf(tensor: { dataId: object }): number;
 }
@@ -34,19 +36,37 @@ export function wasmKernelsInstalled(): boolean {
 export function inPlaceKernels(): InPlaceKernels | null {
   if (!installed || tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as BackendWasm;
-  return { kernels: installed, offsetOf: (t) => backend.getMemoryOffset(t.dataId) };
+  return { runner: installed, offsetOf: (t) => backend.getMemoryOffset(t.dataId) };
 }
 
-/** Installs the kernels on the wasm backend; returns false (and changes nothing) when that is not possible. */
-export function installWasmKernels(): boolean {
+/** The installed kernels' runner (threads, worker count), or null before installWasmKernels. */
+export function wasmKernelRunner(): KernelRunner | null {
+  return installed;
+}
+
+export interface KernelInstall {
+  /** Relaxed SIMD: the GEMM multiplies and adds in one fused instruction. */
+  relaxed: boolean;
+  /** tfjs's heap is shared memory, so the kernels can use threads. */
+  shared: boolean;
+}
+
+/**
+ * Installs the kernels on the wasm backend (relaxed SIMD when `relaxed` and the runtime has it); returns
+ * null (and changes nothing) when that is not possible. Installing twice keeps the first install.
+ */
+export function installWasmKernels(options: { relaxed: boolean }): KernelInstall | null {
   const backend = tf.findBackend('wasm') as BackendWasm | null;
   const memory = (backend?.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } } | undefined)?.asm
     ?.memory;
-  if (!backend || !(memory instanceof WebAssembly.Memory)) return false;
+  if (!backend || !(memory instanceof WebAssembly.Memory)) return null;
   // A second install would wrap our own kernels as the "originals" to fall back to.
-  if (installed) return true;
-  const kernels = instantiateKernels(memory);
+  if (installed) return { relaxed: installedRelaxed, shared: installed.shared };
+  const shared = memory.buffer instanceof SharedArrayBuffer;
+  const module = compileKernels({ relaxed: options.relaxed, shared });
+  const kernels = new KernelRunner(instantiateKernels(module, memory), module, memory, shared);
   installed = kernels;
+  installedRelaxed = options.relaxed;
   const originals = new Map(OVERRIDDEN.map((name) => [name, tf.getKernel(name, 'wasm')?.kernelFunc]));
   const replacements: Record<(typeof OVERRIDDEN)[number], KernelFunc> = {
     BatchMatMul: (args) => batchMatMul(kernels, args) ?? originals.get('BatchMatMul')!(args),
@@ -59,11 +79,11 @@ export function installWasmKernels(): boolean {
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: replacements[name] });
   }
   registerFusedKernels(kernels);
-  return true;
+  return { relaxed: options.relaxed, shared };
 }
 
 /** float32 matMul, any transposes, broadcast batch dims; null hands other dtypes back to tfjs. */
-function batchMatMul(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+function batchMatMul(kernels: KernelRunner, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const a = inputs.a as TensorInfo;
   const b = inputs.b as TensorInfo;
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
@@ -91,12 +111,13 @@ function batchMatMul(kernels: RaptrKernels, { inputs, backend, attrs }: KernelAr
   // Element strides of A(i, k) and B(k, j): a transposed operand is the same memory read the other way.
   const [aRow, aCol] = transposeA ? [1, M] : [K, 1];
   const [bRow, bCol] = transposeB ? [1, K] : [N, 1];
-  withScratch(wasm, kernels.gemmScratchFloats(N), (scratch) => {
+  const parts = kernels.parts(M * N * K);
+  withScratch(wasm, kernels.kernels.gemmScratchFloats(M, N, parts), (scratch) => {
     for (let t = 0; t < batches; t++) {
       const A = pa + 4 * aIndex(t) * M * K;
       const B = pb + 4 * bIndex(t) * K * N;
       const C = pc + 4 * t * M * N;
-      kernels.gemm(A, aRow, aCol, B, bRow, bCol, C, N, M, N, K, 1, false, 0, scratch);
+      kernels.run('gemm', [A, aRow, aCol, B, bRow, bCol, C, N, M, N, K, 1, false, 0, scratch], parts);
     }
   });
   return out;
@@ -122,7 +143,7 @@ function batchIndexer(shape: readonly number[], outShape: readonly number[]): (t
 }
 
 /** tf.sum over leading axes (bias and LayerNorm-gain gradients); null hands every other case back. */
-function sumLeadingAxes(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+function sumLeadingAxes(kernels: KernelRunner, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const x = inputs.x as TensorInfo;
   const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
   if (x.dtype !== 'float32' || x.shape.length < 2) return null;
@@ -136,6 +157,8 @@ function sumLeadingAxes(kernels: RaptrKernels, { inputs, backend, attrs }: Kerne
   const kept = x.shape.slice(axes.length);
   const outShape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
   const out = wasm.makeOutput(outShape, 'float32');
-  kernels.sumRows(offset(wasm, x), offset(wasm, out), size(x.shape.slice(0, axes.length)), size(kept));
+  const rows = size(x.shape.slice(0, axes.length)),
+    cols = size(kept);
+  kernels.run('sumRows', [offset(wasm, x), offset(wasm, out), rows, cols], kernels.parts(rows * cols));
   return out;
 }
