@@ -15,6 +15,11 @@ export const StartRequestSchema = z.strictObject({
     .strictObject({ path: z.string().min(1), sha256: z.string().nullable() })
     .nullable()
     .default(null),
+  /**
+   * CPU threads the host gives this run (its share of the cores, when CPU runs train side by side); null:
+   * the trainer uses the machine's physical cores. A config's training.threads overrides both.
+   */
+  threads: z.number().int().positive().nullable().default(null),
 });
 
 export const HostMessageSchema = z.discriminatedUnion('type', [
@@ -25,6 +30,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('checkpoint-now') }),
   /** Try every backend, answer with a probe message, and exit (system:info). */
   z.strictObject({ type: z.literal('probe') }),
+  /** The run's share of the cores changed: use this many CPU threads from the next step (results do not change). */
+  z.strictObject({ type: z.literal('threads'), threads: z.number().int().positive() }),
 ]);
 
 export const BackendProbeSchema = z.strictObject({
@@ -106,6 +113,8 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     facts: z.record(z.string(), z.union([z.string(), z.number()])),
   }),
   z.strictObject({ type: z.literal('step'), ...StepMetricsSchema.shape }),
+  /** The backend changed during the run (its CPU threads, when the host resized its share of the cores). */
+  z.strictObject({ type: z.literal('backend'), step: z.number().int(), backend: BackendInfoSchema }),
   z.strictObject({
     type: z.literal('stage'),
     step: z.number().int(),

@@ -243,6 +243,9 @@ export const PolicySchema = z.discriminatedUnion('kind', [
 
 // ---------------------------------------------------------------- optimizer and training
 
+/** More kernel threads than any CPU has cores is a typo, not a setting. */
+export const MAX_THREADS = 256;
+
 export const OptimizerSchema = z.strictObject({
   kind: z.literal('adamw').default('adamw'),
   lr: z.number().positive('lr must be > 0').default(1e-3),
@@ -275,6 +278,11 @@ export const TrainingSchema = z.strictObject({
   checkpointEvery: nonNegativeInt('checkpointEvery').default(0),
   /** auto: tfjs-node-gpu when it loads, else wasm, else cpu. */
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /**
+   * CPU threads of the wasm backend. Default: the physical cores the run manager gives the run (concurrent
+   * CPU runs share the cores). Results are the same for any thread count.
+   */
+  threads: positiveInt('threads').max(MAX_THREADS, `threads must be at most ${MAX_THREADS}`).optional(),
 });
 
 export const RunConfigSchema = z

@@ -19,7 +19,7 @@ class RunFacts {
   device = '';
 
   record(message: TrainerMessage): void {
-    if (message.type === 'start') {
+    if (message.type === 'start' || message.type === 'backend') {
       this.backend = message.backend.name;
       this.device = message.backend.device;
     }
@@ -108,6 +108,9 @@ export class TerminalView extends RunFacts implements RunView {
               : 'the FLOPs of full training'),
         );
         if (message.backend.hint) this.note(`no GPU: ${message.backend.hint}`);
+        return;
+      case 'backend':
+        this.note(`from step ${message.step + 1}: ${message.backend.device}`);
         return;
       case 'stage':
         this.note(

@@ -72,6 +72,8 @@ interface Queued {
 interface Active {
   host: TrainerHost;
   slot: Slot;
+  /** CPU threads the trainer was last told to use (null: a GPU run). */
+  threads: number | null;
   done: Extract<TrainerMessage, { type: 'done' }> | null;
   error: string | null;
   stopping: boolean;
@@ -254,26 +256,42 @@ export class RunManager {
   }
 
   private schedule(): void {
+    const starting: Array<{ item: Queued; config: RunConfig; slot: Slot }> = [];
     for (const item of [...this.queue]) {
       const config = mustGetRun(this.db, item.runId).config as unknown as RunConfig;
-      const slot = this.slots.take(wantsGpu(config, this.slots.limits));
+      const gpu = wantsGpu(config, this.slots.limits);
+      const slot = this.slots.take({ runId: item.runId, gpu, threads: config.training.threads ?? null });
       if (!slot) continue; // a later run may want the other kind of slot
       this.queue.splice(this.queue.indexOf(item), 1);
-      this.launchRun(item, config, slot);
+      starting.push({ item, config, slot });
+    }
+    // Every run starting now is counted in the CPU shares before the first of them is told its own.
+    for (const { item, config, slot } of starting) this.launchRun(item, config, slot);
+    this.shareCores();
+  }
+
+  /** Tells each CPU trainer whose share of the cores changed (a run started or ended) its new thread count. */
+  private shareCores(): void {
+    for (const [runId, threads] of this.slots.cpuThreads()) {
+      const active = this.active.get(runId);
+      if (!active || active.threads === threads) continue;
+      active.threads = threads;
+      active.host.send({ type: 'threads', threads });
     }
   }
 
   private launchRun(item: Queued, config: RunConfig, slot: Slot): void {
     const { runId } = item;
     const host = this.launch(SlotPool.env(slot, process.env));
-    const active: Active = { host, slot, done: null, error: null, stopping: false };
+    const threads = slot.kind === 'cpu' ? (this.slots.cpuThreads().get(runId) ?? null) : null;
+    const active: Active = { host, slot, threads, done: null, error: null, stopping: false };
     this.active.set(runId, active);
     setOwner(this.db, runId, THIS_PROCESS);
     setRunStatus(this.db, runId, { status: 'running', errorTail: null }); // a resumed run starts clean
     this.notify({ type: 'status', runId, status: 'running' });
     host.onMessage((message) => this.onMessage(runId, active, message));
     host.onExit((exit) => this.onExit(runId, active, exit.code, exit.signal));
-    host.send({ type: 'start', config, outDir: this.runDir(runId), resume: item.resume });
+    host.send({ type: 'start', config, outDir: this.runDir(runId), resume: item.resume, threads });
   }
 
   private onMessage(runId: string, active: Active, message: TrainerMessage): void {

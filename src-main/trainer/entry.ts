@@ -10,6 +10,8 @@ import { probeBackends } from './backend/select-backend.js';
 const channel = connectToHost();
 let stopRequested = false;
 let checkpointRequested = false;
+/** CPU threads the host gives this run now (its share of the cores); null until it says. */
+let threadsGranted: number | null = null;
 let started = false;
 // Messages go out in order; exit waits for the last one to be delivered.
 let outbox: Promise<void> = Promise.resolve();
@@ -51,6 +53,9 @@ channel.onMessage((raw) => {
     case 'checkpoint-now':
       checkpointRequested = true;
       return;
+    case 'threads':
+      threadsGranted = message.threads;
+      return;
     case 'probe':
       probeBackends()
         .then(async (backends) => {
@@ -63,6 +68,7 @@ channel.onMessage((raw) => {
     case 'start':
       if (started) return;
       started = true;
+      threadsGranted ??= message.threads;
       train(message.config, {
         emit,
         control: {
@@ -72,6 +78,7 @@ channel.onMessage((raw) => {
             checkpointRequested = false;
             return asked;
           },
+          threadsGranted: () => threadsGranted,
         },
         outDir: message.outDir,
         resume: message.resume,

@@ -10,7 +10,8 @@ import { primaryEvalKey } from '../../shared/metrics.js';
 import { Rng } from '../../shared/rng.js';
 import { planStages, stageIndexAt } from '../../shared/schedule.js';
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
-import { selectBackend } from './backend/select-backend.js';
+import { releaseCpuThreads, resizeCpuThreads, selectBackend } from './backend/select-backend.js';
+import { physicalCores } from './backend/wasm/cpu-cores.js';
 import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
 import { createPolicy, maskToString, type StepMask } from './subnet/index.js';
@@ -26,6 +27,8 @@ export interface TrainControl {
   stopRequested(): boolean;
   /** Polled between steps: true once per request to write a checkpoint now and continue. */
   checkpointRequested(): boolean;
+  /** Polled between steps: the CPU threads the host gives this run now (null or absent: it has not said). */
+  threadsGranted?(): number | null;
 }
 
 export interface TrainOptions {
@@ -39,6 +42,15 @@ export interface TrainOptions {
 }
 
 export async function train(rawConfig: unknown, options: TrainOptions): Promise<void> {
+  try {
+    await trainRun(rawConfig, options);
+  } finally {
+    // The kernel threads end with the run, however it ends (the process may go on: tests, benchmarks).
+    await releaseCpuThreads();
+  }
+}
+
+async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void> {
   const { emit, control } = options;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
 
@@ -47,7 +59,9 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     ? await loadCheckpoint(options.resume.path, options.resume.sha256 ?? undefined)
     : null;
   let config: RunConfig = mustParseRunConfig(resume ? resume.state.config : rawConfig);
-  const backend = await selectBackend(config.training.backend);
+  // CPU threads: the config's, else the host's share of the cores, else every physical core.
+  const threads = () => config.training.threads ?? control.threadsGranted?.() ?? physicalCores();
+  let backend = await selectBackend(config.training.backend, { threads: threads() });
   const { steps, seed, evalEvery, checkpointEvery } = config.training;
 
   // 2. Model and data (the task builds both), optimizer, mask policy; restored when resuming.
@@ -122,6 +136,9 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       // itself is synchronous tensor work that would otherwise hold the event loop for the whole run.
       await yieldToEventLoop();
       if (control.stopRequested()) break;
+      // Another CPU run started or ended: follow this run's new share of the cores.
+      const resized = await resizeCpuThreads(backend, threads());
+      if (resized !== backend) emit({ type: 'backend', step, backend: (backend = resized) });
       const stepStarted = performance.now();
 
       // Stage boundary: announce it; gradual stacking grows the model by copying its top block.

@@ -64,6 +64,14 @@ export class MessageTranslator {
       case 'step':
         this.applyStep(runId, msg);
         return false;
+      case 'backend':
+        // The run's CPU threads changed (runs share the cores): the run shows what it trains on now.
+        setRunEnvironment(this.db, runId, { backend: msg.backend.name, device: msg.backend.device });
+        event('log', msg.step, {
+          level: 'info',
+          message: `from step ${msg.step + 1}: ${msg.backend.device}`,
+        });
+        return true;
       case 'stage':
         event('stage', msg.step, msg.stage);
         return false;

@@ -87,6 +87,9 @@ export const FIELD_HELP: Record<string, FieldHelp> = {
   'training.transitionWindow': { help: 'Steps averaged on each side of a stage change.' },
   'training.checkpointEvery': { help: 'Checkpoint every N steps (0: only at the end).' },
   'training.backend': { help: 'auto: the GPU (tfjs-node-gpu) when it loads, else wasm, else cpu.' },
+  'training.threads': {
+    help: 'CPU threads (wasm). Empty: the cores this run is given; CPU runs side by side share them. Results do not change.',
+  },
 };
 
 /** "dModel" -> "d model", "initialFullSteps" -> "initial full steps". */
