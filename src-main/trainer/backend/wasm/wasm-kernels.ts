@@ -4,7 +4,9 @@
 // Measured on this machine (ENGINE-NOTES.md and bench): tfjs-wasm's BatchMatMul reaches ~2 GFLOP/s for the
 // batched (attention) and transposed (gradient) forms and Sum over axis 0 is ~25x slower than over the last
 // axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all, and its GatherV2
-// took ~9 ms to look up 1024 embedding rows.
+// took ~9 ms to look up 1024 embedding rows. Its Identity copies the tensor, and tfjs runs Identity for
+// every tensor it saves for the backward pass (4-5% of a BERT-mini step); here it shares the data, as the
+// cpu backend's does.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { size } from '../fused-common.js';
 import { tf, type TensorInfo } from '../../tf.js';
@@ -17,7 +19,7 @@ import { KernelRunner } from './kernel-runner.js';
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];
 
-const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2'] as const;
+const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2', 'Identity'] as const;
 
 let installed: KernelRunner | null = null;
 let installedRelaxed = false;
@@ -73,6 +75,7 @@ export function installWasmKernels(options: { relaxed: boolean }): KernelInstall
     Sum: (args) => sumLeadingAxes(kernels, args) ?? originals.get('Sum')!(args),
     UnsortedSegmentSum: (args) => unsortedSegmentSum(kernels, args),
     GatherV2: (args) => gatherRows(kernels, args) ?? originals.get('GatherV2')!(args),
+    Identity: (args) => sharedIdentity(args) ?? originals.get('Identity')!(args),
   };
   for (const name of OVERRIDDEN) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
@@ -80,6 +83,17 @@ export function installWasmKernels(options: { relaxed: boolean }): KernelInstall
   }
   registerFusedKernels(kernels);
   return { relaxed: options.relaxed, shared };
+}
+
+/**
+ * A second reference to the same data. Safe because nothing writes a tensor in place except the optimizer,
+ * and only into variables, which own their data alone (model/params.ts copies every value it assigns).
+ */
+function sharedIdentity({ inputs, backend }: KernelArgs): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  if (x.dtype === 'string') return null;
+  (backend as BackendWasm).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
 /** float32 matMul, any transposes, broadcast batch dims; null hands other dtypes back to tfjs. */
