@@ -5,7 +5,7 @@
 // memory's buffer changes, to a SharedArrayBuffer. The copy is used only with the very binary it came from.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { z } from 'zod';
 import { findBuiltFile } from '../../../built-file.js';
 
@@ -32,10 +32,13 @@ export function tfjsBinaries(folder: string): TfjsBinaries {
 }
 
 function sharedBinaryPath(): string {
-  return findBuiltFile('the shared-memory tfjs binary', import.meta.url, [
+  const path = findBuiltFile('the shared-memory tfjs binary', import.meta.url, [
     '../../../../kernels/tfjs-backend-wasm-simd-shared.wasm',
     '../../../../dist/kernels/tfjs-backend-wasm-simd-shared.wasm',
   ]);
+  // Packaged by Electron: tfjs reads the binary itself, from the real file beside app.asar.
+  const unpacked = path.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  return existsSync(unpacked) ? unpacked : path;
 }
 
 function whyNotShared(stockBinary: string): string | null {
@@ -47,7 +50,9 @@ function whyNotShared(stockBinary: string): string | null {
   }
   let provenanceFile: string;
   try {
-    provenanceFile = sharedBinaryPath().replace(/\.wasm$/, '.json');
+    provenanceFile = sharedBinaryPath()
+      .replace(`app.asar.unpacked${sep}`, `app.asar${sep}`)
+      .replace(/\.wasm$/, '.json');
   } catch (error) {
     return (error as Error).message;
   }
