@@ -121,7 +121,8 @@ describe('kernels split between threads give the same bits', () => {
     await expectSameBits((z) => meanCrossEntropy(z, labels), [random([23, 301], 2)]);
   });
 
-  it('sums over leading axes, embedding lookups and their gradient', async () => {
+  it('adds, sums over leading axes, embedding lookups and their gradient', async () => {
+    await expectSameBits((a, b) => tf.add(a, b), [random([37, 13]), random([37, 13])]);
     await expectSameBits((x) => tf.sum(x, 0), [random([37, 13])]);
     const ids = tf.tensor1d(
       Int32Array.from({ length: 70 }, () => rng.int(50)),

@@ -6,7 +6,8 @@
 // axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all, and its GatherV2
 // took ~9 ms to look up 1024 embedding rows. Its Identity copies the tensor, and tfjs runs Identity for
 // every tensor it saves for the backward pass (4-5% of a BERT-mini step); here it shares the data, as the
-// cpu backend's does.
+// cpu backend's does. Its Add (XNNPACK, one thread) sums the gradients of every tensor used twice, ~50 a
+// step; same-shape float32 adds run on our threads instead.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { size } from '../fused-common.js';
 import { tf, type TensorInfo } from '../../tf.js';
@@ -19,7 +20,7 @@ import { KernelRunner } from './kernel-runner.js';
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];
 
-const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2', 'Identity'] as const;
+const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2', 'Identity', 'Add'] as const;
 
 let installed: KernelRunner | null = null;
 let installedRelaxed = false;
@@ -76,6 +77,7 @@ export function installWasmKernels(options: { relaxed: boolean }): KernelInstall
     UnsortedSegmentSum: (args) => unsortedSegmentSum(kernels, args),
     GatherV2: (args) => gatherRows(kernels, args) ?? originals.get('GatherV2')!(args),
     Identity: (args) => sharedIdentity(args) ?? originals.get('Identity')!(args),
+    Add: (args) => addSameShape(kernels, args) ?? originals.get('Add')!(args),
   };
   for (const name of OVERRIDDEN) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
@@ -94,6 +96,18 @@ function sharedIdentity({ inputs, backend }: KernelArgs): TensorInfo | null {
   if (x.dtype === 'string') return null;
   (backend as BackendWasm).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/** a + b for float32 tensors of one shape (no broadcasting): the same IEEE sums XNNPACK makes, on threads. */
+function addSameShape(kernels: KernelRunner, { inputs, backend }: KernelArgs): TensorInfo | null {
+  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.join() !== b.shape.join()) return null;
+  const wasm = backend as BackendWasm;
+  const out = wasm.makeOutput(a.shape, 'float32');
+  const n = size(a.shape);
+  // Two reads and a write per element: weigh it as two operations.
+  kernels.run('addScaled', [offset(wasm, a), offset(wasm, b), offset(wasm, out), n, 1], kernels.parts(2 * n));
+  return out;
 }
 
 /** float32 matMul, any transposes, broadcast batch dims; null hands other dtypes back to tfjs. */
@@ -173,6 +187,7 @@ function sumLeadingAxes(kernels: KernelRunner, { inputs, backend, attrs }: Kerne
   const out = wasm.makeOutput(outShape, 'float32');
   const rows = size(x.shape.slice(0, axes.length)),
     cols = size(kept);
-  kernels.run('sumRows', [offset(wasm, x), offset(wasm, out), rows, cols], kernels.parts(rows * cols));
+  // A read and an add per element, like Add's weight.
+  kernels.run('sumRows', [offset(wasm, x), offset(wasm, out), rows, cols], kernels.parts(2 * rows * cols));
   return out;
 }
