@@ -6,8 +6,11 @@ import { Worker } from 'node:worker_threads';
 import { CONTROL_LAYOUT, createControlBlock } from './control-block.js';
 import { KERNEL_WORKER_SOURCE, type KernelWorkerData } from './kernel-worker.js';
 
-/** Polls before sleeping: ~20-50 us, about the gap between two kernels of a training step. */
-const SPINS = 20_000;
+/**
+ * How long a thread polls before sleeping: about the gap between two kernels of a training step, so that
+ * within a step the workers rarely need waking (each wake-up costs tens of microseconds).
+ */
+const SPIN_MICROS = 200;
 /** A call that has not finished after this long means a worker is gone; better an error than a hang. */
 const STALLED_MS = 300_000;
 
@@ -58,7 +61,7 @@ export class KernelPool {
         layout: CONTROL_LAYOUT,
         kernels: options.kernels,
         part: i + 1,
-        spins: SPINS,
+        spinMicros: SPIN_MICROS,
       };
       return new Worker(KERNEL_WORKER_SOURCE, { eval: true, workerData, name: `raptr-kernels-${i + 1}` });
     });
@@ -137,12 +140,13 @@ export class KernelPool {
     const done = CONTROL_LAYOUT.slots.done;
     const expected = this.threads - 1;
     const started = performance.now();
-    for (let spins = 0; ; spins++) {
+    for (let polls = 1; ; polls++) {
       const count = Atomics.load(this.header, done);
       if (count === expected) return;
-      if (spins < SPINS) continue;
-      if (this.canSleep) Atomics.wait(this.header, done, count, 1000);
-      if (performance.now() - started > STALLED_MS) {
+      if (polls % 256 !== 0) continue;
+      const waited = performance.now() - started;
+      if (this.canSleep && waited > SPIN_MICROS / 1000) Atomics.wait(this.header, done, count, 1000);
+      if (waited > STALLED_MS) {
         this.lost = new Error('kernel threads stopped responding');
         throw this.lost;
       }

@@ -16,15 +16,18 @@ export interface KernelWorkerData {
   kernels: readonly string[];
   /** This worker's part (the pool's own thread runs part 0). */
   part: number;
-  /** Polls of the generation counter before sleeping on it: a step's kernels come microseconds apart. */
-  spins: number;
+  /**
+   * Microseconds to poll the generation counter before sleeping on it: a step's kernels come tens to hundreds
+   * of microseconds apart, and waking a sleeping thread costs tens of microseconds each time.
+   */
+  spinMicros: number;
 }
 
 function kernelWorkerMain(): void {
   // An eval'd worker is a CommonJS script: require is how it reaches its data.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { workerData } = require('node:worker_threads') as { workerData: KernelWorkerData };
-  const { module, memory, control, layout, kernels, part, spins } = workerData;
+  const { module, memory, control, layout, kernels, part, spinMicros } = workerData;
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const functions = kernels.map((name) => exports[name] as (...args: number[]) => void);
   const header = new Int32Array(control, 0, layout.headerInts);
@@ -34,8 +37,12 @@ function kernelWorkerMain(): void {
   // A fresh control block starts at generation 0; a call may already be waiting when this thread starts.
   let seen = 0;
   for (;;) {
-    for (let i = 0; i < spins && Atomics.load(header, slot.generation) === seen; i++);
-    if (Atomics.load(header, slot.generation) === seen) Atomics.wait(header, slot.generation, seen);
+    const spinUntil = performance.now() + spinMicros / 1000;
+    for (let i = 1; Atomics.load(header, slot.generation) === seen; i++)
+      if (i % 256 === 0 && performance.now() > spinUntil) {
+        Atomics.wait(header, slot.generation, seen);
+        break;
+      }
     const generation = Atomics.load(header, slot.generation);
     if (generation === seen) continue;
     seen = generation;
