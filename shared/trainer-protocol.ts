@@ -177,6 +177,11 @@ export type TransitionRecord = Extract<z.output<typeof TrainerMessageSchema>, { 
 export type TrainerMessage = z.output<typeof TrainerMessageSchema>;
 export type TrainerMessageType = TrainerMessage['type'];
 
+/** How a backend change reads in a run's log, the CLI and the app: "from step 501: CPU (..., 2 threads) · ...". */
+export function backendChangeText(message: Extract<TrainerMessage, { type: 'backend' }>): string {
+  return `from step ${message.step + 1}: ${message.backend.device}`;
+}
+
 /** Ends a switch over a tagged union: the compiler proves every case was handled. */
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);

@@ -1,7 +1,7 @@
 // How a followed run looks on the terminal: a progress line with notes, or JSON lines on stdout.
 import type { RunConfig } from '../../shared/config/schema.js';
 import { formatDuration, formatFlops, formatMetric, formatPercent, formatSi } from '../../shared/format.js';
-import { assertNever, type TrainerMessage } from '../../shared/trainer-protocol.js';
+import { assertNever, backendChangeText, type TrainerMessage } from '../../shared/trainer-protocol.js';
 import { ProgressLine } from './progress.js';
 
 export interface RunView {
@@ -110,7 +110,7 @@ export class TerminalView extends RunFacts implements RunView {
         if (message.backend.hint) this.note(`no GPU: ${message.backend.hint}`);
         return;
       case 'backend':
-        this.note(`from step ${message.step + 1}: ${message.backend.device}`);
+        this.note(backendChangeText(message));
         return;
       case 'stage':
         this.note(

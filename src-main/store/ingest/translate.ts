@@ -1,6 +1,6 @@
 // From trainer messages to rows: what each message type becomes (step rows, series points, events,
 // checkpoints), and the replay after a resume.
-import { assertNever } from '../../../shared/trainer-protocol.js';
+import { assertNever, backendChangeText } from '../../../shared/trainer-protocol.js';
 import { unknownRun } from '../errors.js';
 import type { EventKind } from '../events.js';
 import { runExists } from '../run-rows.js';
@@ -67,10 +67,7 @@ export class MessageTranslator {
       case 'backend':
         // The run's CPU threads changed (runs share the cores): the run shows what it trains on now.
         setRunEnvironment(this.db, runId, { backend: msg.backend.name, device: msg.backend.device });
-        event('log', msg.step, {
-          level: 'info',
-          message: `from step ${msg.step + 1}: ${msg.backend.device}`,
-        });
+        event('log', msg.step, { level: 'info', message: backendChangeText(msg) });
         return true;
       case 'stage':
         event('stage', msg.step, msg.stage);
