@@ -218,6 +218,25 @@ describe('training on threads', () => {
     expect(shared.losses).toEqual(one.losses);
   });
 
+  it('leaves no worker behind when a run fails', async () => {
+    const diverging = {
+      ...polynomial,
+      optimizer: { lr: 1e30 },
+      training: { ...polynomial.training, threads: 3 },
+    };
+    const devices: string[] = [];
+    const run = train(diverging, {
+      emit: (m) => m.type === 'start' && devices.push(m.backend.device),
+      control: { stopRequested: () => false, checkpointRequested: () => false },
+      resume: null,
+      outDir: null,
+      cacheDir,
+    });
+    await expect(run).rejects.toThrow(/the loss became/);
+    expect(devices).toEqual([expect.stringContaining('3 threads')]);
+    expect(runner.workerCount).toBe(0);
+  });
+
   it('gives the same masked-language-model losses on 1 and 2 threads', async () => {
     const mlm = {
       task: { kind: 'mlm', tokenizer: { vocabSize: 300 }, evalBatches: 1, probes: { when: 'never' } },
