@@ -72,6 +72,8 @@ export interface Events {
   'run:eval': { runId: string; step: number; stage: number; reason: string; results: EvalResult[] };
   'run:stage': { runId: string; step: number; stage: StagePlan };
   'run:log': { runId: string; level: 'info' | 'warn' | 'error'; message: string };
+  /** Device telemetry (CPU %, RSS, GPU utilisation and memory), every few seconds while training. */
+  'run:system': { runId: string; step: number; metrics: EvalResult[] };
 }
 
 export type EventName = keyof Events;
@@ -81,6 +83,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'run:eval',
   'run:stage',
   'run:log',
+  'run:system',
 ];
 
 // ---------------------------------------------------------------- the typed API object

@@ -29,7 +29,7 @@ function threadList(value: string): number[] {
   return counts;
 }
 
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 function backend(value: string): BackendRequest {
   if (!BACKENDS.includes(value))
     throw new InputError([`--backend: expected one of ${BACKENDS.join(', ')}, got "${value}"`]);
@@ -65,7 +65,7 @@ export function registerBench(program: Command): void {
     .option('--seq <n>', 'sequence length', positiveInt('--seq'), BERT_MINI_BENCH.seqLen)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), BERT_MINI_BENCH.batchSize)
     .option('--vocab <n>', 'vocabulary size', positiveInt('--vocab'), BERT_MINI_BENCH.vocabSize)
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backend, 'auto')
+    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backend, 'auto')
     .option(
       '--threads <list>',
       'CPU thread counts to measure, e.g. 1,2,4 (alternating step by step)',
@@ -111,7 +111,7 @@ export function registerBench(program: Command): void {
       'the BERT-mini step (d=128, 4 heads, ff=512, seq 64, batch 16, L=12): full vs 6 of 12 blocks',
     )
     .option('--steps <n>', 'measured step pairs', positiveInt('--steps'), BERT_MINI_BENCH.steps)
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backend, 'auto')
+    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backend, 'auto')
     .option(
       '--threads <list>',
       'CPU thread counts to measure, e.g. 1,2,4 (alternating step by step)',

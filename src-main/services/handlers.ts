@@ -26,9 +26,14 @@ export function createHandlers(ctx: ServiceContext): Handlers {
   const db = manager.db;
   const summary = (id: string) => summarizeRun(db, mustGetRun(db, id));
   return {
-    'runs:list': (r) =>
-      listRunSummaries(db, { ...r, archived: r.archived === undefined ? false : r.archived }),
-    'runs:get': (r) => getRunDetail(db, r.id),
+    'runs:list': (r) => {
+      manager.recoverOrphans(); // a run whose process is gone reads as interrupted, not running
+      return listRunSummaries(db, { ...r, archived: r.archived === undefined ? false : r.archived });
+    },
+    'runs:get': (r) => {
+      manager.recoverOrphans();
+      return getRunDetail(db, r.id);
+    },
     'runs:create': (r) => {
       const run = manager.create({
         config: r.config,

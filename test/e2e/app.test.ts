@@ -162,8 +162,9 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
     await page.goto(`${served.url}#/run/${raptrRunId}`);
     await page.getByRole('button', { name: 'Export…' }).click();
     const dialog = page.getByRole('dialog');
-    const out = join(served.folder, 'exported-hf');
-    await dialog.locator('input[name="out"]').fill(out);
+    // Exports asked for by the page go under the data folder's exports/.
+    const out = join(served.folder, 'exports', 'exported-hf');
+    await dialog.locator('input[name="out"]').fill('exported-hf');
     await screenshot(page, 'export-dialog-light');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     await page.getByTestId('export-result').waitFor({ timeout: 60_000 });

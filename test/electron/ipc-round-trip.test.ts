@@ -112,10 +112,9 @@ describe('the contract over Electron IPC', () => {
     expect(await ok('metrics:keys', raptr.metrics.keys({ runId: run.id }))).toContain('train/loss');
     expect(await ok('metrics:masks', raptr.metrics.masks({ runId: run.id, last: 3 }))).toHaveLength(3);
     expect((await ok('runs:compare', raptr.runs.compare({ ids: [run.id] }))).runs).toHaveLength(1);
-    const out = join(home, 'exported-csv');
-    const exported = await ok('export:run', raptr.export.run({ id: run.id, format: 'csv', out }));
+    const exported = await ok('export:run', raptr.export.run({ id: run.id, format: 'csv', out: 'csv' }));
     expect(exported.files.length).toBeGreaterThan(0);
-    expect(existsSync(out)).toBe(true);
+    expect(existsSync(join(home, 'exports', 'csv'))).toBe(true); // the data folder's exports/
 
     const spare = await ok('runs:create', raptr.runs.create({ config: tiny(10), start: false }));
     expect(await ok('runs:delete', raptr.runs.delete({ id: spare.id }))).toEqual({ deleted: true });

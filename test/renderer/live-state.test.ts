@@ -93,7 +93,7 @@ describe('CompareState', () => {
           target: 2.9,
           targetSource: 'highest best loss',
           differences: [],
-          runs: ids.map((id) => ({ id, name: id })),
+          runs: ids.map((id) => ({ id, name: id, seriesKey: 'eval/mlm_loss' })),
         }) as never,
       // eval/loss (3 points) is there to show that the compared key (eval/mlm_loss, 2 points) is drawn.
       'metrics:batch': ({ queries }) =>
@@ -135,5 +135,47 @@ describe('CompareState', () => {
       ['b', [1.3e9, 1.7e9]],
     ]);
     vi.useRealTimers();
+  });
+
+  it("draws each run's own series for the training-masking loss, older runs' eval/mlm_loss", async () => {
+    const fake = fakeApi({
+      'runs:compare': () =>
+        ({
+          key: 'eval/mlm_loss_train_masking',
+          target: 6,
+          targetSource: 'highest best loss',
+          maskingNote: null,
+          differences: [],
+          runs: [
+            { id: 'old', name: 'old', seriesKey: 'eval/mlm_loss', evalMasking: null },
+            { id: 'new', name: 'new', seriesKey: 'eval/mlm_loss_train_masking', evalMasking: null },
+          ],
+        }) as never,
+      // Each run has both series; the old one's eval/mlm_loss has 3 points, the new one's 2.
+      'metrics:batch': ({ queries }) =>
+        queries.map(({ runId, keys }) =>
+          keys.map((k) =>
+            k === 'eval/mlm_loss' && runId === 'old'
+              ? raw(k, [1, 2, 3], [7, 6.5, 6])
+              : raw(k, [1, 2], [7, 6]),
+          ),
+        ),
+    });
+    const state = new CompareState(fake.api, ['old', 'new'], { key: 'eval/mlm_loss_train_masking' });
+    await state.load();
+    const batches = fake.calls.filter((c) => c.channel === 'metrics:batch');
+    expect((batches[0]!.request as { queries: Array<{ keys: string[] }> }).queries[0]!.keys).toEqual([
+      'train/loss',
+      'eval/mlm_loss_train_masking',
+      'eval/mlm_loss',
+    ]);
+    expect(state.curves.map((c) => c.eval.length)).toEqual([3, 2]);
+    await state.fetchCurves();
+    const later = fake.calls.filter((c) => c.channel === 'metrics:batch').at(-1)!;
+    expect((later.request as { queries: Array<{ keys: string[] }> }).queries[0]!.keys).toEqual([
+      'train/loss',
+      'eval/mlm_loss',
+      'eval/mlm_loss_train_masking',
+    ]);
   });
 });

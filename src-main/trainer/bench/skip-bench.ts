@@ -11,6 +11,7 @@ import {
   selectBackend,
   type BackendRequest,
 } from '../backend/select-backend.js';
+import { countDispatches, dispatchCount } from '../backend/webgpu/dispatch-counter.js';
 import { ParameterSet } from '../model/params.js';
 import { BertEncoder } from '../model/transformer.js';
 import { AdamW } from '../optim/adamw.js';
@@ -54,6 +55,8 @@ export interface ThreadsResult {
 export interface SkipBenchResult {
   backend: string;
   device: string;
+  /** The WebGPU adapter (webgpu only). */
+  adapter: { vendor: string; architecture: string; description: string } | null;
   shape: string;
   full_ms: number;
   subnet_ms: number;
@@ -65,6 +68,9 @@ export interface SkipBenchResult {
   by_threads: ThreadsResult[];
   /** The 1-minute load average when the benchmark started and ended (other processes share the CPU). */
   load_avg: [number, number];
+  /** GPU kernel dispatches per full and per subnetwork step (webgpu only). */
+  dispatches_full: number | null;
+  dispatches_subnet: number | null;
 }
 
 /** BERT-mini as in ENGINE-NOTES.md: d=128, 4 heads, ff=512, seq 64, batch 16, L=12, 6 of 12 active. */
@@ -155,18 +161,23 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
       };
     },
     loss: (b, mask) => model.mlmLoss(model.hidden(b.ids, o.batchSize, mask), b),
-    evaluate: () => [],
+    evaluate: async () => [],
     rngStates: () => ({}),
     restoreRngStates: () => {},
     dispose: () => {},
   };
   const full = maskOf(o.layers, o.layers);
   const subnet = maskOf(o.layers, o.active);
-  const time = (mask: StepMask) => {
+  const counting = backend.name === 'webgpu' && countDispatches();
+  const dispatches = { full: 0, subnet: 0 };
+  // A step ends with its loss read back, so the GPU's work is inside the time.
+  const time = async (mask: StepMask, which: 'full' | 'subnet') => {
     const batch = task.nextBatch();
+    const before = dispatchCount();
     const started = performance.now();
-    trainOnBatch(task, params, optimizer, batch, mask, 1e-4, false);
+    await trainOnBatch(task, params, optimizer, batch, mask, 1e-4, false);
     const ms = performance.now() - started;
+    dispatches[which] = dispatchCount() - before;
     batch.dispose();
     return ms;
   };
@@ -175,8 +186,8 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
     for (const [k, threads] of o.threads.entries()) {
       backend = await resizeCpuThreads(backend, threads);
       times[k]!.device = backend.device;
-      const f = time(full);
-      const s = time(subnet);
+      const f = await time(full, 'full');
+      const s = await time(subnet, 'subnet');
       if (i >= o.warmup) {
         times[k]!.full.push(f);
         times[k]!.subnet.push(s);
@@ -210,6 +221,7 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
   return {
     backend: backend.name,
     device: times[0]!.device,
+    adapter: backend.adapter,
     shape: `L=${o.layers} d=${o.dModel} h=${o.heads} ff=${o.ffDim} S=${o.seqLen} B=${o.batchSize} V=${o.vocabSize}`,
     full_ms: round(fullMs, 1),
     subnet_ms: round(subnetMs, 1),
@@ -220,5 +232,7 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
     steps: o.steps,
     by_threads: byThreads,
     load_avg: [round(loadAtStart, 2), round(loadavg()[0]!, 2)],
+    dispatches_full: counting ? dispatches.full : null,
+    dispatches_subnet: counting ? dispatches.subnet : null,
   };
 }

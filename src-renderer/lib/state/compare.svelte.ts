@@ -5,7 +5,7 @@ import type { CompareResult, XAxis } from '../../../shared/api-types.js';
 import type { RaptrApi } from '../../../shared/ipc-contract.js';
 import { bandFromSeries, emptyBand, type BandSeries, type XY } from '../charts/series-points.js';
 import type { XRange } from '../charts/zoom.js';
-import { HELD_OUT_LOSS_KEYS } from '../../../shared/metrics.js';
+import { EVAL_MASKING_SHORT, HELD_OUT_LOSS_KEYS, seriesKeysOf } from '../../../shared/metrics.js';
 import { call, messageOf } from './call.js';
 import { SingleFlight } from './single-flight.js';
 import type { CompareOptions } from '../router/routes.js';
@@ -51,7 +51,7 @@ export class CompareState {
   async load(): Promise<void> {
     // The compare answer names the eval key to draw; rather than wait for it, the curves are fetched at the
     // same time for every key it can name (a run has only one of them, so nothing extra comes back).
-    const evalKeys = this.options.key ? [this.options.key] : [...HELD_OUT_LOSS_KEYS];
+    const evalKeys = this.options.key ? seriesKeysOf(this.options.key) : [...HELD_OUT_LOSS_KEYS];
     const compared = this.fetchCompare();
     await Promise.all([compared, this.fetchCurves(evalKeys, compared)]);
     this.loading = false;
@@ -78,8 +78,9 @@ export class CompareState {
   async fetchCurves(evalKeys?: string[], compared: Promise<void> = Promise.resolve()): Promise<void> {
     const seq = ++this.fetchSeq;
     const started = performance.now();
-    const comparedKey = this.result?.key;
-    const keys = ['train/loss', ...(evalKeys ?? (comparedKey ? [comparedKey] : []))];
+    // The compared key, under each run's own name for it (the training-masking loss has two).
+    const runKeys = (this.result?.runs ?? []).map((r) => r.seriesKey);
+    const keys = ['train/loss', ...(evalKeys ?? runKeys.filter((k, i) => runKeys.indexOf(k) === i))];
     try {
       // One request for every run's curves: a round trip per run is what made a 20-run zoom slow.
       const answers = await call(
@@ -94,10 +95,11 @@ export class CompareState {
         }),
       );
       await compared; // on first load the compare answer, which names the key, arrives alongside
-      const evalKey = this.result?.key;
       const curves = this.ids.map((id, i) => {
         const results = answers[i] ?? [];
         const train = results.find((r) => r.key === 'train/loss');
+        // Each run's own series for the key (the training-masking loss has two names).
+        const evalKey = this.result?.runs.find((r) => r.id === id)?.seriesKey ?? this.result?.key;
         const evals = results.find((r) => r.key === evalKey);
         return {
           id,
@@ -155,6 +157,31 @@ export function ratioSentence(ratio: number | null, target: number | null, basel
   return ratio > 1
     ? `${ratio.toFixed(2)}x fewer FLOPs to reach ${shown}`
     : `${(1 / ratio).toFixed(2)}x more FLOPs to reach ${shown}`;
+}
+
+/** The "against the first run" cell of run `i`: no ratio links runs that measured the key differently. */
+export function againstFirst(result: CompareResult, i: number): string {
+  const run = result.runs[i]!;
+  const first = result.runs[0]!;
+  if (i > 0 && run.evalMasking && first.evalMasking && run.evalMasking !== first.evalMasking)
+    return `measured with ${EVAL_MASKING_SHORT[run.evalMasking]}: not compared`;
+  return ratioSentence(run.flopsRatio, result.target, i === 0);
+}
+
+/** A run's name, with how it measured the key when the runs did not all measure it alike. */
+export function runLabel(result: CompareResult | null, id: string): string {
+  const run = result?.runs.find((r) => r.id === id);
+  if (!run) return id;
+  return result?.maskingNote && run.evalMasking
+    ? `${run.name} (${EVAL_MASKING_SHORT[run.evalMasking]})`
+    : run.name;
+}
+
+/** How every run measured the key, when they all did it one way and it matters: " · [MASK] at every target". */
+export function sharedMasking(result: CompareResult | null): string {
+  const first = result?.runs[0]?.evalMasking;
+  if (!result || !first || result.runs.some((r) => r.evalMasking !== first)) return '';
+  return ` · ${EVAL_MASKING_SHORT[first]}`;
 }
 
 /**

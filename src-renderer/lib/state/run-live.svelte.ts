@@ -124,7 +124,8 @@ export class RunLive {
   private async fetchGpuHint(): Promise<void> {
     this.hintAsked = true;
     const backend = this.detail?.run.backend;
-    if (!backend || backend === 'tensorflow') return;
+    // A GPU backend trained it (the device line names the adapter, software or not).
+    if (!backend || backend === 'tensorflow' || backend === 'webgpu') return;
     const info = await this.api.system.info({});
     if (info.ok) this.gpuHint = noGpuHint(info.value);
   }

@@ -1,7 +1,7 @@
 // Fused GELU and residual (y + a * branch) kernels with their gradients.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type Tensor, type TensorInfo } from '../../tf.js';
-import { FUSED, float32, registerAll, runKernel, size } from '../fused-common.js';
+import type { TensorInfo } from '../../tf.js';
+import { FUSED, float32, registerAll, size } from '../fused-common.js';
 import { offset } from './heap.js';
 import type { KernelRunner } from './kernel-runner.js';
 
@@ -9,7 +9,7 @@ import type { KernelRunner } from './kernel-runner.js';
 const GELU_COST = 12;
 
 export function registerPointwise(k: KernelRunner): void {
-  registerAll({
+  registerAll('wasm', {
     [FUSED.gelu]: ({ inputs, backend }) => {
       const x = inputs.x as TensorInfo;
       float32(FUSED.gelu, x);
@@ -39,26 +39,6 @@ export function registerPointwise(k: KernelRunner): void {
       const n = size(y.shape);
       k.run('addScaled', [offset(wasm, y), offset(wasm, branch), offset(wasm, out), n, scale], k.parts(n));
       return out;
-    },
-  });
-  tf.registerGradient({
-    kernelName: FUSED.gelu,
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved) => ({
-      x: () => runKernel(FUSED.geluGrad, { x: saved[0]!, dy: dy as Tensor }) as Tensor,
-    }),
-  });
-  // Nothing saved: the gradient needs only dy and the scale. Each input gets its own tensor object (a
-  // reshape shares dy's data), as tfjs disposes accumulated gradients one by one.
-  tf.registerGradient({
-    kernelName: FUSED.residual,
-    gradFunc: (dy, _saved, attrs) => {
-      const g = dy as Tensor;
-      const { scale } = attrs as unknown as { scale: number };
-      return {
-        y: () => tf.reshape(g, g.shape),
-        branch: () => (scale === 1 ? tf.reshape(g, g.shape) : tf.mul(g, scale)),
-      };
     },
   });
 }
