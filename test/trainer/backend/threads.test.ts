@@ -1,6 +1,7 @@
 // Threads change which thread computes an element, never how: every split kernel gives the same bits on 1,
 // 2 and 3 threads, training gives the same losses (also when the thread count changes mid-run), the heap may
-// grow under threaded kernels, a part that fails reports its error, and no worker outlives its run.
+// grow under threaded kernels, a part that fails reports its error, and no worker outlives its run
+// (completed, stopped, resumed on another thread count, or failed).
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import {
   residual,
 } from '../../../src-main/trainer/model/layers.js';
 import { tf } from '../../../src-main/trainer/tf.js';
-import { train, type TrainControl } from '../../../src-main/trainer/train-loop.js';
+import { train, type TrainControl, type TrainOptions } from '../../../src-main/trainer/train-loop.js';
 
 const rng = Rng.stream(5, 'threads-test');
 function random(shape: number[], scale = 1): tf.Tensor {
@@ -174,19 +175,23 @@ describe('threads at work', () => {
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-threads-'));
 
-async function losses(config: Record<string, unknown>, control: Partial<TrainControl> = {}) {
+async function losses(
+  config: Record<string, unknown>,
+  control: Partial<TrainControl> = {},
+  disk: Pick<TrainOptions, 'outDir' | 'resume'> = { outDir: null, resume: null },
+) {
   const messages: TrainerMessage[] = [];
   await train(config, {
     emit: (m) => messages.push(m),
     control: { stopRequested: () => false, checkpointRequested: () => false, ...control },
-    resume: null,
-    outDir: null,
+    ...disk,
     cacheDir,
   });
-  expect(runner.workerCount).toBe(0); // a finished run leaves no worker behind
+  expect(runner.workerCount).toBe(0); // a run that ended (completed or stopped) leaves no worker behind
   return {
     losses: messages.flatMap((m) => (m.type === 'step' ? [m.loss] : [])),
     devices: messages.flatMap((m) => (m.type === 'start' || m.type === 'backend' ? [m.backend.device] : [])),
+    checkpoints: messages.flatMap((m) => (m.type === 'checkpoint' ? [m] : [])),
   };
 }
 
@@ -216,6 +221,29 @@ describe('training on threads', () => {
     });
     expect(shared.devices.map((d) => /(\d+) threads?/.exec(d)![1])).toEqual(['2', '3', '1']);
     expect(shared.losses).toEqual(one.losses);
+  });
+
+  it('stops on 2 threads and resumes on 1 with the losses of an uninterrupted run, leaving no worker', async () => {
+    const alone = await losses(withThreads(polynomial, 1));
+    const outDir = mkdtempSync(join(tmpdir(), 'raptr-threads-run-'));
+    // No training.threads: the host's share decides, as when the run manager stops and resumes a run.
+    let steps = 0;
+    const first = await losses(
+      polynomial,
+      { threadsGranted: () => 2, stopRequested: () => steps++ >= 12 },
+      { outDir, resume: null },
+    );
+    expect(first.devices).toEqual([expect.stringContaining('2 threads')]);
+    expect(first.losses).toEqual(alone.losses.slice(0, 12));
+    const last = first.checkpoints.at(-1)!;
+    expect(last.step).toBe(12);
+    const resumed = await losses(
+      polynomial,
+      { threadsGranted: () => 1 },
+      { outDir, resume: { path: last.path, sha256: last.sha256 } },
+    );
+    expect(resumed.devices).toEqual([expect.stringContaining('1 thread)')]);
+    expect(resumed.losses).toEqual(alone.losses.slice(12));
   });
 
   it('leaves no worker behind when a run fails', async () => {
