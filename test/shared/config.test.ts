@@ -82,9 +82,7 @@ describe('run config', () => {
     expect(problems({ training: { threads: 2.5 } })).toEqual([
       'training.threads: threads must be a whole number',
     ]);
-    expect(problems({ training: { threads: 1000 } })).toEqual([
-      'training.threads: threads must be <= 256',
-    ]);
+    expect(problems({ training: { threads: 1000 } })).toEqual(['training.threads: threads must be <= 256']);
     expect(problems({ training: { threads: 'all' } })).toEqual([
       'training.threads: threads must be a number',
     ]);
