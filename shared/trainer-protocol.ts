@@ -118,6 +118,19 @@ export const StepMetricsSchema = z.strictObject({
   wallMs: z.number(),
 });
 
+/**
+ * The stability monitor's forecast at the last evaluation of a stage (shared/stability.ts): the expected
+ * held-out loss under this stage's masks and under the next stage's, and their difference.
+ */
+export const StageForecastSchema = z.strictObject({
+  /** The evaluation's step (0-based, the step just completed). */
+  step: z.number().int(),
+  stageLoss: z.number(),
+  nextLoss: z.number(),
+  /** nextLoss - stageLoss: the jump the change is forecast to bring. */
+  gap: z.number(),
+});
+
 export const EvalResultSchema = z.strictObject({
   /** TensorBoard-style tag, e.g. "eval/loss" or "eval/poly/err_deg3". */
   name: z.string(),
@@ -145,8 +158,11 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('backend'), step: z.number().int(), backend: BackendInfoSchema }),
   z.strictObject({
     type: z.literal('stage'),
+    /** The stage's first step; or, when an adaptive schedule moved the end of the current stage, the step of the evaluation that did. */
     step: z.number().int(),
     stage: StagePlanSchema,
+    /** The whole schedule as it stands now: the stages so far as they happened, the rest as planned. */
+    plan: z.array(StagePlanSchema).optional(),
   }),
   z.strictObject({
     type: z.literal('eval'),
@@ -170,6 +186,8 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     /** The train loss of the last step before and of the first step after the boundary. */
     lastBefore: z.number(),
     firstAfter: z.number(),
+    /** The stability monitor's forecast at the old stage's last evaluation; null when none was made. */
+    forecast: StageForecastSchema.nullable().default(null),
   }),
   z.strictObject({
     type: z.literal('checkpoint'),
@@ -209,6 +227,7 @@ export type BackendProbe = z.output<typeof BackendProbeSchema>;
 export type StagePlan = z.output<typeof StagePlanSchema>;
 export type StepMetrics = z.output<typeof StepMetricsSchema>;
 export type EvalResult = z.output<typeof EvalResultSchema>;
+export type StageForecast = z.output<typeof StageForecastSchema>;
 export type TransitionRecord = Extract<z.output<typeof TrainerMessageSchema>, { type: 'transition' }>;
 export type TrainerMessage = z.output<typeof TrainerMessageSchema>;
 export type TrainerMessageType = TrainerMessage['type'];

@@ -31,6 +31,8 @@ export const CheckpointStateSchema = z.object({
   }),
   /** The loss window the transition records need, so records across a resume match an uninterrupted run. */
   transitions: z.unknown(),
+  /** The stage schedule as it stood (adaptive runs move stage ends); absent from older checkpoints. */
+  schedule: z.unknown().optional(),
   /** The run's primary eval loss measured at this step, when an evaluation ran here. */
   evalLoss: z.number().nullable(),
   files: z.record(z.string(), z.object({ bytes: z.number().int(), sha256: z.string().length(64) })),

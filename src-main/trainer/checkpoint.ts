@@ -1,8 +1,9 @@
 // Saving and restoring everything a run needs to continue exactly: weights, AdamW moments and step
-// counts, the mask and data RNG states, the counters, and the transition window (format in
+// counts, the mask and data RNG states, the counters, the transition window and the stage schedule (format in
 // checkpoints/format.ts). A run resumed from step k logs the same losses after k as one never stopped.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { StageScheduleState } from '../../shared/adaptive-schedule.js';
 import type { RngState } from '../../shared/rng.js';
 import {
   CheckpointError,
@@ -28,6 +29,8 @@ export interface TrainingSnapshot {
   taskRng: Record<string, RngState>;
   counters: CheckpointState['counters'];
   transitions: TransitionTrackerState;
+  /** The run's StageSchedule state (shared/adaptive-schedule.ts). */
+  schedule: StageScheduleState;
   evalLoss: number | null;
   /** Folder with tokenizer.json and vocab.txt to copy in (MLM runs). */
   tokenizerDir: string | null;
@@ -64,6 +67,7 @@ export async function saveCheckpoint(
     optimizerSteps: Object.fromEntries(optimizerState.map((slot) => [slot.name, slot.step])),
     counters: s.counters,
     transitions: s.transitions,
+    schedule: s.schedule,
     evalLoss: s.evalLoss,
     appVersion: APP_VERSION,
   });

@@ -1,5 +1,6 @@
 // The training loop, top to bottom: config -> model, data, optimizer, mask policy -> for each step:
-// stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval.
+// stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval
+// (with the stability monitor, which may move an adaptive schedule's stage end).
 // It knows nothing of processes, Electron or SQLite: it emits typed messages and obeys a control object.
 import { join } from 'node:path';
 import { withRecordedFields } from '../../shared/config/recorded.js';
@@ -9,7 +10,7 @@ import { expectedRelativeFlops, trainStepFlops } from '../../shared/flops.js';
 import { learningRateAt } from '../../shared/lr-schedule.js';
 import { primaryEvalKey } from '../../shared/metrics.js';
 import { Rng } from '../../shared/rng.js';
-import { planStages, stageIndexAt } from '../../shared/schedule.js';
+import { StageSchedule, type ScheduleChange } from '../../shared/adaptive-schedule.js';
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
 import { runGuarded } from './backend/device-guard.js';
 import { activationShapes, assertFitsDevice } from './backend/device-limits.js';
@@ -18,6 +19,7 @@ import { physicalCores } from './backend/wasm/cpu-cores.js';
 import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
 import { createPolicy, maskToString, type StepMask } from './subnet/index.js';
+import { StabilityMonitor } from './eval/stability.js';
 import { createTask } from './tasks/index.js';
 import type { EvalReason, TaskBatch, TrainingTask } from './tasks/types.js';
 import { TransitionTracker, type TransitionTrackerState } from './transitions.js';
@@ -65,7 +67,7 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
 
   // 1. Config (a resumed run continues with the config it was saved with, as that version meant it, on the
   // backend asked for now: checkpoints are backend-neutral, so a run whose GPU failed resumes on another),
-  // backend, stage plan.
+  // backend, stage schedule (a resumed one with its stages as they happened).
   const resume = options.resume
     ? await loadNewestVerified([options.resume, ...(options.resume.fallbacks ?? [])], (message) =>
         emit({ type: 'log', level: 'warn', message }),
@@ -90,10 +92,11 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
     ...params.all().map((p) => ({ name: `parameter ${p.name}`, shape: p.variable.shape })),
     ...activationShapes(config),
   ]);
-  const stages = planStages(config);
+  const schedule = new StageSchedule(config, resume?.state.schedule);
   const optimizer = new AdamW(params, config.optimizer);
   const masksRng = resume ? Rng.fromState(resume.state.rng.masks) : Rng.stream(seed, 'masks');
-  const policy = createPolicy(config, stages, masksRng);
+  const policy = createPolicy(config, schedule, masksRng);
+  const monitor = StabilityMonitor.create(config, task);
   const transitions = new TransitionTracker(config.training.transitionWindow);
   const counters = resume
     ? { ...resume.state.counters }
@@ -112,9 +115,9 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
     type: 'start',
     backend,
     config,
-    stages,
+    stages: [...schedule.stages],
     parameterCount: params.count(),
-    expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false }),
+    expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false, stages: schedule.stages }),
     resumedFromStep: resume ? firstStep : null,
     facts: task.facts,
   });
@@ -133,6 +136,7 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
       taskRng: task.rngStates(),
       counters: { ...counters, wallMs },
       transitions: transitions.state(),
+      schedule: schedule.state(),
       evalLoss: lastEval?.completed === completedSteps ? lastEval.loss : null,
       tokenizerDir: typeof task.facts.tokenizerDir === 'string' ? task.facts.tokenizerDir : null,
     });
@@ -148,7 +152,7 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
   // 3. The loop.
   // The stage of the last completed step: a resume at a stage boundary still announces (and, for
   // stacking, grows into) the new stage.
-  let stage: StagePlan | null = firstStep > 0 ? stages[stageIndexAt(stages, firstStep - 1)]! : null;
+  let stage: StagePlan | null = firstStep > 0 ? schedule.stageAt(firstStep - 1) : null;
   let completed = firstStep;
   const started = performance.now();
   const wallMs = () => counters.wallMs + performance.now() - started;
@@ -165,18 +169,18 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
       const stepStarted = performance.now();
 
       // Stage boundary: announce it; gradual stacking grows the model by copying its top block.
-      const current = stages[stageIndexAt(stages, step)]!;
-      if (current !== stage) {
+      const current = schedule.stageAt(step);
+      if (current.index !== stage?.index) {
         if (stage && current.depth > stage.depth)
           growByStacking(params, optimizer, stage.depth, current.depth);
         stage = current;
-        emit({ type: 'stage', step, stage });
+        emit({ type: 'stage', step, stage, plan: [...schedule.stages] });
       }
 
       // Which blocks run this step, and the data.
       const mask = policy.maskAt(step);
       const batch = task.nextBatch();
-      const lr = learningRateAt(config, stages, step);
+      const lr = learningRateAt(config, schedule.stages, step);
 
       // Forward, loss, backward through exactly the blocks that ran, and the optimizer step.
       const loss = await trainOnBatch(task, params, optimizer, batch, mask, lr, zeroGradForSkipped);
@@ -214,13 +218,26 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
       completed = step + 1;
       for (const record of transitions.onStep(step, current.index, loss)) emit(record);
 
-      // Evaluate the full model (every block, a = 1) periodically, at each stage end and at the end.
+      // Evaluate the full model (every block, a = 1) periodically, at each stage end and at the end. The
+      // stability monitor scores the same model with each block dropped and forecasts the next stage's loss;
+      // with adaptive stage lengths, what this evaluation saw may end the stage here or let it run on.
       const reason = evalReason(step, steps, current, evalEvery);
       if (reason) {
         const results = await evaluateFull(task, L, current.depth, reason);
+        const stability = monitor ? await monitor.measure(step, schedule.stages) : null;
         const primary = results.find((r) => r.name === primaryKey);
         if (primary) lastEval = { completed, loss: primary.value };
-        emit({ type: 'eval', step, stage: current.index, reason, results });
+        if (stability?.forecast) transitions.noteForecast(current.index, stability.forecast);
+        const change = schedule.afterEval(completed, primary?.value ?? null, stability?.forecast ?? null);
+        emit({
+          type: 'eval',
+          step,
+          stage: current.index,
+          reason: reasonAfter(reason, change),
+          results: [...results, ...(stability?.results ?? [])],
+        });
+        if (change === 'extended')
+          emit({ type: 'stage', step, stage: schedule.stageAt(step), plan: [...schedule.stages] });
       }
 
       // Checkpoint periodically and when asked.
@@ -242,6 +259,7 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
     });
   } finally {
     stopTelemetry();
+    monitor?.dispose();
     task.dispose();
     optimizer.dispose();
     params.dispose();
@@ -309,6 +327,12 @@ function evalReason(step: number, steps: number, stage: StagePlan, every: number
   if (step + 1 === stage.endStep) return 'stage-end';
   if (every > 0 && (step + 1) % every === 0) return 'periodic';
   return null;
+}
+
+/** An evaluation where an adaptive schedule ended the stage is its stage end; one where it ran on is not. */
+function reasonAfter(reason: EvalReason, change: ScheduleChange): EvalReason {
+  if (change === 'ended') return 'stage-end';
+  return change === 'extended' && reason === 'stage-end' ? 'periodic' : reason;
 }
 
 /** Evaluation always uses the full model at its current depth, every branch factor 1 (RAPTR.md). */

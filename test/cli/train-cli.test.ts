@@ -219,10 +219,18 @@ describe('the run database from the command line', () => {
     expect(raptr(['runs', '--tag', 'method'], home).stdout).toContain('RaPTr 4-6-8');
     const show = JSON.parse(raptr(['show', runs[0]!.id, '--json'], home).stdout) as {
       stages: unknown[];
-      transitions: unknown[];
+      transitions: Array<{ forecast: { gap: number } | null }>;
+      stability: { drops: number[] } | null;
     };
     expect(show.stages).toHaveLength(3);
     expect(show.transitions).toHaveLength(2);
+    expect(show.transitions.every((t) => typeof t.forecast?.gap === 'number')).toBe(true);
+    expect(show.stability?.drops).toHaveLength(8);
+    const shown = raptr(['show', runs[0]!.id], home).stdout;
+    expect(shown).toMatch(
+      /stage 1 -> 2 at step \d+: .*\(jump [-+]\S+, window \d+\); forecast [-+]\S+ at step \d+/,
+    );
+    expect(shown).toMatch(/stability at step 40 .*\n {2}drop loss by block: 0:[-+]\S+ 1:.* 7:[-+]\S+\n/);
     const compare = JSON.parse(raptr(['compare', runs[1]!.id, runs[0]!.id, '--json'], home).stdout) as {
       target: number;
       runs: Array<{ reach: { flops: number } | null; flopsRatio: number | null }>;

@@ -70,7 +70,8 @@ export class MessageTranslator {
         event('log', msg.step, { level: 'info', message: backendChangeText(msg) });
         return true;
       case 'stage':
-        event('stage', msg.step, msg.stage);
+        // The plan (when the trainer sent one) is the schedule as it stands: adaptive runs move stage ends.
+        event('stage', msg.step, msg.plan ? { ...msg.stage, plan: msg.plan } : msg.stage);
         return false;
       case 'eval':
         this.applyEval(runId, state, msg);

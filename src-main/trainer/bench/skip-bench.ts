@@ -134,31 +134,37 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
   const rng = Rng.stream(0, 'bench-data');
   const tokens = o.batchSize * o.seqLen;
   const predicted = Math.round(tokens * 0.15);
+  // Random tokens: the bench measures speed, not learning. Held-out batches come from their own stream.
+  const randomBatch = (from: Rng) => {
+    const ids = tf.tensor1d(
+      Int32Array.from({ length: tokens }, () => from.int(o.vocabSize)),
+      'int32',
+    );
+    const positions = tf.tensor1d(
+      Int32Array.from({ length: predicted }, (_, i) => Math.floor((i * tokens) / predicted)),
+      'int32',
+    );
+    const labels = tf.tensor1d(
+      Int32Array.from({ length: predicted }, () => from.int(o.vocabSize)),
+      'int32',
+    );
+    return {
+      ids,
+      positions,
+      labels,
+      examples: o.batchSize,
+      tokens,
+      predicted,
+      dispose: () => tf.dispose([ids, positions, labels]),
+    };
+  };
   const task: TrainingTask<TaskBatch & { ids: tf.Tensor; positions: tf.Tensor; labels: tf.Tensor }> = {
     modelOverrides: {},
     facts: {},
-    nextBatch() {
-      const ids = tf.tensor1d(
-        Int32Array.from({ length: tokens }, () => rng.int(o.vocabSize)),
-        'int32',
-      );
-      const positions = tf.tensor1d(
-        Int32Array.from({ length: predicted }, (_, i) => Math.floor((i * tokens) / predicted)),
-        'int32',
-      );
-      const labels = tf.tensor1d(
-        Int32Array.from({ length: predicted }, () => rng.int(o.vocabSize)),
-        'int32',
-      );
-      return {
-        ids,
-        positions,
-        labels,
-        examples: o.batchSize,
-        tokens,
-        predicted,
-        dispose: () => tf.dispose([ids, positions, labels]),
-      };
+    nextBatch: () => randomBatch(rng),
+    heldOutBatches: (count) => {
+      const heldOut = Rng.stream(0, 'bench-held-out');
+      return Array.from({ length: count }, () => randomBatch(heldOut));
     },
     loss: (b, mask) => model.mlmLoss(model.hidden(b.ids, o.batchSize, mask), b),
     evaluate: async () => [],

@@ -109,6 +109,7 @@ export async function createMlmTask(
         (when === 'final' && reason === 'final');
       return [...(await heldOut(mask)), ...(withProbes ? await runProbes(mask) : [])];
     },
+    heldOutBatches: (count) => data.heldOut.batches(count).map(toTensors),
     rngStates: () => ({ data: data.train.rngState() }),
     restoreRngStates(states) {
       if (states.data) data.train.restore(states.data);

@@ -14,6 +14,7 @@ import {
 import { call, messageOf } from './call.js';
 import { etaMs, noGpuHint } from './run-numbers.js';
 import { SingleFlight } from './single-flight.js';
+import { FORECAST_KEYS } from './eval-groups.js';
 
 export const MASK_STEPS = 120;
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'stopping'];
@@ -109,7 +110,9 @@ export class RunLive {
   }
 
   async fetchEvals(): Promise<void> {
-    const keys = (await call(this.api.metrics.keys({ runId: this.id }))).filter((k) => k.startsWith('eval/'));
+    const keys = (await call(this.api.metrics.keys({ runId: this.id }))).filter(
+      (k) => k.startsWith('eval/') || FORECAST_KEYS.includes(k),
+    );
     if (keys.length === 0) return;
     const results = await call(
       this.api.metrics.series({ runId: this.id, keys: keys.slice(0, 64), xAxis: 'step', buckets: 5000 }),
