@@ -25,6 +25,11 @@ export const StartRequestSchema = z.strictObject({
     })
     .nullable()
     .default(null),
+  /**
+   * CPU threads the host gives this run (its share of the cores, when CPU runs train side by side); null:
+   * the trainer uses the machine's physical cores. A config's training.threads overrides both.
+   */
+  threads: z.number().int().positive().nullable().default(null),
 });
 
 export const HostMessageSchema = z.discriminatedUnion('type', [
@@ -42,6 +47,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('gpu-renderer') }),
   /** The GPU renderer is gone (crashed, killed, failed to load) or cannot be opened here; why, in words. */
   z.strictObject({ type: z.literal('gpu-renderer-gone'), reason: z.string() }),
+  /** The run's share of the cores changed: use this many CPU threads from the next step (results do not change). */
+  z.strictObject({ type: z.literal('threads'), threads: z.number().int().positive() }),
 ]);
 
 /**
@@ -165,6 +172,8 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     facts: z.record(z.string(), z.union([z.string(), z.number()])),
   }),
   z.strictObject({ type: z.literal('step'), ...StepMetricsSchema.shape }),
+  /** The backend changed during the run (its CPU threads, when the host resized its share of the cores). */
+  z.strictObject({ type: z.literal('backend'), step: z.number().int(), backend: BackendInfoSchema }),
   z.strictObject({
     type: z.literal('stage'),
     /** The stage's first step; or, when an adaptive schedule moved the end of the current stage, the step of the evaluation that did. */
@@ -241,6 +250,11 @@ export type StageForecast = z.output<typeof StageForecastSchema>;
 export type TransitionRecord = Extract<z.output<typeof TrainerMessageSchema>, { type: 'transition' }>;
 export type TrainerMessage = z.output<typeof TrainerMessageSchema>;
 export type TrainerMessageType = TrainerMessage['type'];
+
+/** How a backend change reads in a run's log, the CLI and the app: "from step 501: CPU (..., 2 threads) · ...". */
+export function backendChangeText(message: Extract<TrainerMessage, { type: 'backend' }>): string {
+  return `from step ${message.step + 1}: ${message.backend.device}`;
+}
 
 /** Ends a switch over a tagged union: the compiler proves every case was handled. */
 export function assertNever(value: never, what = 'value'): never {

@@ -309,6 +309,9 @@ export const PolicySchema = z.discriminatedUnion('kind', [
 
 // ---------------------------------------------------------------- optimizer and training
 
+/** More kernel threads than any CPU has cores is a typo, not a setting. */
+export const MAX_THREADS = 256;
+
 export const OptimizerSchema = z.strictObject({
   kind: z.literal('adamw').default('adamw'),
   lr: z
@@ -365,6 +368,11 @@ export const TrainingSchema = z.strictObject({
    * name also accepts a software adapter (tests).
    */
   backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
+  /**
+   * CPU threads of the wasm backend. Default: the physical cores the run manager gives the run (concurrent
+   * CPU runs share the cores). Results are the same for any thread count.
+   */
+  threads: positiveInt('threads', MAX_THREADS).optional(),
 });
 
 export const RunConfigSchema = z

@@ -308,14 +308,29 @@ export class RunManager {
   }
 
   private schedule(): void {
+    const starting: Array<{ item: Queued; config: RunConfig; slot: Slot }> = [];
     for (const item of [...this.queue]) {
       const run = quietly('read a queued run', () => mustGetRun(this.db, item.runId));
       if (!run) continue;
       const config = run.config as unknown as RunConfig;
-      const slot = this.slots.take(wantsGpu(config, this.slots.limits));
+      const gpu = wantsGpu(config, this.slots.limits);
+      const slot = this.slots.take({ runId: item.runId, gpu, threads: config.training.threads ?? null });
       if (!slot) continue; // a later run may want the other kind of slot
       this.queue.splice(this.queue.indexOf(item), 1);
-      this.launchRun(item, config, slot);
+      starting.push({ item, config, slot });
+    }
+    // Every run starting now is counted in the CPU shares before the first of them is told its own.
+    for (const { item, config, slot } of starting) this.launchRun(item, config, slot);
+    this.shareCores();
+  }
+
+  /** Tells each CPU trainer whose share of the cores changed (a run started or ended) its new thread count. */
+  private shareCores(): void {
+    for (const [runId, threads] of this.slots.cpuThreads()) {
+      const session = this.active.get(runId);
+      if (!session || session.threads === threads) continue;
+      session.threads = threads;
+      session.host.send({ type: 'threads', threads });
     }
   }
 
@@ -340,6 +355,7 @@ export class RunManager {
       keepLastCheckpoints: this.options.keepLastCheckpoints ?? 3,
       publish: (message) => this.notify({ type: 'message', runId, message }),
     });
+    session.threads = slot.kind === 'cpu' ? (this.slots.cpuThreads().get(runId) ?? null) : null;
     this.active.set(runId, session);
     this.notify({ type: 'status', runId, status: 'running' });
     host.onMessage((message) => quietly('record a trainer message', () => session.onMessage(message)));
@@ -351,7 +367,13 @@ export class RunManager {
         this.schedule();
       }),
     );
-    host.send({ type: 'start', config, outDir: this.runDir(runId), resume: item.resume });
+    host.send({
+      type: 'start',
+      config,
+      outDir: this.runDir(runId),
+      resume: item.resume,
+      threads: session.threads,
+    });
   }
 
   /** Records a run's final status (and that no process owns it now), then tells the listeners. */

@@ -4,6 +4,7 @@
 // stages flush the pending steps first, so a client always sees them in order). Device telemetry goes
 // out as sampled, every few seconds.
 import type { EventName, Events, LiveStep } from '../../shared/ipc-contract.js';
+import { backendChangeText } from '../../shared/trainer-protocol.js';
 import type { RunManager } from '../runs/run-manager.js';
 
 export type LiveListener = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -54,6 +55,10 @@ export function liveEvents(manager: RunManager, flushMs = 100): LiveEvents {
         return;
       case 'log':
         send('run:log', { runId, level: m.level, message: m.message });
+        return;
+      case 'backend':
+        // The run's CPU threads changed (runs share the cores); the header's device follows on its next poll.
+        send('run:log', { runId, level: 'info', message: backendChangeText(m) });
         return;
       case 'error':
         send('run:log', { runId, level: 'error', message: m.message });

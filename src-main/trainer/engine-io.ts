@@ -14,8 +14,18 @@ import type { SystemSampler } from './telemetry.js';
 export type BackendRequest = RunConfig['training']['backend'];
 
 export interface EngineIO {
-  /** Starts the TensorFlow.js backend the run asks for; says which device it got and why not a faster one. */
-  startBackend(request: BackendRequest): Promise<BackendInfo>;
+  /**
+   * Starts the TensorFlow.js backend the run asks for; says which device it got and why not a faster one.
+   * `cpuThreads`: the CPU kernel threads the run may use (null: this place's default).
+   */
+  startBackend(request: BackendRequest, cpuThreads: number | null): Promise<BackendInfo>;
+  /**
+   * Follows a new CPU thread count between steps (results do not change); returns the backend with its new
+   * device label, or `backend` itself when nothing changed. Absent where threads do not apply.
+   */
+  resizeCpuThreads?(backend: BackendInfo, cpuThreads: number | null): Promise<BackendInfo>;
+  /** Ends the CPU kernel threads when the run ends, however it ends (the process may go on). */
+  releaseCpuThreads?(): Promise<void>;
   /** An MLM run's data: tokenized splits, the unigram baseline, the probes. */
   mlmData(task: MlmTask, shape: MlmDataShape, log: (message: string) => void): Promise<MlmDataset>;
   /**

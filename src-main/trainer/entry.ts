@@ -21,6 +21,8 @@ import { nodeEngineIO, trainInNode } from './node-engine.js';
 const channel = connectToHost();
 let stopRequested = false;
 let checkpointRequested = false;
+/** CPU threads the host gives this run now (its share of the cores); null until it says. */
+let threadsGranted: number | null = null;
 let started = false;
 /** The run on the GPU renderer, once there is one: stop and checkpoint requests go to it. */
 let rendererRun: RendererRun | null = null;
@@ -78,6 +80,7 @@ async function train(start: StartRequest): Promise<number> {
         checkpointRequested = false;
         return asked;
       },
+      threadsGranted: () => threadsGranted,
     },
     ...files,
     webgpuUnavailable: route.webgpuUnavailable,
@@ -105,6 +108,9 @@ channel.onMessage((raw, ports) => {
       checkpointRequested = true;
       rendererRun?.checkpointNow();
       return;
+    case 'threads':
+      threadsGranted = message.threads;
+      return;
     case 'probe':
       probeBackends(openRenderer ? () => probeRenderer(openRenderer) : undefined)
         .then((backends) => {
@@ -116,6 +122,7 @@ channel.onMessage((raw, ports) => {
     case 'start':
       if (started) return;
       started = true;
+      threadsGranted ??= message.threads;
       train(message).then(exitWith).catch(fail);
       return;
     case 'gpu-renderer':

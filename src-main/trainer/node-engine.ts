@@ -3,7 +3,8 @@
 // run folder, telemetry of this process. The desktop app's GPU route serves the same I/O to its renderer
 // from the utility process (gpu-route/utility-side.ts).
 import { join } from 'node:path';
-import { selectBackend } from './backend/select-backend.js';
+import { releaseCpuThreads, resizeCpuThreads, selectBackend } from './backend/select-backend.js';
+import { physicalCores } from './backend/wasm/cpu-cores.js';
 import { loadNewestVerified, writeCheckpointFiles, type CheckpointRef } from './checkpoint.js';
 import type { MlmTask } from '../../shared/config/schema.js';
 import type { MlmDataShape } from './data/mlm/dataset.js';
@@ -41,7 +42,13 @@ export function nodeEngineIO(options: NodeIOOptions): NodeEngineIO {
     return outDir;
   };
   return {
-    startBackend: (request) => selectBackend(request, { webgpuUnavailable: options.webgpuUnavailable }),
+    startBackend: (request, cpuThreads) =>
+      selectBackend(request, {
+        webgpuUnavailable: options.webgpuUnavailable,
+        cpu: { threads: cpuThreads ?? physicalCores() },
+      }),
+    resizeCpuThreads: (backend, cpuThreads) => resizeCpuThreads(backend, cpuThreads ?? physicalCores()),
+    releaseCpuThreads,
     async mlmData(task, shape, log) {
       const data = await prepareMlmDataset(task, shape, cacheDir, log);
       tokenizerDir = data.tokenizerDir;

@@ -33,6 +33,8 @@ export interface TrainControl {
   stopRequested(): boolean;
   /** Polled between steps: true once per request to write a checkpoint now and continue. */
   checkpointRequested(): boolean;
+  /** Polled between steps: the CPU threads the host gives this run now (null or absent: it has not said). */
+  threadsGranted?(): number | null;
 }
 
 export interface TrainOptions {
@@ -45,6 +47,15 @@ export interface TrainOptions {
 }
 
 export async function train(rawConfig: unknown, options: TrainOptions): Promise<void> {
+  try {
+    await trainRun(rawConfig, options);
+  } finally {
+    // The kernel threads end with the run, however it ends (the process may go on: tests, benchmarks).
+    await options.io.releaseCpuThreads?.();
+  }
+}
+
+async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void> {
   const { emit, control, io } = options;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
 
@@ -58,7 +69,10 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
         withBackend(withRecordedFields(resume.state.config, true), requested.training.backend),
       )
     : requested;
-  const backend = await io.startBackend(config.training.backend);
+  // CPU threads: the config's, else the host's share of the cores, else the I/O's default (Node: every
+  // physical core).
+  const threads = () => config.training.threads ?? control.threadsGranted?.() ?? null;
+  let backend = await io.startBackend(config.training.backend, threads());
   const { steps, seed, evalEvery, checkpointEvery } = config.training;
 
   // 2. Model and data (the task builds both), optimizer, mask policy; restored when resuming.
@@ -147,6 +161,9 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       // itself is synchronous tensor work that would otherwise hold the event loop for the whole run.
       await yieldToEventLoop();
       if (control.stopRequested()) break;
+      // Another CPU run started or ended: follow this run's new share of the cores.
+      const resized = (await io.resizeCpuThreads?.(backend, threads())) ?? backend;
+      if (resized !== backend) emit({ type: 'backend', step, backend: (backend = resized) });
       const stepStarted = performance.now();
 
       // Stage boundary: announce it; gradual stacking grows the model by copying its top block.

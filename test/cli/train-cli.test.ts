@@ -150,10 +150,21 @@ describe('raptr train', () => {
 describe('Ctrl-C', () => {
   it('stops the run with a checkpoint when the terminal signals the whole process group', async () => {
     const home = mkdtempSync(join(tmpdir(), 'raptr-home-'));
+    // Wide enough that each step's products are split between the 2 kernel threads (tens of ms a step),
+    // so the signal lands while threads are at work.
+    const threaded = ['training.threads=2', 'model.dModel=256', 'model.ffDim=1024', 'batchSize=256'];
     // detached: its own process group, so the signal reaches the CLI and its trainer, as a terminal sends it.
     const child = spawn(
       process.execPath,
-      [join(root, 'bin/raptr.js'), 'train', '--preset', 'polynomial-raptr', '--set', 'steps=1000000'],
+      [
+        join(root, 'bin/raptr.js'),
+        'train',
+        '--preset',
+        'polynomial-raptr',
+        '--set',
+        'steps=1000000',
+        ...threaded.flatMap((setting) => ['--set', setting]),
+      ],
       {
         env: { ...process.env, RAPTR_HOME: home, RAPTR_DB: '' },
         detached: true,
@@ -170,6 +181,7 @@ describe('Ctrl-C', () => {
         }
       }, 100);
     });
+    expect(stderr).toMatch(/2 threads\)/);
     process.kill(-child.pid!, 'SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(130);

@@ -72,7 +72,7 @@ export class AdamW {
     const fast = inPlaceKernels();
     if (fast) {
       const norm = Math.sqrt(
-        grads.reduce((sum, g) => sum + fast.kernels.sumSquares(fast.offsetOf(g), g.size), 0),
+        grads.reduce((sum, g) => sum + fast.runner.kernels.sumSquares(fast.offsetOf(g), g.size), 0),
       );
       return norm > clip ? clip / (norm + 1e-6) : 1;
     }
@@ -125,21 +125,10 @@ export class AdamW {
     if (fast && typeof clipScale === 'number') {
       // One pass over the heap instead of ~10 tensor ops; the variables own their data (see params.ts).
       const g = grad ? fast.offsetOf(grad) : 0;
-      fast.kernels.adamwUpdate(
-        fast.offsetOf(p),
-        g,
-        fast.offsetOf(slot.m),
-        fast.offsetOf(slot.v),
-        p.size,
-        lr,
-        b1,
-        b2,
-        eps,
-        wd,
-        bc1,
-        bc2,
-        clipScale,
-      );
+      const args = [fast.offsetOf(p), g, fast.offsetOf(slot.m), fast.offsetOf(slot.v), p.size] as const;
+      // About 20 operations per element (two moments, a square root, a divide).
+      const parts = fast.runner.parts(p.size * 20);
+      fast.runner.run('adamwUpdate', [...args, lr, b1, b2, eps, wd, bc1, bc2, clipScale], parts);
       return;
     }
     tf.tidy(() => {

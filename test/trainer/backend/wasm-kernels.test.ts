@@ -166,3 +166,29 @@ describe('Sum, GatherV2 and UnsortedSegmentSum on wasm', () => {
     expect(Array.from(segments.dataSync())).toEqual([0, 0, 0, 0, 2, 2]);
   });
 });
+
+describe('Add and Identity on wasm', () => {
+  it('adds same-shape float32 tensors exactly as float32 arithmetic does, and leaves broadcasts to tfjs', () => {
+    const a = random([7, 9]);
+    const b = random([7, 9]);
+    const [av, bv] = [a.dataSync(), b.dataSync()];
+    expect(Array.from(tf.add(a, b).dataSync())).toEqual(Array.from(av, (x, i) => Math.fround(x + bv[i]!)));
+    const row = random([9]);
+    const rv = row.dataSync();
+    expect(Array.from(tf.add(a, row).dataSync())).toEqual(
+      Array.from(av, (x, i) => Math.fround(x + rv[i % 9]!)),
+    );
+    expect(Array.from(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')).dataSync())).toEqual(
+      [4, 6],
+    );
+  });
+
+  it('gives a clone that outlives its source (the data is shared and counted, not copied)', () => {
+    const x = random([5, 4]);
+    const values = Array.from(x.dataSync());
+    const clone = tf.clone(x);
+    x.dispose();
+    expect(Array.from(clone.dataSync())).toEqual(values);
+    clone.dispose();
+  });
+});
