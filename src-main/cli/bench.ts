@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { MAX_THREADS } from '../../shared/config/schema.js';
 import type { BackendRequest } from '../trainer/backend/select-backend.js';
+import { backendFlag } from './backend-flag.js';
 import { benchSkip, BERT_MINI_BENCH } from '../trainer/bench/skip-bench.js';
 import { benchmarkData } from '../trainer/data/benchmark.js';
 import { benchStore } from '../../bench/store.js';
@@ -27,13 +28,6 @@ function threadList(value: string): number[] {
   if (new Set(counts).size !== counts.length)
     throw new InputError([`--threads: "${value}" lists a count twice`]);
   return counts;
-}
-
-const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
-function backend(value: string): BackendRequest {
-  if (!BACKENDS.includes(value))
-    throw new InputError([`--backend: expected one of ${BACKENDS.join(', ')}, got "${value}"`]);
-  return value as BackendRequest;
 }
 
 interface CpuFlags {
@@ -65,7 +59,7 @@ export function registerBench(program: Command): void {
     .option('--seq <n>', 'sequence length', positiveInt('--seq'), BERT_MINI_BENCH.seqLen)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), BERT_MINI_BENCH.batchSize)
     .option('--vocab <n>', 'vocabulary size', positiveInt('--vocab'), BERT_MINI_BENCH.vocabSize)
-    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backend, 'auto')
+    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backendFlag, 'auto')
     .option(
       '--threads <list>',
       'CPU thread counts to measure, e.g. 1,2,4 (alternating step by step)',
@@ -111,7 +105,7 @@ export function registerBench(program: Command): void {
       'the BERT-mini step (d=128, 4 heads, ff=512, seq 64, batch 16, L=12): full vs 6 of 12 blocks',
     )
     .option('--steps <n>', 'measured step pairs', positiveInt('--steps'), BERT_MINI_BENCH.steps)
-    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backend, 'auto')
+    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backendFlag, 'auto')
     .option(
       '--threads <list>',
       'CPU thread counts to measure, e.g. 1,2,4 (alternating step by step)',

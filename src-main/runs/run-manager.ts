@@ -79,6 +79,8 @@ interface Queued {
     sha256: string | null;
     fallbacks: Array<{ path: string; sha256: string | null }>;
   } | null;
+  /** Train on this backend instead of the config's (a resume after the GPU failed); the record keeps the config. */
+  backend?: RunConfig['training']['backend'];
 }
 
 /** A request that does not fit the run's state (resume a running run, start a finished one, ...). */
@@ -189,7 +191,7 @@ export class RunManager {
   }
 
   /** Queues a stopped, interrupted or failed run again from its latest checkpoint (or from the start). */
-  resume(runId: string, priority = 0): { fromStep: number } {
+  resume(runId: string, priority = 0, backend?: RunConfig['training']['backend']): { fromStep: number } {
     const run = mustGetRun(this.db, runId);
     if (!['stopped', 'interrupted', 'failed'].includes(run.status))
       throw new RunStateError(
@@ -200,7 +202,7 @@ export class RunManager {
       .sort((a, b) => b.step - a.step)
       .map((c) => ({ path: c.path, sha256: c.sha256, step: c.step }));
     const ref = (c: { path: string; sha256: string }) => ({ path: c.path, sha256: c.sha256 });
-    this.enqueue(runId, priority, newest ? { ...ref(newest), fallbacks: older.map(ref) } : null);
+    this.enqueue(runId, priority, newest ? { ...ref(newest), fallbacks: older.map(ref) } : null, backend);
     return { fromStep: newest?.step ?? 0 };
   }
 
@@ -296,13 +298,18 @@ export class RunManager {
     return join(this.options.runsDir, runId);
   }
 
-  private enqueue(runId: string, priority: number, resume: Queued['resume']): void {
+  private enqueue(
+    runId: string,
+    priority: number,
+    resume: Queued['resume'],
+    backend?: Queued['backend'],
+  ): void {
     if (this.isActive(runId)) throw new RunStateError(`run ${runId} is already queued or running`);
     setOwner(this.db, runId, THIS_PROCESS); // so that start-up recovery elsewhere leaves the queue alone
     this.setStatus(runId, 'queued');
     this.endings.forget(runId);
     this.reserve.ensure(); // written again after a full disk used it, once there is room
-    this.queue.push({ runId, priority, order: this.order++, resume });
+    this.queue.push({ runId, priority, order: this.order++, resume, ...(backend ? { backend } : {}) });
     this.queue.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.schedule();
   }
@@ -312,7 +319,10 @@ export class RunManager {
     for (const item of [...this.queue]) {
       const run = quietly('read a queued run', () => mustGetRun(this.db, item.runId));
       if (!run) continue;
-      const config = run.config as unknown as RunConfig;
+      const recorded = run.config as unknown as RunConfig;
+      const config = item.backend
+        ? { ...recorded, training: { ...recorded.training, backend: item.backend } }
+        : recorded;
       const gpu = wantsGpu(config, this.slots.limits);
       const slot = this.slots.take({ runId: item.runId, gpu, threads: config.training.threads ?? null });
       if (!slot) continue; // a later run may want the other kind of slot
