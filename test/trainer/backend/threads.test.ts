@@ -21,17 +21,12 @@ import {
   residual,
 } from '../../../src-main/trainer/model/layers.js';
 import { tf } from '../../../src-main/trainer/tf.js';
+import { randomTensors } from './random-tensor.js';
 import { trainInNode, type NodeTrainOptions } from '../../../src-main/trainer/node-engine.js';
 import type { TrainControl } from '../../../src-main/trainer/train-loop.js';
 
 const rng = Rng.stream(5, 'threads-test');
-function random(shape: number[], scale = 1): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => scale * rng.normal()),
-    shape,
-  );
-}
+const random = randomTensors(rng);
 
 let runner: KernelRunner;
 let defaultMinWork: number;

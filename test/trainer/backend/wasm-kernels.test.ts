@@ -3,16 +3,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/trainer/backend/select-backend.js';
 import { tf } from '../../../src-main/trainer/tf.js';
+import { randomTensors } from './random-tensor.js';
 import { Rng } from '../../../shared/rng.js';
 
 const rng = Rng.stream(7, 'kernel-test');
-function random(shape: number[]): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => rng.normal()),
-    shape,
-  );
-}
+const random = randomTensors(rng);
 
 /** Naive matMul over the last two dims, with tfjs's transpose and batch-broadcast semantics. */
 function referenceMatMul(
