@@ -132,7 +132,11 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
       schedule: schedule.state(),
       evalLoss: lastEval?.completed === completedSteps ? lastEval.loss : null,
     });
-    const written = await io.writeCheckpoint(contents);
+    // Named here, so a failed write (a full disk, most often) says what it was writing and at which step.
+    const written = await io.writeCheckpoint(contents).catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      throw new Error(`could not write the checkpoint at step ${completedSteps}: ${text}`, { cause: error });
+    });
     lastCheckpoint = completedSteps;
     emit({
       type: 'checkpoint',
