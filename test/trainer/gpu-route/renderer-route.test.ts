@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MLM_KEYS } from '../../../shared/metrics.js';
 import type { TrainerMessage } from '../../../shared/trainer-protocol.js';
 import { hasChromium } from '../../../src-main/repro/chromium.js';
 import { RendererMessageSchema, type AdapterReport } from '../../../src-main/trainer/gpu-route/protocol.js';
@@ -28,6 +29,16 @@ if (!hasChromium) console.warn('skipping the GPU route tests: Debian chromium is
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
 
 const polynomial = tinyPolynomial;
+
+// A tiny BERT on the built-in corpus: RaPTr stages 3-4 (the first and last blocks always run; in stage 1
+// each middle one with probability 1/2, drawn each step), a held-out evaluation every 4 steps with [MASK]
+// at every target (the default evalMasking), and a checkpoint every 4.
+const tinyMlm = (backend: string) => ({
+  task: { kind: 'mlm', tokenizer: { vocabSize: 300 }, evalBatches: 2, probes: { when: 'never' } },
+  model: { layers: 4, dModel: 32, heads: 2, ffDim: 64, seqLen: 32 },
+  policy: { kind: 'raptr', schedule: { label: '3-4' } },
+  training: { batchSize: 8, steps: 12, evalEvery: 4, checkpointEvery: 4, seed: 2, backend },
+});
 const onBackend = (backend: string) => tinyPolynomialWith({ backend });
 
 let browser: Browser;
@@ -100,6 +111,11 @@ const losses = (messages: TrainerMessage[]) => messages.flatMap((m) => (m.type =
 const checkpoints = (messages: TrainerMessage[]) =>
   messages.flatMap((m) => (m.type === 'checkpoint' ? [m] : []));
 const errorOf = (messages: TrainerMessage[]) => messages.find((m) => m.type === 'error');
+/** Each evaluation: its step and its results by name. */
+const mlmEvals = (messages: TrainerMessage[]) =>
+  messages.flatMap((m) =>
+    m.type === 'eval' ? [{ step: m.step, results: new Map(m.results.map((r) => [r.name, r.value])) }] : [],
+  );
 const worstRelative = (got: number[], want: number[]) =>
   Math.max(...got.map((value, i) => Math.abs(value - want[i]!) / Math.abs(want[i]!)));
 
@@ -142,6 +158,44 @@ describe('the GPU renderer in headless Chromium', { timeout: 1_800_000 }, () => 
     const worst = worstRelative(route, node);
     console.log(JSON.stringify({ routeVsNodeCpuWorstRelative: worst, first: route[0], last: route.at(-1) }));
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it("trains a BERT (MLM) with the Node engine's losses and held-out evaluations ([MASK] at every target)", async () => {
+    // Its first step compiles dozens of shaders on SwiftShader, with no message meanwhile: minutes on a
+    // loaded machine. Hangs are the hang test's business; this run gets the app's own default limit.
+    const route = await throughRenderer(tinyMlm('webgpu'), { stallMs: 300_000 });
+    expect(route.code, JSON.stringify(errorOf(route.messages))).toBe(0);
+    expect(route.renderer.errors).toEqual([]);
+    expect(route.messages.at(-1)).toMatchObject({ type: 'done', status: 'completed' });
+    const node = await inNode(tinyMlm('cpu'));
+    const routeLosses = losses(route.messages);
+    expect(routeLosses).toHaveLength(12);
+    const lossWorst = worstRelative(routeLosses, losses(node));
+
+    // The held-out set is prepared in the utility process and crosses the port: the same targets, and
+    // the same scores, as in Node. Every evaluation carries the every-target loss and its baselines.
+    const evals = mlmEvals(route.messages);
+    const nodeEvals = mlmEvals(node);
+    expect(evals.map((e) => e.step)).toEqual(nodeEvals.map((e) => e.step));
+    // Every 4 steps (3, 7, 11 counted from 0) and at the end of stage 1 (5).
+    expect(evals.map((e) => e.step)).toEqual([3, 5, 7, 11]);
+    const keys = [MLM_KEYS.loss, MLM_KEYS.acc, MLM_KEYS.lossTrainMasking, MLM_KEYS.unigramLoss];
+    for (const e of evals) for (const key of keys) expect(Number.isFinite(e.results.get(key))).toBe(true);
+    const evalLoss = (list: typeof evals) => list.map((e) => e.results.get(MLM_KEYS.loss)!);
+    const evalWorst = worstRelative(evalLoss(evals), evalLoss(nodeEvals));
+    expect(evals.map((e) => e.results.get(MLM_KEYS.unigramLoss))).toEqual(
+      nodeEvals.map((e) => e.results.get(MLM_KEYS.unigramLoss)),
+    );
+    console.log(
+      JSON.stringify({
+        mlmRouteVsNodeCpuWorstRelative: { trainLoss: lossWorst, evalMlmLoss: evalWorst },
+        evalMlmLossEveryTarget: evalLoss(evals),
+        evalMlmAccEveryTarget: evals.map((e) => e.results.get(MLM_KEYS.acc)),
+        unigramLoss: evals[0]!.results.get(MLM_KEYS.unigramLoss),
+      }),
+    );
+    expect(lossWorst).toBeLessThan(1e-5);
+    expect(evalWorst).toBeLessThan(1e-5);
   });
 
   it('writes checkpoints through the utility process, and a resumed run continues exactly', async () => {
