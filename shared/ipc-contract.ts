@@ -16,6 +16,7 @@ import type {
   SystemInfo,
 } from './api-types.js';
 import { RUN_STATUSES, X_AXES } from './api-types.js';
+import { BACKEND_REQUESTS } from './config/schema.js';
 import type { Channel } from './ipc-api.js';
 
 const RunId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a run id');
@@ -59,8 +60,15 @@ export const CHANNELS = {
   /** Queue a run that has never run (created with start: false). */
   'runs:start': z.strictObject({ id: RunId, priority: z.number().int().min(-100).max(100).optional() }),
   'runs:stop': z.strictObject({ id: RunId }),
-  /** Continue a stopped, interrupted or failed run from its latest checkpoint. */
-  'runs:resume': z.strictObject({ id: RunId, priority: z.number().int().min(-100).max(100).optional() }),
+  /**
+   * Continue a stopped, interrupted or failed run from its latest checkpoint, on `backend` when given (a run
+   * whose GPU failed goes on on the CPU); its recorded config keeps the backend it asked for.
+   */
+  'runs:resume': z.strictObject({
+    id: RunId,
+    priority: z.number().int().min(-100).max(100).optional(),
+    backend: z.enum(BACKEND_REQUESTS).optional(),
+  }),
   'runs:update': z.strictObject({
     id: RunId,
     name: z.string().trim().min(1).max(200).optional(),

@@ -2,6 +2,7 @@
 // Step batches extend the loss curve, the mask heatmap and the FLOPs readout in place; evals extend the
 // eval charts; status and stage changes (and a slow timer while running) re-read the detail, whose stage
 // and transition tables the store computes.
+import type { BackendRequest } from '../../../shared/config/schema.js';
 import type { MaskRow, RunDetail, RunStatus } from '../../../shared/api-types.js';
 import type { LiveStep, RaptrApi } from '../../../shared/ipc-contract.js';
 import {
@@ -205,9 +206,11 @@ export class RunLive {
     await this.act(async () => void (this.status = (await call(this.api.runs.stop({ id: this.id }))).status));
   }
 
-  async resume(): Promise<void> {
+  /** Resumes from the latest checkpoint, on `backend` when given instead of the one the run asked for. */
+  async resume(backend?: BackendRequest): Promise<void> {
     await this.act(async () => {
-      this.status = (await call(this.api.runs.resume({ id: this.id }))).status;
+      const request = backend === undefined ? { id: this.id } : { id: this.id, backend };
+      this.status = (await call(this.api.runs.resume(request))).status;
       this.latest = null;
     });
   }
