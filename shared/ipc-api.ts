@@ -72,6 +72,9 @@ export interface Events {
   'run:eval': { runId: string; step: number; stage: number; reason: string; results: EvalResult[] };
   'run:stage': { runId: string; step: number; stage: StagePlan };
   'run:log': { runId: string; level: 'info' | 'warn' | 'error'; message: string };
+  /** The run's name, tags or archived flag changed (another window, another process): re-read it. */
+  'run:updated': { runId: string };
+  'run:deleted': { runId: string };
 }
 
 export type EventName = keyof Events;
@@ -81,6 +84,8 @@ export const EVENT_NAMES: readonly EventName[] = [
   'run:eval',
   'run:stage',
   'run:log',
+  'run:updated',
+  'run:deleted',
 ];
 
 // ---------------------------------------------------------------- the typed API object

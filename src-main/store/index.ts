@@ -49,3 +49,14 @@ export {
 } from './ownership.js';
 export { allSteps, allSeries, allEvents, runPointPages, type KeyedPoint } from './run-dump.js';
 export { restoreRunFields, insertSteps, type RestoredRunFields } from './run-restore.js';
+export {
+  dataVersion,
+  runStates,
+  newestStep,
+  stepsAfter,
+  newestEventId,
+  eventsAfter,
+  type RunState,
+  type FedStep,
+  type FedEvent,
+} from './change-feed.js';
