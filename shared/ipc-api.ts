@@ -8,6 +8,9 @@ import type { EvalResult, StagePlan, StepMetrics } from './trainer-protocol.js';
 /** Every channel, once; ipc-contract.ts checks its schemas cover exactly these. */
 export const CHANNEL_NAMES = [
   'runs:list',
+  'runs:columns',
+  'runs:logs',
+  'runs:bulk',
   'runs:get',
   'runs:create',
   'runs:start',

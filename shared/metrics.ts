@@ -16,3 +16,9 @@ export function metricLabel(key: string): string {
     .replace(/_/g, ' ')
     .replace(/\bmlm\b/g, 'MLM');
 }
+
+/** Whether a larger value of this metric is the better one (accuracies, throughput); losses and errors are
+ * better small. Decides what "best" means in the runs table. */
+export function higherIsBetter(key: string): boolean {
+  return /(acc|accuracy|_bow|baseline|examples_per_s|tokens_per_s)$/.test(key);
+}

@@ -10,8 +10,10 @@ import { ConfigError, parseRunConfig } from '../../shared/config/validate.js';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
 import {
   createRun,
+  deleteCheckpoint,
   deleteRun,
   latestCheckpoint,
+  listCheckpoints,
   MetricIngestor,
   mustGetRun,
   ownerAlive,
@@ -23,6 +25,7 @@ import {
   setRunStatus,
   takeRequests,
   THIS_PROCESS,
+  type Checkpoint,
   type Db,
   type Run,
   type RunStatus,
@@ -151,14 +154,23 @@ export class RunManager {
     return mustGetRun(this.db, runId).status;
   }
 
-  /** Queues a stopped, interrupted or failed run again from its latest checkpoint (or from the start). */
-  resume(runId: string, priority = 0): { fromStep: number } {
+  /**
+   * Queues a stopped, interrupted or failed run again from its latest checkpoint (or from the start), or
+   * from the checkpoint at `fromStep`. Resuming from an earlier checkpoint rewinds the run: the trainer's
+   * replay drops what was recorded after that step, and the later checkpoints are deleted here, so no
+   * later resume can pick up a checkpoint of the abandoned branch.
+   */
+  resume(runId: string, priority = 0, fromStep?: number): { fromStep: number } {
     const run = mustGetRun(this.db, runId);
-    if (!['stopped', 'interrupted', 'failed'].includes(run.status))
+    const resumable = ['stopped', 'interrupted', 'failed'].includes(run.status);
+    // A completed run can be continued from one of its earlier checkpoints (a rewind), not from its end.
+    if (!resumable && !(run.status === 'completed' && fromStep !== undefined))
       throw new RunStateError(
         `run ${runId} is ${run.status}; only stopped, interrupted or failed runs can be resumed`,
       );
-    const checkpoint = latestCheckpoint(this.db, runId);
+    if (this.isActive(runId)) throw new RunStateError(`run ${runId} is already queued or running`);
+    const checkpoint =
+      fromStep === undefined ? latestCheckpoint(this.db, runId) : this.rewindTo(runId, fromStep);
     this.enqueue(runId, priority, checkpoint ? { path: checkpoint.path, sha256: checkpoint.sha256 } : null);
     return { fromStep: checkpoint?.step ?? 0 };
   }
@@ -242,6 +254,21 @@ export class RunManager {
 
   runDir(runId: string): string {
     return join(this.options.runsDir, runId);
+  }
+
+  /** The checkpoint at `step`, after deleting the run's later checkpoints (rows now, folders soon after). */
+  private rewindTo(runId: string, step: number): Checkpoint {
+    const checkpoints = listCheckpoints(this.db, runId);
+    const target = checkpoints.find((c) => c.step === step);
+    if (!target)
+      throw new RunStateError(
+        `run ${runId} has no checkpoint at step ${step}; it has ${checkpoints.map((c) => c.step).join(', ') || 'none'}`,
+      );
+    for (const later of checkpoints.filter((c) => c.step > step)) {
+      deleteCheckpoint(this.db, later.id);
+      void rm(later.path, { recursive: true, force: true });
+    }
+    return target;
   }
 
   private enqueue(runId: string, priority: number, resume: Queued['resume']): void {

@@ -32,7 +32,7 @@ export { series, type SeriesQuery, type SeriesResult } from './series-query.js';
 export { MetricIngestor, type IngestorOptions } from './ingest/ingestor.js';
 export { truncateRunFrom } from './ingest/rewind.js';
 export { appendSeriesPoints } from './metrics-write.js';
-export { recentMasks, latestStep, stageRanges, type StepRow } from './step-queries.js';
+export { recentMasks, latestStep, stageRanges, stepAtOrAfter, type StepRow } from './step-queries.js';
 export { stageSummary, type StageSummary } from './stage-summary.js';
 export { meanOverSteps } from './range-aggregate.js';
 export { firstReach, type FirstReach, type FirstReachQuery } from './first-reach.js';
@@ -60,3 +60,4 @@ export {
   type FedStep,
   type FedEvent,
 } from './change-feed.js';
+export { allSeriesKeys, finalValue, valueRange } from './series-summary.js';
