@@ -93,7 +93,8 @@ describe('CompareState', () => {
           target: 2.9,
           targetSource: 'highest best loss',
           differences: [],
-          runs: ids.map((id) => ({ id, name: id })),
+          missing: [],
+          runs: ids.map((id) => ({ id, name: id, task: 'mlm', evalKey: 'eval/mlm_loss' })),
         }) as never,
       // eval/loss (3 points) is there to show that the compared key (eval/mlm_loss, 2 points) is drawn.
       'metrics:batch': ({ queries }) =>
@@ -116,7 +117,7 @@ describe('CompareState', () => {
       { runId: 'a', keys: firstKeys, xAxis: 'flops', buckets: 640 },
       { runId: 'b', keys: firstKeys, xAxis: 'flops', buckets: 640 },
     ]);
-    expect(state.targetText).toBe('2.9');
+    expect(state.groups.map((g) => g.targetText)).toEqual(['2.9']);
     expect(state.curves.map((c) => c.eval.length)).toEqual([2, 2]);
 
     // A wheel gesture: the first notch fetches at once; later ones, while that fetch runs, collapse into

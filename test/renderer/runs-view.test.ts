@@ -66,7 +66,7 @@ describe('runs view', () => {
     setup();
     await waitFor(() => expect(row('a')).toBeTruthy());
     const cells = [...row('a').querySelectorAll('td')].map((td) =>
-      td.textContent!.replace(/\s+/g, ' ').trim(),
+      td.textContent!.replace('✎', '').replace(/\s+/g, ' ').trim(),
     );
     expect(cells.slice(1, 10)).toEqual([
       'run a',

@@ -6,6 +6,8 @@ import type { ChartConfiguration } from 'chart.js';
 import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import { Chart, registerCharts } from './chart-setup.js';
+import type { ChartView } from './chart-view.svelte.js';
+import { groupOf, type LineDataset } from './datasets.js';
 import type { XY } from './series-points.js';
 
 export type LineChart = Chart<'line', XY[]>;
@@ -22,6 +24,19 @@ export interface ChartSpec {
   handle?: ChartHandle;
   /** Extra behaviour bound to the chart (zoom and pan); returns its cleanup. */
   setup?: (chart: LineChart) => () => void;
+  /** The user's choices for this chart: series hidden from the legend are applied after every update. */
+  view?: ChartView;
+}
+
+/**
+ * Hides the series the user hid, each with its band and raw trace, and makes a legend click toggle the
+ * whole group in the view (chart.js's own toggle hides one dataset, and a data update forgets it).
+ */
+export function applyView(chart: LineChart, view: ChartView): void {
+  for (const dataset of chart.data.datasets as LineDataset[])
+    dataset.hidden = view.isHidden(groupOf(dataset));
+  const legend = chart.options.plugins?.legend;
+  if (legend) legend.onClick = (_event, item) => view.toggle(item.text);
 }
 
 export function lineChart(spec: ChartSpec): Attachment<HTMLCanvasElement> {
@@ -35,6 +50,7 @@ export function lineChart(spec: ChartSpec): Attachment<HTMLCanvasElement> {
     $effect(() => {
       if (!spec.update) return;
       spec.update(chart);
+      if (spec.view) applyView(chart, spec.view);
       chart.update('none');
       // How many points are drawn, readable without pixels (end-to-end tests, debugging).
       canvas.dataset.points = String(chart.data.datasets.reduce((n, d) => n + d.data.length, 0));
@@ -47,10 +63,30 @@ export function lineChart(spec: ChartSpec): Attachment<HTMLCanvasElement> {
   };
 }
 
-/** Downloads the chart as a PNG on a white or dark background matching the theme. */
-export function downloadChartPng(chart: LineChart, fileName: string): void {
+/**
+ * The chart as a PNG on the theme's background, with its title and its legend drawn into the image (a chart
+ * that shows one series on screen has no legend there; the picture travels without the page around it).
+ */
+export function chartPng(chart: LineChart, title: string): string {
+  const plugins = chart.options.plugins ?? (chart.options.plugins = {});
+  const legend = plugins.legend;
+  const shownLegend = legend?.display;
+  const shownTitle = plugins.title;
+  if (legend) legend.display = true;
+  plugins.title = { display: true, text: title, color: legend?.labels?.color, font: { size: 13 } } as never;
+  chart.update('none');
+  try {
+    return chart.toBase64Image('image/png', 1);
+  } finally {
+    if (legend) legend.display = shownLegend;
+    plugins.title = shownTitle;
+    chart.update('none');
+  }
+}
+
+export function downloadChartPng(chart: LineChart, fileName: string, title: string): void {
   const link = document.createElement('a');
-  link.href = chart.toBase64Image('image/png', 1);
+  link.href = chartPng(chart, title);
   link.download = fileName.endsWith('.png') ? fileName : `${fileName}.png`;
   link.click();
 }

@@ -9,9 +9,12 @@ import {
   LogarithmicScale,
   PointElement,
   ScatterController,
+  Title,
   Tooltip,
+  Interaction,
 } from 'chart.js';
 import { backgroundPlugin } from './chart-options.js';
+import { eachNearestX } from './nearest-x.js';
 import { stageBandsPlugin } from './stage-bands.js';
 
 let registered = false;
@@ -27,10 +30,12 @@ export function registerCharts(): void {
     LogarithmicScale,
     Filler,
     Tooltip,
+    Title,
     Legend,
     stageBandsPlugin,
     backgroundPlugin,
   );
+  Interaction.modes.eachNearestX = eachNearestX;
   registered = true;
 }
 

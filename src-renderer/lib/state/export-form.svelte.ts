@@ -36,7 +36,8 @@ export const EXPORT_FORMATS: Array<{
 
 export class ExportForm {
   format: ExportFormat = $state('hf');
-  checkpoint: 'latest' | 'best' = $state('latest');
+  /** latest, best eval loss, or the step of one checkpoint (from the checkpoints table). */
+  checkpoint: 'latest' | 'best' | number = $state('latest');
   out = $state('');
   force = $state(false);
   busy = $state(false);
@@ -49,7 +50,9 @@ export class ExportForm {
     private readonly api: RaptrApi,
     readonly runId: string,
     private readonly runName: string,
+    checkpoint: 'latest' | 'best' | number = 'latest',
   ) {
+    this.checkpoint = checkpoint;
     this.out = this.suggestedPath();
   }
 
