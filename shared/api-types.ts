@@ -250,4 +250,11 @@ export interface ExportResult {
   points?: number;
 }
 
+/** An export made for the browser to download: GET /api/downloads/<file> from `raptr serve`. */
+export interface ExportDownload {
+  file: string;
+  bytes: number;
+  result: ExportResult;
+}
+
 export type { ConfigDifference, ConfigIssue, EvalResult, Preset, StagePlan };

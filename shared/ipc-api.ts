@@ -26,6 +26,7 @@ export const CHANNEL_NAMES = [
   'presets:list',
   'config:validate',
   'export:run',
+  'export:download',
   'system:info',
 ] as const;
 

@@ -8,6 +8,7 @@ import type {
   ColumnChoices,
   CompareResult,
   ConfigCheck,
+  ExportDownload,
   ExportResult,
   LogEntry,
   MaskRow,
@@ -131,6 +132,15 @@ export const CHANNELS = {
     checkpoint: z.union([z.enum(['latest', 'best']), z.number().int().nonnegative()]).optional(),
     force: z.boolean().optional(),
   }),
+  /**
+   * An export for the browser to download: written under <data folder>/exports/downloads/ (folder formats
+   * zipped) and fetched with GET /api/downloads/<file> from `raptr serve`.
+   */
+  'export:download': z.strictObject({
+    id: RunId,
+    format: z.enum(['hf', 'safetensors', 'csv', 'json', 'bundle']),
+    checkpoint: z.union([z.enum(['latest', 'best']), z.number().int().nonnegative()]).optional(),
+  }),
   'system:info': Empty,
 } as const satisfies Record<Channel, z.ZodType>;
 
@@ -156,6 +166,7 @@ export interface Responses extends Record<Channel, unknown> {
   'presets:list': Preset[];
   'config:validate': ConfigCheck;
   'export:run': ExportResult;
+  'export:download': ExportDownload;
   'system:info': SystemInfo;
 }
 

@@ -1,5 +1,6 @@
 // The contract, implemented once. Electron's ipcMain handlers, `raptr serve` and tests all call these
 // through dispatch(), which validated the request first.
+import { dirname, resolve } from 'node:path';
 import { checkConfig } from '../../shared/config/check.js';
 import { PRESETS } from '../../shared/config/presets.js';
 import { exportRun } from '../checkpoints/export/export-run.js';
@@ -9,6 +10,7 @@ import { listRuns, listSeriesKeys, mustGetRun, recentMasks, series, updateRun } 
 import { bulkAction, deleteWhereverTraining, runLogs } from './run-actions.js';
 import { columnChoices, withColumns } from './run-columns.js';
 import { compareRuns } from './compare.js';
+import { exportForDownload } from './export-download.js';
 import type { Handlers } from './dispatch.js';
 import { getRunDetail } from './run-detail.js';
 import { summarizeRun } from './run-summary.js';
@@ -88,10 +90,12 @@ export function createHandlers(ctx: ServiceContext): Handlers {
       exportRun(db, {
         runId: r.id,
         format: r.format,
-        out: r.out,
+        // A relative path is a name inside the data folder's exports/, never the server's working directory.
+        out: resolve(dirname(ctx.databasePath), 'exports', r.out),
         checkpoint: r.checkpoint === undefined ? 'latest' : String(r.checkpoint),
         force: r.force ?? false,
       }),
+    'export:download': (r) => exportForDownload(db, ctx.databasePath, r),
     'system:info': () =>
       systemInfo({
         databasePath: ctx.databasePath,

@@ -55,7 +55,7 @@ export async function bulkAction(manager: RunManager, request: ParsedRequest<'ru
     try {
       const run = getRun(manager.db, id);
       if (!run) throw new Error(`no run ${id} (deleted meanwhile?)`);
-      if (action === 'delete') await manager.delete(id);
+      if (action === 'delete') await deleteWhereverTraining(manager, id, true);
       else if (action === 'archive' || action === 'unarchive')
         updateRun(manager.db, id, { archived: action === 'archive' });
       else

@@ -122,6 +122,8 @@ describe('the contract over Electron IPC', () => {
     const exported = await ok('export:run', raptr.export.run({ id: run.id, format: 'csv', out }));
     expect(exported.files.length).toBeGreaterThan(0);
     expect(existsSync(out)).toBe(true);
+    const download = await ok('export:download', raptr.export.download({ id: run.id, format: 'csv' }));
+    expect(download.file).toMatch(/\.zip$/);
 
     const spare = await ok('runs:create', raptr.runs.create({ config: tiny(10), start: false }));
     expect(await ok('runs:delete', raptr.runs.delete({ id: spare.id }))).toEqual({ deleted: true });

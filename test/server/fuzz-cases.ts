@@ -48,6 +48,7 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'presets:list': {},
   'config:validate': { config: tinyConfig },
   'export:run': { id: ID, format: 'json', out: '/nonexistent/fuzz', checkpoint: 'latest', force: false },
+  'export:download': { id: ID, format: 'csv', checkpoint: 'latest' },
   'system:info': {},
 };
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];

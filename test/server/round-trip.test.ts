@@ -71,6 +71,8 @@ describe('the contract over HTTP', () => {
     await sameAsDispatch('runs:columns', {});
     await sameAsDispatch('runs:logs', { id: first.id });
     await sameAsDispatch('runs:bulk', { ids: [first.id], action: 'tag', tag: 'both' });
+    const download = await ok<{ file: string }>('export:download', { id: first.id, format: 'json' });
+    expect(download.file).toMatch(/\.json$/);
     await sameAsDispatch('presets:list', {});
     await sameAsDispatch('config:validate', { config: tinyConfig });
     await sameAsDispatch('system:info', {});

@@ -66,6 +66,8 @@ export class CompareState {
     const guessKeys = [...(key ? [key] : []), ...HELD_OUT_LOSS_KEYS.filter((k) => k !== key)];
     const compared = this.fetchGroups();
     await Promise.all([compared, this.fetchCurves(guessKeys, compared)]);
+    // A deleted run in the link fails that first request; the runs that exist are fetched again.
+    if (this.fetchCount === 0 && this.groups.length > 0) await this.fetchCurves();
     this.loading = false;
     for (const group of this.groups) void group.loadMetricKeys();
   }
