@@ -138,3 +138,53 @@ describe('CompareState', () => {
     vi.useRealTimers();
   });
 });
+
+describe('CompareState with mixed tasks and a deleted run', () => {
+  it('compares each task within its group, reports the missing id, and refuses a target that is not a number', async () => {
+    const tasks: Record<string, [string, string]> = {
+      m1: ['mlm', 'eval/mlm_loss'],
+      p1: ['polynomial', 'eval/loss'],
+      m2: ['mlm', 'eval/mlm_loss'],
+    };
+    const fake = fakeApi({
+      'runs:compare': ({ ids, key }) => {
+        const known = ids.filter((id) => id in tasks);
+        return {
+          key: key ?? tasks[known[0]!]![1],
+          target: 2.9,
+          targetSource: 'highest best loss',
+          differences: [],
+          missing: ids.filter((id) => !(id in tasks)),
+          runs: known.map((id) => ({ id, name: id, task: tasks[id]![0], evalKey: tasks[id]![1] })),
+        } as never;
+      },
+      'metrics:batch': ({ queries }) => {
+        if (queries.some((q) => !(q.runId in tasks))) throw new Error('no run gone');
+        return queries.map(({ keys }) => keys.map((k) => raw(k, [1, 2], [3, 2])));
+      },
+      'metrics:keys': ({ runId }) => ['train/loss', tasks[runId]![1]],
+    });
+    const state = new CompareState(fake.api, ['m1', 'p1', 'gone', 'm2']);
+    await state.load();
+    expect(state.missing).toEqual(['gone']);
+    expect(state.groups.map((g) => [g.task, g.ids, g.key])).toEqual([
+      ['mlm', ['m1', 'm2'], 'eval/mlm_loss'],
+      ['polynomial', ['p1'], 'eval/loss'],
+    ]);
+    // Every run drawn, each with its own task's metric, despite the deleted one in the link.
+    expect(state.curves.map((c) => [c.id, c.eval.length])).toEqual([
+      ['m1', 2],
+      ['m2', 2],
+      ['p1', 2],
+    ]);
+    const poly = state.groups[1]!;
+    const before = fake.calls.length;
+    poly.targetText = 'abc';
+    await poly.fetchCompare();
+    expect(poly.targetError).toMatch(/“abc” is not a number/);
+    expect(fake.calls.length).toBe(before);
+    poly.targetText = '0.5';
+    await poly.fetchCompare();
+    expect(fake.calls.at(-1)?.request).toEqual({ ids: ['p1'], key: 'eval/loss', atLoss: 0.5 });
+  });
+});

@@ -37,6 +37,9 @@ export function applyView(chart: LineChart, view: ChartView): void {
     dataset.hidden = view.isHidden(groupOf(dataset));
   const legend = chart.options.plugins?.legend;
   if (legend) legend.onClick = (_event, item) => view.toggle(item.text);
+  // What is hidden and how many series are drawn, readable without pixels (tests, debugging).
+  chart.canvas.dataset.hidden = view.hidden.join('|');
+  chart.canvas.dataset.visible = String(chart.data.datasets.filter((d) => !d.hidden).length);
 }
 
 export function lineChart(spec: ChartSpec): Attachment<HTMLCanvasElement> {

@@ -14,7 +14,7 @@ import {
   Interaction,
 } from 'chart.js';
 import { backgroundPlugin } from './chart-options.js';
-import { eachNearestX } from './nearest-x.js';
+import { eachNearestX, hoverReadoutPlugin } from './nearest-x.js';
 import { stageBandsPlugin } from './stage-bands.js';
 
 let registered = false;
@@ -34,6 +34,7 @@ export function registerCharts(): void {
     Legend,
     stageBandsPlugin,
     backgroundPlugin,
+    hoverReadoutPlugin,
   );
   Interaction.modes.eachNearestX = eachNearestX;
   registered = true;

@@ -2,7 +2,7 @@
 // chart.js's 'index' mode pairs points by array position, which is wrong when series have different x
 // values (runs bucketed apart, sparse evals beside a dense loss); this mode takes, in each visible series,
 // the point nearest the cursor along x. Drawing aids (labels starting with "~") are left out.
-import type { ActiveElement, Chart, ChartEvent, InteractionModeFunction } from 'chart.js';
+import type { ActiveElement, Chart, ChartEvent, InteractionModeFunction, Plugin } from 'chart.js';
 import { getRelativePosition } from 'chart.js/helpers';
 
 declare module 'chart.js' {
@@ -40,4 +40,18 @@ export const eachNearestX: InteractionModeFunction = (chart: Chart, event: Chart
       items.push({ element, datasetIndex: meta.index, index });
   }
   return items;
+};
+
+/**
+ * Writes the series the tooltip shows onto the canvas (data-hover="train loss|held-out loss"), readable
+ * without pixels: for tests and for anyone inspecting the page, like data-points and data-stage-bands.
+ */
+export const hoverReadoutPlugin: Plugin = {
+  id: 'hoverReadout',
+  afterEvent(chart) {
+    const items = chart.tooltip?.getActiveElements() ?? [];
+    const labels = items.map((item) => String(chart.data.datasets[item.datasetIndex]?.label ?? ''));
+    const text = labels.join('|');
+    if (chart.canvas.dataset.hover !== text) chart.canvas.dataset.hover = text;
+  },
 };
