@@ -1,18 +1,16 @@
 // Actions the runs table and the run page take beyond one field edit: deleting a run that trains in another
-// process (ask it to stop, then delete), one action over a selection of runs, and a run's log lines.
-import type { BulkOutcome, LogEntry } from '../../shared/api-types.js';
+// process (ask it to stop, then delete), and one action over a selection of runs.
+import type { BulkOutcome } from '../../shared/api-types.js';
 import type { ParsedRequest } from '../../shared/ipc-contract.js';
 import type { RunManager } from '../runs/run-manager.js';
 import {
   getRun,
-  listEvents,
   mustGetRun,
   ownerAlive,
   ownerOf,
   requestRun,
   THIS_PROCESS,
   updateRun,
-  type Db,
 } from '../store/index.js';
 import { ServiceError, toApiError } from './dispatch.js';
 
@@ -68,18 +66,4 @@ export async function bulkAction(manager: RunManager, request: ParsedRequest<'ru
     }
   }
   return outcomes;
-}
-
-export function runLogs(db: Db, runId: string, afterId = 0, limit = 2000): LogEntry[] {
-  mustGetRun(db, runId);
-  return listEvents(db, runId, { kinds: ['log', 'error'], afterId, limit }).map((event) => {
-    const payload = event.payload as { level?: 'info' | 'warn'; message?: string };
-    return {
-      id: event.id,
-      time: event.time,
-      step: event.step,
-      level: event.kind === 'error' ? 'error' : (payload.level ?? 'info'),
-      message: payload.message ?? JSON.stringify(event.payload),
-    };
-  });
 }

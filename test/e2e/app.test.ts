@@ -4,6 +4,7 @@
 // light and dark, go to test-results/ for a person to look at.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, openPage, screenshot, type OpenBrowser } from './browser.js';
@@ -158,18 +159,37 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
     RUN_TIMEOUT + 60_000,
   );
 
-  it('exports the run as a Hugging Face folder and a chart as PNG', async () => {
+  it('exports the run as a Hugging Face folder, downloaded or kept on the server, and a chart as PNG', async () => {
     await page.goto(`${served.url}#/run/${raptrRunId}`);
     await page.getByRole('button', { name: 'Export…' }).click();
     const dialog = page.getByRole('dialog');
-    const out = join(served.folder, 'exported-hf');
-    await dialog.locator('input[name="out"]').fill(out);
     await screenshot(page, 'export-dialog-light');
+    // In a browser the export is downloaded: a folder format arrives as one .zip.
+    const [zip] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      dialog.getByRole('button', { name: 'Export and download' }).click(),
+    ]);
+    expect(zip.suggestedFilename()).toMatch(/^e2e-quickstart-hf-\d{8}T\d{6}\.zip$/);
+    const names = Object.keys(unzipSync(readFileSync((await zip.path())!)));
+    expect(names.some((n) => n.endsWith('/config.json'))).toBe(true);
+    expect(names.some((n) => n.endsWith('.safetensors'))).toBe(true);
+
+    // Kept on the server: a plain name in the data folder's exports/.
+    await dialog.getByLabel('Keep it on the server').check();
+    await dialog.locator('input[name="out"]').fill('../outside');
+    await expect.poll(() => dialog.getByRole('alert').first().textContent()).toContain('without “/”');
+    await dialog.locator('input[name="out"]').fill('exported-hf');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
-    expect(existsSync(join(out, 'config.json'))).toBe(true);
+    const out = join(served.folder, 'exports', 'exported-hf');
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json']));
     expect(readdirSync(out).some((f) => f.endsWith('.safetensors'))).toBe(true);
+    // The same name again: the dialog says which checkbox replaces it, not a CLI flag.
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect
+      .poll(() => dialog.getByRole('alert').textContent())
+      .toContain('Tick “Replace an earlier export');
+    expect(await dialog.textContent()).not.toContain('--force');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     const [download] = await Promise.all([
@@ -179,6 +199,7 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
     const png = readFileSync((await download.path())!);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(download.suggestedFilename()).toBe('e2e quickstart-loss.png');
+    expect(existsSync(join(served.folder, 'exported-hf'))).toBe(false); // never the server's working folder
     expect(page.errors).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 });

@@ -22,9 +22,10 @@ export async function launchChromium(): Promise<OpenBrowser> {
 export async function openPage(
   browser: Browser,
   scheme: 'light' | 'dark' = 'light',
+  width = 1400,
 ): Promise<Page & { errors: string[] }> {
   const context = await browser.newContext({
-    viewport: { width: 1400, height: 900 },
+    viewport: { width, height: 900 },
     colorScheme: scheme,
     acceptDownloads: true,
   });
@@ -42,4 +43,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(RESULTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * The same address in light and dark at 1440 and 1024 px, each screenshotted once `ready` shows; fails on
+ * any console error. `prepare` runs on each page first (open a tab, a dialog).
+ */
+export async function screenshotFour(
+  browser: Browser,
+  url: string,
+  ready: string,
+  name: string,
+  prepare?: (page: Page) => Promise<void>,
+): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const)
+    for (const width of [1440, 1024]) {
+      const page = await openPage(browser, scheme, width);
+      await page.goto(url);
+      await page.locator(ready).first().waitFor({ timeout: 30_000 });
+      if (prepare) await prepare(page);
+      await page.waitForTimeout(400);
+      await screenshot(page, `${name}-${scheme}-${width}`);
+      const errors = page.errors;
+      await page.context().close();
+      if (errors.length > 0) throw new Error(`${name} (${scheme}, ${width}px): ${errors.join('; ')}`);
+    }
 }

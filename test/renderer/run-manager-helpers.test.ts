@@ -144,7 +144,8 @@ describe('charts', () => {
       ...bandDatasets(emptyBand(), { label: 'train loss', color: '#2563eb', smoothing: 0.6, rawAlpha: 0.2 }),
       ...bandDatasets(emptyBand(), { label: 'other', color: '#d9480f', smoothing: 0.6, rawAlpha: 0.2 }),
     ];
-    const chart = { data: { datasets }, options: { plugins: { legend: {} } }, canvas: { dataset: {} } };
+    const options = { plugins: { legend: {} } };
+    const chart = { data: { datasets }, config: { options }, canvas: { dataset: {} } };
     const view = new ChartView('loss');
     view.toggle('train loss');
     applyView(chart as unknown as LineChart, view);
@@ -159,9 +160,8 @@ describe('charts', () => {
       false,
     ]);
     expect((chart.canvas.dataset as Record<string, string>).visible).toBe('4');
-    const onClick = (
-      chart.options.plugins.legend as { onClick: (e: unknown, item: { text: string }) => void }
-    ).onClick;
+    const onClick = (options.plugins.legend as { onClick: (e: unknown, item: { text: string }) => void })
+      .onClick;
     onClick(null, { text: 'train loss' });
     expect(view.hidden).toEqual([]);
   });
@@ -171,7 +171,7 @@ describe('charts', () => {
     const plugins: Record<string, unknown> = { legend };
     const seen: unknown[] = [];
     const chart = {
-      options: { plugins },
+      config: { options: { plugins } },
       update: vi.fn(),
       toBase64Image: () => (
         seen.push([legend.display, (plugins.title as { text?: string })?.text]),

@@ -97,7 +97,15 @@ describe('the runs table services', () => {
   it('reads a run’s log lines and resumes it from an earlier checkpoint, dropping what came after', async () => {
     const id = (await call<RunSummary[]>('runs:list', {}))[0]!.id;
     const logs = await call<LogEntry[]>('runs:logs', { id });
-    for (const line of logs) expect(['info', 'warn', 'error']).toContain(line.level);
+    const messages = logs.map((l) => l.message);
+    expect(messages[0]).toMatch(/^started on .+ \(wasm\), .+ parameters$/);
+    expect(messages).toContain('stage 2 of 3 · p=0.50 begins: p=0.50, 3 blocks expected');
+    expect(messages.some((m) => /^eval \(periodic\): loss \d/.test(m))).toBe(true);
+    expect(messages.some((m) => /^checkpoint written \(.+B\)$/.test(m))).toBe(true);
+    expect(messages.at(-1)).toBe('completed after 60 steps');
+    const later = await call<LogEntry[]>('runs:logs', { id, afterId: logs.at(-2)!.id });
+    expect(later.map((l) => l.message)).toEqual(['completed after 60 steps']);
+    expect((await call<LogEntry[]>('runs:logs', { id, limit: 1 })).map((l) => l.message)).toEqual([messages.at(-1)]);
     const before = await call<RunDetail>('runs:get', { id });
     expect(before.checkpoints.map((c) => c.step)).toEqual([20, 40, 60]);
     const missing = await dispatch(handlers, 'runs:resume', { id, fromStep: 33 });

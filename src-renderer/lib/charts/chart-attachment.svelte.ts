@@ -2,7 +2,7 @@
 // mounts and destroys it on teardown. The chart is created once from untracked state; `update` runs in its
 // own effect, so state it reads (new points, smoothing, theme) updates the chart in place instead of
 // rebuilding it, and nothing is animated, so streaming metrics never make the page jump.
-import type { ChartConfiguration } from 'chart.js';
+import type { ChartConfiguration, ChartOptions } from 'chart.js';
 import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import { Chart, registerCharts } from './chart-setup.js';
@@ -35,7 +35,8 @@ export interface ChartSpec {
 export function applyView(chart: LineChart, view: ChartView): void {
   for (const dataset of chart.data.datasets as LineDataset[])
     dataset.hidden = view.isHidden(groupOf(dataset));
-  const legend = chart.options.plugins?.legend;
+  // The options as given (chart.options reads back what chart.js resolved at the last update, not them).
+  const legend = (chart.config.options as ChartOptions<'line'>).plugins?.legend;
   if (legend) legend.onClick = (_event, item) => view.toggle(item.text);
   // What is hidden and how many series are drawn, readable without pixels (tests, debugging).
   chart.canvas.dataset.hidden = view.hidden.join('|');
@@ -71,7 +72,8 @@ export function lineChart(spec: ChartSpec): Attachment<HTMLCanvasElement> {
  * that shows one series on screen has no legend there; the picture travels without the page around it).
  */
 export function chartPng(chart: LineChart, title: string): string {
-  const plugins = chart.options.plugins ?? (chart.options.plugins = {});
+  const options = chart.config.options as ChartOptions<'line'>;
+  const plugins = options.plugins ?? (options.plugins = {});
   const legend = plugins.legend;
   const shownLegend = legend?.display;
   const shownTitle = plugins.title;

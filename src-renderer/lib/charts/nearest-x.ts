@@ -48,6 +48,20 @@ export const eachNearestX: InteractionModeFunction = (chart: Chart, event: Chart
  */
 export const hoverReadoutPlugin: Plugin = {
   id: 'hoverReadout',
+  afterDraw(chart) {
+    // Where each legend item sits, in canvas pixels: a test can click one without guessing.
+    const boxes = (chart.legend as unknown as { legendHitBoxes?: Array<Record<string, number>> } | undefined)
+      ?.legendHitBoxes;
+    const items = chart.legend?.legendItems ?? [];
+    const text = JSON.stringify(
+      (boxes ?? []).map((b, i) => ({
+        text: items[i]?.text,
+        x: b.left! + b.width! / 2,
+        y: b.top! + b.height! / 2,
+      })),
+    );
+    if (chart.canvas.dataset.legend !== text) chart.canvas.dataset.legend = text;
+  },
   afterEvent(chart) {
     const items = chart.tooltip?.getActiveElements() ?? [];
     const labels = items.map((item) => String(chart.data.datasets[item.datasetIndex]?.label ?? ''));

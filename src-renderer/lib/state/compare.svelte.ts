@@ -87,8 +87,10 @@ export class CompareState {
       this.differences = first.differences;
       this.runs = first.runs;
       this.groups = this.makeGroups(first);
-      this.groups[0]?.accept(first);
-      await Promise.all(this.groups.slice(1).map((g) => g.fetchCompare()));
+      // One task: the first answer is that task's comparison. Several: its default target and ratios mixed
+      // the tasks' values, so each group asks for its own.
+      if (this.groups.length === 1) this.groups[0]!.accept(first);
+      else await Promise.all(this.groups.map((g) => g.fetchCompare()));
       this.error = null;
     } catch (error) {
       this.error = messageOf(error);

@@ -198,6 +198,8 @@ export class RunLive {
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
       this.refreshDetail().catch((error) => (this.loadError = messageOf(error)));
+      // The log tells the same milestones (stages, evals, checkpoints, the end) as they are recorded.
+      this.fetchLogs().catch((error: unknown) => (this.logError = messageOf(error)));
     }, delayMs);
   }
 
