@@ -1,6 +1,8 @@
 // `npm run bench:ui`: the UI in headless Chromium against a real server over a database seeded with the
 // synthetic trainer stream (20 runs of 100k steps, 180 short ones). Prints one JSON object:
-// - runs_list_cold_ms: a cold page load of the runs list to all 200 rows drawn (target 200 ms);
+// - runs_list_first_screen_ms: a cold page load of the runs list (200 runs) to its first screen of rows drawn
+//   (the table draws the first 30 rows, then the rest right after that paint), runs_list_cold_ms to all 200
+//   rows in the page (target 200 ms);
 // - run_page_cold_ms: a cold page load of a 100k-step run to its loss chart drawn (target 300 ms);
 // - the compare view with the 20 long runs: opening it (navigation to both charts drawn), drawing it inside
 //   the loaded app (as clicking Compare does), switching the x-axis, re-bucketing on zoom (target 200 ms).
@@ -17,7 +19,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../src-main/repro/chromium.js';
@@ -44,7 +46,18 @@ async function serve(dbPath: string, staticDir: string) {
     });
     child.on('exit', (code) => reject(new Error(`the benchmark server exited (${code})`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  return { url, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+}
+
+interface Server {
+  url: string;
+  pid: number;
+}
+
+/** CPU milliseconds a process has used so far (Linux /proc; utime + stime, 10 ms ticks). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** The slice of the page's DOM the predicates read (bench/ compiles without the DOM library). */
@@ -77,24 +90,45 @@ function lossDrawn(_unused: number): boolean {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** A fresh page (cold: no cache) loading `url` until `ready` holds; the median over REPEATS. */
-async function coldLoad(
+/**
+ * Fresh pages (cold: no cache) loading each server's `path` until each `ready` condition holds in turn,
+ * REPEATS times, the servers alternating within each repeat so that load on the shared machine drifts over
+ * both alike. Per server and condition: the median wall time, and the median CPU time the load cost (the
+ * page's main thread, from Chrome's ThreadTime, plus the server process): the CPU figure hardly moves with
+ * the machine's load, the wall time does.
+ */
+async function coldLoads(
   browser: Browser,
-  url: string,
+  servers: Server[],
+  path: string,
   ready: (arg: number) => boolean,
-  arg: number,
-): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    const start = performance.now();
-    await page.goto(url);
-    await page.waitForFunction(ready, arg, { polling: 'raf', timeout: 60_000 });
-    times.push(performance.now() - start);
-    await context.close();
-  }
-  return Math.round(median(times));
+  args: number[],
+): Promise<Array<Array<{ wall: number; cpu: number }>>> {
+  const samples = servers.map(() => args.map(() => ({ wall: [] as number[], cpu: [] as number[] })));
+  for (let r = 0; r < REPEATS; r++)
+    for (const [s, server] of servers.entries()) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const threadMs = async () => {
+        const { metrics } = await cdp.send('Performance.getMetrics');
+        return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0) * 1000;
+      };
+      const pageStart = await threadMs();
+      const serverStart = processCpuMs(server.pid);
+      const start = performance.now();
+      await page.goto(`${server.url}${path}`);
+      for (const [j, arg] of args.entries()) {
+        await page.waitForFunction(ready, arg, { polling: 'raf', timeout: 60_000 });
+        samples[s]![j]!.wall.push(performance.now() - start);
+        samples[s]![j]!.cpu.push((await threadMs()) - pageStart + processCpuMs(server.pid) - serverStart);
+      }
+      await context.close();
+    }
+  return samples.map((perArg) =>
+    perArg.map(({ wall, cpu }) => ({ wall: Math.round(median(wall)), cpu: Math.round(median(cpu)) })),
+  );
 }
 
 async function compareScenario(page: Page, url: string, ids: string[]) {
@@ -158,17 +192,29 @@ type Figures = Record<string, number>;
 
 /** Every scenario, each run on every server in turn, so a burst of load on the shared machine does not
  * land on one side only. */
-async function measureAll(browser: Browser, urls: string[], ids: string[], runCount: number) {
-  const figures: Figures[] = urls.map(() => ({}));
-  for (const [i, url] of urls.entries())
-    figures[i]!.runs_list_cold_ms = await coldLoad(browser, `${url}#/runs`, rowsAtLeast, runCount);
-  for (const [i, url] of urls.entries())
-    figures[i]!.run_page_cold_ms = await coldLoad(browser, `${url}#/run/${ids[0]}`, lossDrawn, 0);
-  for (const [i, url] of urls.entries()) {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    Object.assign(figures[i]!, await compareScenario(page, url, ids));
-    await page.close();
+async function measureAll(browser: Browser, servers: Server[], ids: string[], runCount: number) {
+  const figures: Figures[] = servers.map(() => ({}));
+  const lists = await coldLoads(browser, servers, '#/runs', rowsAtLeast, [30, runCount]);
+  const pages = await coldLoads(browser, servers, `#/run/${ids[0]}`, lossDrawn, [0]);
+  for (const [i, [firstScreen, all]] of lists.entries()) {
+    figures[i]!.runs_list_first_screen_ms = firstScreen!.wall;
+    figures[i]!.runs_list_cold_ms = all!.wall;
+    figures[i]!.runs_list_cold_cpu_ms = all!.cpu;
+    figures[i]!.run_page_cold_ms = pages[i]![0]!.wall;
+    figures[i]!.run_page_cold_cpu_ms = pages[i]![0]!.cpu;
   }
+  const urls = servers.map((s) => s.url);
+  // The compare scenario, repeated and alternated between the servers; the median of each figure.
+  const compares: Array<Array<Record<string, number>>> = urls.map(() => []);
+  for (let r = 0; r < Math.max(1, Math.ceil(REPEATS / 2)); r++)
+    for (const [i, url] of urls.entries()) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      compares[i]!.push(await compareScenario(page, url, ids));
+      await page.close();
+    }
+  for (const [i, runs] of compares.entries())
+    for (const key of Object.keys(runs[0]!))
+      figures[i]![key] = Math.round(median(runs.map((figures) => figures[key]!)));
   return figures;
 }
 
@@ -188,8 +234,8 @@ async function main(): Promise<void> {
     const baseline = baselineDir ? await serve(dbPath, baselineDir) : null;
     if (baseline) stops.push(baseline.stop);
 
-    const urls = baseline ? [today.url, baseline.url] : [today.url];
-    const [todayFigures, baselineFigures] = await measureAll(browser, urls, seeded.long, seeded.all);
+    const servers = baseline ? [today, baseline] : [today];
+    const [todayFigures, baselineFigures] = await measureAll(browser, servers, seeded.long, seeded.all);
     const result: Record<string, unknown> = {
       runs: seeded.all,
       long_runs: LONG_RUNS,
@@ -197,6 +243,7 @@ async function main(): Promise<void> {
       seed_ms: Math.round(seedMs),
       repeats: REPEATS,
       targets_ms: { runs_list_cold_ms: 200, run_page_cold_ms: 300, compare: 200 },
+      load_average: loadavg().map((l) => Number(l.toFixed(1))),
       today: todayFigures!,
     };
     if (baselineFigures) {

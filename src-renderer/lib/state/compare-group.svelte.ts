@@ -80,7 +80,11 @@ export class CompareGroup {
     this.error = null;
   }
 
+  private keysAsked = false;
+
   async loadMetricKeys(): Promise<void> {
+    if (this.keysAsked) return;
+    this.keysAsked = true;
     const lists = await Promise.all(this.ids.map((runId) => this.api.metrics.keys({ runId })));
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway Set to dedupe, never stored
     const keys = new Set<string>();

@@ -69,7 +69,8 @@ export class CompareState {
     // A deleted run in the link fails that first request; the runs that exist are fetched again.
     if (this.fetchCount === 0 && this.groups.length > 0) await this.fetchCurves();
     this.loading = false;
-    for (const group of this.groups) void group.loadMetricKeys();
+    // The metric picker's choices are not needed to draw: read them once the charts are up.
+    setTimeout(() => this.groups.forEach((group) => void group.loadMetricKeys()), 500);
   }
 
   /** One comparison of every run, which names each run's task; then one per further task. */

@@ -6,11 +6,13 @@
 import type { LogEntry, MaskRow, RunDetail, RunStatus } from '../../../shared/api-types.js';
 import type { LiveStep, RaptrApi } from '../../../shared/ipc-contract.js';
 import { call, messageOf } from './call.js';
+import { request } from '../api/prefetch.js';
 import { etaMs, noGpuHint } from './run-numbers.js';
+import { detailRequest, keysRequest, MASK_STEPS, masksRequest } from './run-requests.js';
 import { KeyedSeries, LossSeries } from './run-series.svelte.js';
 import { SingleFlight } from './single-flight.js';
 
-export const MASK_STEPS = 120;
+export { MASK_STEPS };
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'stopping'];
 const LOG_LINES = 500;
 
@@ -44,6 +46,10 @@ export class RunLive {
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private hintAsked = false;
   private logSeq = 0;
+  /** Read only once the log is shown; then re-read with the detail. */
+  private logsShown = false;
+  /** Live log lines received so far (their keys are live0, live1, ...). */
+  private liveLines = 0;
 
   constructor(
     private readonly api: RaptrApi,
@@ -68,7 +74,7 @@ export class RunLive {
   async load(): Promise<void> {
     try {
       await Promise.all([this.refreshDetail(), this.loss.fetch(), this.fetchKeyed(), this.fetchMasks()]);
-      void this.fetchLogs().catch((error: unknown) => (this.logError = messageOf(error)));
+      if (this.logsShown) void this.fetchLogs().catch((error: unknown) => (this.logError = messageOf(error)));
       this.loadError = null;
     } catch (error) {
       this.loadError = messageOf(error);
@@ -76,7 +82,7 @@ export class RunLive {
   }
 
   async refreshDetail(): Promise<void> {
-    const detail = await call(this.api.runs.get({ id: this.id }));
+    const detail = await call(request(this.api, 'runs:get', detailRequest(this.id)));
     this.detail = detail;
     this.status = detail.run.status;
     // The backend is known once the trainer started; ask once why it is not a GPU.
@@ -85,7 +91,7 @@ export class RunLive {
 
   /** The eval and system series: their keys, then what the charts show. */
   async fetchKeyed(): Promise<void> {
-    const keys = await call(this.api.metrics.keys({ runId: this.id }));
+    const keys = await call(request(this.api, 'metrics:keys', keysRequest(this.id)));
     this.evals.setKeys(keys);
     this.system.setKeys(keys);
     await Promise.all([this.evals.refresh(), this.system.refresh()]);
@@ -109,15 +115,22 @@ export class RunLive {
   }
 
   async fetchMasks(): Promise<void> {
-    this.masks = await call(this.api.metrics.masks({ runId: this.id, last: MASK_STEPS }));
+    this.masks = await call(request(this.api, 'metrics:masks', masksRequest(this.id)));
   }
 
   /** The recorded log lines (the trainer's info and warnings, and errors); live ones append to them. */
   async fetchLogs(): Promise<void> {
+    this.logsShown = true; // from now on kept fresh with the detail
     const seq = ++this.logSeq;
     const entries = await call(this.api.runs.logs({ id: this.id, limit: LOG_LINES }));
     if (seq !== this.logSeq) return;
-    this.logs = entries.map((e) => ({ ...e, key: `db${e.id}` }));
+    // A line that arrived live may not be recorded yet (rows are written in batches): it stays, after the
+    // recorded ones, unless they already hold it.
+    const recorded = entries.slice(-50).map((e) => `${e.level} ${e.message}`);
+    const pending = this.logs.filter(
+      (l) => l.key.startsWith('live') && !recorded.includes(`${l.level} ${l.message}`),
+    );
+    this.logs = [...entries.map((e) => ({ ...e, key: `db${e.id}` })), ...pending];
     this.logError = null;
   }
 
@@ -132,7 +145,6 @@ export class RunLive {
   /** Subscribes to this run's events and polls the detail slowly while it runs; returns the cleanup. */
   listen(): () => void {
     const mine = (runId: string) => runId === this.id;
-    let liveLines = 0;
     const offs = [
       this.api.on('run:metrics', ({ runId, steps }) => mine(runId) && this.onSteps(steps)),
       this.api.on('run:status', ({ runId, status }) => {
@@ -160,7 +172,7 @@ export class RunLive {
           message,
           time: Date.now(),
           step: this.latest?.step ?? null,
-          key: `live${liveLines++}`,
+          key: `live${this.liveLines++}`,
         };
         this.logs = [...this.logs.slice(-(LOG_LINES - 1)), line];
       }),
@@ -199,7 +211,7 @@ export class RunLive {
       this.refreshTimer = null;
       this.refreshDetail().catch((error) => (this.loadError = messageOf(error)));
       // The log tells the same milestones (stages, evals, checkpoints, the end) as they are recorded.
-      this.fetchLogs().catch((error: unknown) => (this.logError = messageOf(error)));
+      if (this.logsShown) this.fetchLogs().catch((error: unknown) => (this.logError = messageOf(error)));
     }, delayMs);
   }
 

@@ -10,7 +10,9 @@ import {
   type BandSeries,
   type XY,
 } from '../charts/series-points.js';
+import { request } from '../api/prefetch.js';
 import { call } from './call.js';
+import { lossBucketsFor, lossRequest } from './run-requests.js';
 
 /** Where a live step sits on each x-axis. */
 export function liveX(step: Pick<LiveStep, 'step' | 'tokens' | 'cumFlops' | 'wallMs'>, axis: XAxis): number {
@@ -31,7 +33,7 @@ export class LossSeries {
   axis: XAxis = $state('step');
   /** The zoomed range on the current axis; null shows the whole run and follows the live edge. */
   range: [number, number] | null = $state.raw(null);
-  private buckets = 600;
+  private buckets = lossBucketsFor(typeof window === 'undefined' ? 1440 : window.innerWidth);
   private seq = 0;
   private liveSinceFetch = 0;
 
@@ -43,24 +45,17 @@ export class LossSeries {
   async fetch(): Promise<void> {
     const seq = ++this.seq;
     const { axis, range } = this;
-    const [loss] = await call(
-      this.api.metrics.series({
-        runId: this.runId,
-        keys: ['train/loss'],
-        xAxis: axis,
-        buckets: this.buckets,
-        ...(range ? { range } : {}),
-      }),
-    );
+    const query = { ...lossRequest(this.runId, this.buckets), xAxis: axis, ...(range ? { range } : {}) };
+    const [loss] = await call(request(this.api, 'metrics:series', query));
     if (seq !== this.seq) return; // a newer zoom or axis asked meanwhile
     this.liveSinceFetch = 0;
     this.band = loss ? bandFromSeries(loss) : emptyBand();
   }
 
-  /** Buckets follow the chart's width; true when that changed enough to re-fetch. */
+  /** Buckets follow the chart's width; true when that changed enough (a quarter) to re-fetch. */
   setBuckets(pixels: number): boolean {
     const next = Math.max(50, Math.min(4000, Math.round(pixels)));
-    if (Math.abs(next - this.buckets) < 40) return false;
+    if (Math.abs(next - this.buckets) < this.buckets / 4) return false;
     this.buckets = next;
     return true;
   }
@@ -91,6 +86,8 @@ export class KeyedSeries {
   byAxis: Partial<Record<XAxis, Record<string, XY[]>>> = $state.raw({});
   /** The axes some chart shows: kept fresh by refresh(). */
   private wanted: XAxis[] = ['step'];
+  /** Fetches in flight, by axis: charts asking for the same axis at once share one. */
+  private inFlight: Partial<Record<XAxis, Promise<void>>> = {};
 
   constructor(
     private readonly api: RaptrApi,
@@ -121,7 +118,15 @@ export class KeyedSeries {
     await Promise.all(this.wanted.map((axis) => this.fetchAxis(axis)));
   }
 
-  private async fetchAxis(axis: XAxis): Promise<void> {
+  private fetchAxis(axis: XAxis): Promise<void> {
+    const running = this.inFlight[axis];
+    if (running) return running;
+    const done = this.readAxis(axis).finally(() => delete this.inFlight[axis]);
+    this.inFlight[axis] = done;
+    return done;
+  }
+
+  private async readAxis(axis: XAxis): Promise<void> {
     if (this.keys.length === 0) return;
     const results = await call(
       this.api.metrics.series({

@@ -140,3 +140,15 @@ export function groupRuns(runs: readonly RunSummary[], by: GroupBy): RunGroup[] 
   const rest = groups.get(none);
   return [...named, ...(rest ? [[none, rest] as const] : [])].map(([name, list]) => ({ name, runs: list }));
 }
+
+/** The groups cut to their first `limit` rows in all (a table drawn in two passes shows the top first). */
+export function firstRows(groups: readonly RunGroup[], limit: number): RunGroup[] {
+  const cut: RunGroup[] = [];
+  let left = limit;
+  for (const group of groups) {
+    if (left <= 0) break;
+    cut.push(group.runs.length <= left ? group : { name: group.name, runs: group.runs.slice(0, left) });
+    left -= group.runs.length;
+  }
+  return cut;
+}
