@@ -9,7 +9,7 @@ import type {
   RaptrApi,
   Result,
 } from '../../../shared/ipc-contract.js';
-import { channelParts } from '../../../shared/ipc-contract.js';
+import { channelParts } from '../../../shared/ipc-api.js';
 
 const pending = new Map<string, Promise<Result<unknown>>>();
 

@@ -43,16 +43,37 @@ export function applyView(chart: LineChart, view: ChartView): void {
   chart.canvas.dataset.visible = String(chart.data.datasets.filter((d) => !d.hidden).length);
 }
 
+/**
+ * The chart is made when its canvas comes near the screen: a page of a dozen charts draws the ones in view
+ * first, and the rest as they are scrolled to (each chart's set-up reads computed styles, which costs a
+ * style recalculation every time).
+ */
 export function lineChart(spec: ChartSpec): Attachment<HTMLCanvasElement> {
   return (canvas) => {
-    registerCharts();
-    const config = untrack(spec.create);
-    config.options = { animation: false, responsive: true, maintainAspectRatio: false, ...config.options };
-    const chart = new Chart(canvas, config) as LineChart;
-    const cleanup = untrack(() => spec.setup?.(chart));
-    if (spec.handle) spec.handle.chart = chart;
+    let chart: LineChart | null = $state.raw(null);
+    let cleanup: (() => void) | undefined;
+    const create = () => {
+      registerCharts();
+      const config = untrack(spec.create);
+      config.options = { animation: false, responsive: true, maintainAspectRatio: false, ...config.options };
+      const made = new Chart(canvas, config) as LineChart;
+      cleanup = untrack(() => spec.setup?.(made));
+      if (spec.handle) spec.handle.chart = made;
+      chart = made;
+    };
+    const near =
+      typeof IntersectionObserver === 'function'
+        ? new IntersectionObserver(
+            (entries) => entries.some((e) => e.isIntersecting) && (near?.disconnect(), create()),
+            {
+              rootMargin: '200px',
+            },
+          )
+        : null;
+    if (near) near.observe(canvas);
+    else create();
     $effect(() => {
-      if (!spec.update) return;
+      if (!chart || !spec.update) return;
       spec.update(chart);
       if (spec.view) applyView(chart, spec.view);
       chart.update('none');
@@ -60,9 +81,10 @@ export function lineChart(spec: ChartSpec): Attachment<HTMLCanvasElement> {
       canvas.dataset.points = String(chart.data.datasets.reduce((n, d) => n + d.data.length, 0));
     });
     return () => {
+      near?.disconnect();
       cleanup?.();
       if (spec.handle) spec.handle.chart = null;
-      chart.destroy();
+      chart?.destroy();
     };
   };
 }
