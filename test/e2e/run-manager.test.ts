@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendSeriesPoints, openDatabase } from '../../src-main/store/index.js';
 import {
   hasChromium,
   launchChromium,
@@ -226,11 +227,59 @@ describe.skipIf(!hasChromium)('the run manager in a browser', () => {
         `rm-run-${tab}`,
       );
 
-    // A run without system metrics says so.
+    // A run without system metrics says so; written through the store (as a trainer that samples them
+    // would), the ones the run has are drawn: CPU and memory, no GPU lines on a CPU run.
     await page.getByRole('tab', { name: 'Charts' }).click();
     await expect.poll(() => page.getByTestId('system-none').textContent()).toContain('No system metrics');
+    const store = openDatabase(db);
+    try {
+      const sampled = (value: (i: number) => number) =>
+        [...Array(20).keys()].map((i) => ({
+          step: i * 100,
+          value: value(i),
+          wallMs: i * 2000,
+          flops: i * 1e6,
+          tokens: i * 3200,
+        }));
+      appendSeriesPoints(store, {
+        runId: ids.outside!,
+        key: 'system/cpu_percent',
+        points: sampled((i) => 150 + i),
+      });
+      appendSeriesPoints(store, {
+        runId: ids.outside!,
+        key: 'system/rss_mb',
+        points: sampled((i) => 400 + 5 * i),
+      });
+    } finally {
+      store.close();
+    }
+    await page.reload();
+    await page.getByTestId('system-use').scrollIntoViewIfNeeded(); // charts are made as they near the screen
+    for (const id of ['system-use', 'system-memory'])
+      await expect
+        .poll(
+          async () => Number(await page.locator(`[data-testid="${id}"] canvas`).getAttribute('data-points')),
+          {
+            timeout: 30_000,
+          },
+        )
+        .toBe(20);
+    const systemLegend = JSON.parse(
+      (await page.locator('[data-testid="system-use"] canvas').getAttribute('data-legend'))!,
+    ) as Array<{
+      text: string;
+    }>;
+    expect(systemLegend.map((l) => l.text)).toEqual(['CPU %']);
+    expect(await page.getByTestId('system-none').count()).toBe(0);
+    await screenshotFour(browser, page.url(), '[data-testid="system-use"]', 'rm-run-system', (p) =>
+      p.getByTestId('system-use').scrollIntoViewIfNeeded(),
+    );
+    await screenshotFour(browser, page.url(), '[data-testid="loss-chart"]', 'rm-export-dialog', (p) =>
+      p.getByRole('button', { name: 'Export…' }).click(),
+    );
     expect(page.errors).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 
   it('compares runs of two tasks in groups, around a deleted run, refusing a bad target', async () => {
     await trainElsewhere(
@@ -246,12 +295,14 @@ describe.skipIf(!hasChromium)('the run manager in a browser', () => {
     await expect.poll(() => page.getByTestId('task-note').textContent()).toContain('different tasks');
     const polyGroup = page.getByTestId('compare-group-polynomial');
     const mlmGroup = page.getByTestId('compare-group-mlm');
-    for (const group of [polyGroup, mlmGroup])
+    for (const group of [polyGroup, mlmGroup]) {
+      await group.locator('[data-testid="compare-eval"]').scrollIntoViewIfNeeded(); // made as they near the screen
       await expect
         .poll(async () =>
           Number(await group.locator('[data-testid="compare-eval"] canvas').getAttribute('data-points')),
         )
         .toBeGreaterThan(0);
+    }
     await polyGroup.getByLabel(/^target/).fill('abc');
     await polyGroup.getByRole('button', { name: 'Compute' }).click();
     await expect.poll(() => polyGroup.getByRole('alert').textContent()).toContain('“abc” is not a number');
