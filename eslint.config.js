@@ -91,6 +91,19 @@ export default tseslint.config(
     ),
   },
   {
+    // The webgpu backend runs in Node (Dawn) now and in a browser renderer (navigator.gpu) later: only
+    // dawn-node.ts may load Dawn or touch Node; the kernels and their registration stay portable.
+    files: ['src-main/trainer/backend/webgpu/**/*.ts'],
+    ignores: [
+      'src-main/trainer/backend/webgpu/dawn-node.ts',
+      'src-main/trainer/backend/webgpu/driver-hint.ts',
+    ],
+    rules: forbid(
+      [...nodeBuiltins, 'webgpu', 'electron', 'electron/*', 'better-sqlite3', '**/store/**', '**/runs/**'],
+      'Only backend/webgpu/dawn-node.ts may import Node or Dawn; the WGSL kernels must run in a browser too.',
+    ),
+  },
+  {
     // Only main.ts, preload.ts and the Electron host may touch Electron; the rest of main runs in plain Node too.
     files: ['src-main/**/*.ts'],
     ignores: [

@@ -3,6 +3,7 @@
 import type { ConfigDifference } from './config/diff.js';
 import type { Preset } from './config/presets.js';
 import type { RunConfig } from './config/schema.js';
+import type { EvalMasking } from './metrics.js';
 import type { ConfigIssue } from './config/validate.js';
 import type { BackendInfo, EvalResult, StagePlan, TransitionRecord } from './trainer-protocol.js';
 
@@ -53,6 +54,8 @@ export interface RunSummary {
   stepsDone: number;
   stepsTotal: number;
   evalKey: string;
+  /** MLM runs: how the held-out targets were hidden for eval/mlm_loss and eval/mlm_acc; null otherwise. */
+  evalMasking: EvalMasking | null;
   bestEvalLoss: number | null;
   lastEvalLoss: number | null;
   flops: number;
@@ -187,13 +190,20 @@ export interface ComparedRun {
   evalKey: string;
   policy: string;
   schedule: string;
+  /** The series read for the compared key in this run (the training-masking loss has two names). */
+  seriesKey: string;
+  /** How this run measured the compared key, when that depends on its masking (eval/mlm_loss, _acc). */
+  evalMasking: EvalMasking | null;
   bestEvalLoss: number | null;
   finalEvalLoss: number | null;
   totalFlops: number;
   totalWallMs: number;
   /** Null when the run never reached the target. */
   reach: { step: number; flops: number; wallMs: number; tokens: number } | null;
-  /** first run's FLOPs to the target / this run's: 1.31 means this run needed 1.31x fewer FLOPs. */
+  /**
+   * first run's FLOPs to the target / this run's: 1.31 means this run needed 1.31x fewer FLOPs. Null when
+   * either did not reach it, or when this run measured the key differently from the first.
+   */
   flopsRatio: number | null;
   wallRatio: number | null;
 }
@@ -202,6 +212,8 @@ export interface CompareResult {
   key: string;
   target: number | null;
   targetSource: 'given' | 'highest best loss' | 'none';
+  /** Set when the runs measured the key in different ways: says which, and what compares them all. */
+  maskingNote: string | null;
   runs: ComparedRun[];
   differences: ConfigDifference[];
   /** Ids asked for that name no run (deleted since the link was made): left out, not fatal. */

@@ -79,6 +79,8 @@ export interface Events {
   /** The run's name, tags or archived flag changed (another window, another process): re-read it. */
   'run:updated': { runId: string };
   'run:deleted': { runId: string };
+  /** Device telemetry (CPU %, RSS, GPU utilisation and memory), every few seconds while training. */
+  'run:system': { runId: string; step: number; metrics: EvalResult[] };
 }
 
 export type EventName = keyof Events;
@@ -90,6 +92,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'run:log',
   'run:updated',
   'run:deleted',
+  'run:system',
 ];
 
 // ---------------------------------------------------------------- the typed API object

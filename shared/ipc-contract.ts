@@ -127,7 +127,11 @@ export const CHANNELS = {
   'export:run': z.strictObject({
     id: RunId,
     format: z.enum(['hf', 'safetensors', 'csv', 'json', 'bundle']),
-    /** A folder (hf, safetensors, csv, json) or a file (bundle) that must not exist yet, unless force. */
+    /**
+     * A folder (hf, safetensors, csv) or a file (json, bundle, or csv ending in .csv), a path inside the
+     * data folder's exports/ (relative to it, or absolute within it). It must not exist yet, unless force,
+     * which replaces an earlier export only.
+     */
     out: z.string().min(1).max(4096),
     checkpoint: z.union([z.enum(['latest', 'best']), z.number().int().nonnegative()]).optional(),
     force: z.boolean().optional(),

@@ -1,6 +1,7 @@
 // Messages between a host (Electron main, the CLI, the server) and one trainer process.
 // Tagged unions, defined once as zod schemas: the receiving side validates, the types are inferred.
 import { z } from 'zod';
+import { boundErrorText } from './error-text.js';
 
 // ---------------------------------------------------------------- host -> trainer
 
@@ -10,9 +11,18 @@ export const StartRequestSchema = z.strictObject({
   config: z.unknown(),
   /** Folder for checkpoints and the final weights; null: keep nothing on disk. */
   outDir: z.string().nullable().default(null),
-  /** Continue from a checkpoint folder; sha256 (of its state.json, from the database) guards against tampering. */
+  /**
+   * Continue from a checkpoint folder; sha256 (of its state.json, from the database) guards against
+   * tampering. When it does not verify, the fallbacks (older checkpoints, newest first) are tried in turn.
+   */
   resume: z
-    .strictObject({ path: z.string().min(1), sha256: z.string().nullable() })
+    .strictObject({
+      path: z.string().min(1),
+      sha256: z.string().nullable(),
+      fallbacks: z
+        .array(z.strictObject({ path: z.string().min(1), sha256: z.string().nullable() }))
+        .default([]),
+    })
     .nullable()
     .default(null),
 });
@@ -27,8 +37,10 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('probe') }),
 ]);
 
+export const BackendNameSchema = z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+
 export const BackendProbeSchema = z.strictObject({
-  name: z.enum(['tensorflow', 'wasm', 'cpu']),
+  name: BackendNameSchema,
   available: z.boolean(),
   /** The device it would use, or why it is not available. */
   detail: z.string(),
@@ -36,14 +48,30 @@ export const BackendProbeSchema = z.strictObject({
 
 // ---------------------------------------------------------------- trainer -> host
 
+/** The WebGPU adapter a run trained on, as its driver describes it. */
+export const AdapterInfoSchema = z.strictObject({
+  vendor: z.string(),
+  architecture: z.string(),
+  description: z.string(),
+});
+
+/** Texts a trainer reports (errors, logs) are cut to a bounded length as they arrive (shared/error-text.ts). */
+const BoundedText = z.string().transform((text) => boundErrorText(text));
+
 export const BackendInfoSchema = z.strictObject({
   /** The TensorFlow.js backend in use. */
-  name: z.enum(['tensorflow', 'wasm', 'cpu']),
+  name: BackendNameSchema,
   /** What the user sees: a GPU name, "CPU (wasm, SIMD)", ... */
   device: z.string(),
+  /** True when a real GPU does the work (a software WebGPU adapter is not one). */
   gpu: z.boolean(),
-  /** Why a faster backend was not used, when one was wanted (e.g. a missing CUDA library). */
+  /**
+   * Why no GPU (or no faster backend) was used, naming what to install: a missing CUDA library, a
+   * missing Vulkan driver, a software-only adapter, ...
+   */
   hint: z.string().nullable(),
+  /** The WebGPU adapter (webgpu backend only). */
+  adapter: AdapterInfoSchema.nullable().default(null),
 });
 
 export const StagePlanSchema = z.strictObject({
@@ -145,8 +173,15 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     /** The primary eval loss measured at this step, when an evaluation ran here. */
     evalLoss: z.number().nullable(),
   }),
-  z.strictObject({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string() }),
-  z.strictObject({ type: z.literal('error'), message: z.string(), stack: z.string().nullable() }),
+  z.strictObject({
+    type: z.literal('system'),
+    /** The last step completed when the sample was taken. */
+    step: z.number().int(),
+    /** system/cpu_percent, system/rss_mb, system/gpu_util_percent, system/gpu_mem_mb (those measured). */
+    metrics: z.array(EvalResultSchema),
+  }),
+  z.strictObject({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: BoundedText }),
+  z.strictObject({ type: z.literal('error'), message: BoundedText, stack: BoundedText.nullable() }),
   z.strictObject({
     type: z.literal('done'),
     status: z.enum(['completed', 'stopped']),
@@ -160,6 +195,7 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
 export type StartRequest = z.output<typeof StartRequestSchema>;
 export type HostMessage = z.input<typeof HostMessageSchema>;
 export type BackendInfo = z.output<typeof BackendInfoSchema>;
+export type AdapterInfo = z.output<typeof AdapterInfoSchema>;
 export type BackendProbe = z.output<typeof BackendProbeSchema>;
 export type StagePlan = z.output<typeof StagePlanSchema>;
 export type StepMetrics = z.output<typeof StepMetricsSchema>;

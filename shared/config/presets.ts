@@ -1,4 +1,6 @@
 // Ready-made runs. Each is a partial config (defaults fill the rest) with one line saying what it shows.
+// Every preset checkpoints periodically, at evaluation steps: a crash, a full disk or a damaged newest
+// checkpoint costs a few hundred steps, not the run.
 import type { RunConfigInput } from './schema.js';
 
 export interface Preset {
@@ -12,7 +14,7 @@ const polynomialBase = {
   task: { kind: 'polynomial', inputDim: 20 },
   model: { layers: 8, dModel: 128, ffDim: 128 },
   optimizer: { lr: 1e-3, decay: 'cosine', weightDecay: 0 },
-  training: { batchSize: 256, steps: 3000, evalEvery: 100, seed: 0 },
+  training: { batchSize: 256, steps: 3000, evalEvery: 100, checkpointEvery: 500, seed: 0 },
 } as const satisfies RunConfigInput;
 
 /**
@@ -24,7 +26,7 @@ const bertMiniBase = {
   task: { kind: 'mlm', corpus: { kind: 'builtin', name: 'sotu' }, tokenizer: { vocabSize: 8000 } },
   model: { layers: 12, dModel: 128, heads: 4, ffDim: 512, seqLen: 64, norm: 'pre' },
   optimizer: { lr: 1e-3, warmupSteps: 100, decay: 'linear', weightDecay: 0.01, gradClip: 1 },
-  training: { batchSize: 16, steps: 2000, evalEvery: 250, seed: 0 },
+  training: { batchSize: 16, steps: 2000, evalEvery: 250, checkpointEvery: 250, seed: 0 },
 } as const satisfies RunConfigInput;
 
 export const PRESETS: readonly Preset[] = [
@@ -47,7 +49,7 @@ export const PRESETS: readonly Preset[] = [
         scale: 'sqrt',
       },
       optimizer: { lr: 2e-3, decay: 'linear' },
-      training: { batchSize: 16, steps: 400, evalEvery: 100, seed: 0 },
+      training: { batchSize: 16, steps: 400, evalEvery: 100, checkpointEvery: 100, seed: 0 },
     },
   },
   {

@@ -1,24 +1,49 @@
 // The run configuration: one schema, validated at every boundary (CLI, IPC, server, trainer).
 // Every field has a documented default so a user can write only what differs from it.
 // Cross-field rules (heads | dModel, fixed layers in range, stage sizes <= L, ...) live in validate.ts.
+// Every size and count has an upper bound far above anything trainable, so that an absurd value (a typo, a
+// hostile request) is refused by name here instead of growing a process until it dies; whether a sane-
+// looking shape fits in memory is memory-estimate.ts's question.
 import { z } from 'zod';
 
-const positiveInt = (what: string) =>
+/** Upper bounds of sizes and counts. */
+export const LIMITS = {
+  layers: 1000,
+  dModel: 65_536,
+  heads: 1024,
+  ffDim: 262_144,
+  seqLen: 65_536,
+  vocabSize: 1_000_000,
+  batchSize: 1_000_000,
+  /** Steps, and every count of steps (evalEvery, warmupSteps, ...). */
+  steps: 1_000_000_000,
+  inputDim: 100_000,
+  samples: 10_000_000,
+  /** Entries of any list in a config (fixed layers, stages, polynomial terms). */
+  listItems: 1024,
+  labelChars: 10_000,
+} as const;
+
+const positiveInt = (what: string, max: number = LIMITS.steps) =>
   z
     .number({ error: `${what} must be a number` })
     .int(`${what} must be a whole number`)
-    .positive(`${what} must be > 0`);
-const nonNegativeInt = (what: string) =>
+    .positive(`${what} must be > 0`)
+    .max(max, `${what} must be <= ${max}`);
+const nonNegativeInt = (what: string, max: number = LIMITS.steps) =>
   z
     .number({ error: `${what} must be a number` })
     .int(`${what} must be a whole number`)
-    .min(0, `${what} must be >= 0`);
+    .min(0, `${what} must be >= 0`)
+    .max(max, `${what} must be <= ${max}`);
+const list = <T extends z.ZodType>(item: T) =>
+  z.array(item).max(LIMITS.listItems, `at most ${LIMITS.listItems} entries`);
 const probability = z
   .number({ error: 'must be a number' })
   .min(0, 'must be between 0 and 1')
   .max(1, 'must be between 0 and 1');
 /** Block indices; negative counts from the top, Python style: -1 is the last block. */
-const layerList = z.array(z.number().int('layer index must be a whole number'));
+const layerList = list(z.number().int('layer index must be a whole number'));
 
 // ---------------------------------------------------------------- task
 
@@ -26,21 +51,20 @@ export const PolynomialTermSchema = z.strictObject({
   /** c_j in f(x) = sum_j c_j * chi_Sj(x). */
   coefficient: z.number().default(1),
   /** S_j: 0-based input coordinates whose product is the monomial chi_Sj(x). */
-  support: z.array(z.number().int().min(0)).min(1, 'a term needs at least one coordinate'),
+  support: list(z.number().int().min(0)).min(1, 'a term needs at least one coordinate'),
 });
 
 /** Boolean polynomial regression (RAPTR.md, "Polynomial experiment"; a reconstruction, labelled ours). */
 export const PolynomialTaskSchema = z.strictObject({
   kind: z.literal('polynomial'),
   /** d: input x is uniform on {-1,+1}^d. */
-  inputDim: positiveInt('inputDim').default(20),
+  inputDim: positiveInt('inputDim', LIMITS.inputDim).default(20),
   /** Default: staircase S_j = {0..j-1}, j = 1..4, every coefficient 1. */
-  terms: z
-    .array(PolynomialTermSchema)
+  terms: list(PolynomialTermSchema)
     .min(1)
     .default([1, 2, 3, 4].map((j) => ({ coefficient: 1, support: Array.from({ length: j }, (_, i) => i) }))),
   /** Fresh samples used to estimate each per-degree component error. */
-  evalSamples: positiveInt('evalSamples').default(8192),
+  evalSamples: positiveInt('evalSamples', LIMITS.samples).default(8192),
 });
 
 export const CorpusSchema = z.discriminatedUnion('kind', [
@@ -81,10 +105,10 @@ export const ProbesSchema = z.strictObject({
     .nullable()
     .default(null),
   /** SOTU passages (64 words) taken per speech: bounds the time one probe evaluation takes. */
-  passagesPerSpeech: positiveInt('passagesPerSpeech').default(4),
+  passagesPerSpeech: positiveInt('passagesPerSpeech', LIMITS.samples).default(4),
   /** At most this many training / test texts per probe (a seeded sample). */
-  maxTrain: positiveInt('maxTrain').default(1000),
-  maxTest: positiveInt('maxTest').default(500),
+  maxTrain: positiveInt('maxTrain', LIMITS.samples).default(1000),
+  maxTest: positiveInt('maxTest', LIMITS.samples).default(500),
   /** When probes run: at every stage end and at the end (default), only at the end, at every evaluation, or never. */
   when: z.enum(['stage-end', 'final', 'every-eval', 'never']).default('stage-end'),
   /** linear: a logistic-regression probe on frozen features; finetune: a copy of the encoder plus a linear head, trained on the probe's training texts. */
@@ -99,16 +123,27 @@ export const MlmTaskSchema = z.strictObject({
   corpus: CorpusSchema.prefault({ kind: 'builtin' }),
   tokenizer: z
     .strictObject({
-      vocabSize: positiveInt('vocabSize').min(64, 'vocabSize must be >= 64').default(8000),
+      vocabSize: positiveInt('vocabSize', LIMITS.vocabSize).min(64, 'vocabSize must be >= 64').default(8000),
       lowercase: z.boolean().default(true),
     })
     .prefault({}),
   /** Fraction of tokens selected for prediction; of those 80% [MASK], 10% random, 10% unchanged. */
   maskProb: z.number().gt(0).lt(1).default(0.15),
-  /** Fraction of documents held out for evaluation (split by document, never by sentence). */
-  heldOutFraction: z.number().gt(0).lt(1).default(0.05),
+  /** Fraction of documents held out for evaluation (split by document, never by sentence); at most half. */
+  heldOutFraction: z
+    .number()
+    .gt(0)
+    .max(0.5, 'must be at most 0.5 (the rest of the text is what the model trains on)')
+    .default(0.05),
   /** Held-out batches each evaluation runs (the same batches every time). */
-  evalBatches: positiveInt('evalBatches').default(8),
+  evalBatches: positiveInt('evalBatches', LIMITS.samples).default(8),
+  /**
+   * How the held-out targets are hidden when eval/mlm_loss and eval/mlm_acc are measured. every-target:
+   * [MASK] at every target, so no answer shows in the input. training-rule: the training masking (80%
+   * [MASK], 10% random, 10% unchanged), whose unchanged tenth a model scores on by copying its input; runs
+   * recorded before this field existed were measured so (shared/config/recorded.ts marks them).
+   */
+  evalMasking: z.enum(['every-target', 'training-rule']).default('every-target'),
   probes: ProbesSchema.prefault({}),
 });
 
@@ -118,16 +153,16 @@ export const TaskSchema = z.discriminatedUnion('kind', [PolynomialTaskSchema, Ml
 
 export const ModelSchema = z.strictObject({
   /** L: number of blocks (transformer blocks, or residual MLP blocks for the polynomial task). */
-  layers: positiveInt('layers').default(12),
-  dModel: positiveInt('dModel').default(128),
+  layers: positiveInt('layers', LIMITS.layers).default(12),
+  dModel: positiveInt('dModel', LIMITS.dModel).default(128),
   /** Attention heads; must divide dModel. Ignored by the polynomial task's residual MLP. */
-  heads: positiveInt('heads').default(4),
+  heads: positiveInt('heads', LIMITS.heads).default(4),
   /** Hidden width of each block's MLP. */
-  ffDim: positiveInt('ffDim').default(512),
-  /** Tokens per sequence. Ignored by the polynomial task. */
-  seqLen: positiveInt('seqLen').default(64),
+  ffDim: positiveInt('ffDim', LIMITS.ffDim).default(512),
+  /** Tokens per sequence ([CLS] and [SEP] included). Ignored by the polynomial task. */
+  seqLen: positiveInt('seqLen', LIMITS.seqLen).default(64),
   /** Vocabulary size for the embedding and MLM head; the mlm task sets it from its tokenizer. */
-  vocabSize: positiveInt('vocabSize').default(8000),
+  vocabSize: positiveInt('vocabSize', LIMITS.vocabSize).default(8000),
   /** pre: x + f(LN(x)) with a final LN (GPT-2 style); post: LN(x + f(x)) (original BERT). */
   norm: z.enum(['pre', 'post']).default('pre'),
 });
@@ -179,10 +214,11 @@ export const RaptrScheduleSchema = z.strictObject({
   /** Expected active blocks per stage, e.g. "6-8-10-12" (BERT-base) or "12-16-20-24" (UL2). */
   label: z
     .string()
+    .max(LIMITS.labelChars)
     .regex(/^\d+(\.\d+)?(-\d+(\.\d+)?)*$/, 'label must look like "6-8-10-12"')
     .optional(),
   /** Explicit stages; used instead of label when given. */
-  stages: z.array(ExplicitStageSchema).min(1, 'give at least one stage').optional(),
+  stages: list(ExplicitStageSchema).min(1, 'give at least one stage').optional(),
   /** Stage lengths when not explicit: equal, or proportional to the stage index 1:2:...:k. */
   lengths: StageLengthsSchema.default('equal'),
   /** I: blocks always included. Default first and last ("the first and last layers play different roles"). */
@@ -233,6 +269,7 @@ export const PolicySchema = z.discriminatedUnion('kind', [
     /** Depth per stage, e.g. "6-9-12". */
     label: z
       .string()
+      .max(LIMITS.labelChars)
       .regex(/^\d+(-\d+)*$/, 'label must look like "6-9-12"')
       .default('6-9-12'),
     lengths: StageLengthsSchema.default('equal'),
@@ -245,7 +282,11 @@ export const PolicySchema = z.discriminatedUnion('kind', [
 
 export const OptimizerSchema = z.strictObject({
   kind: z.literal('adamw').default('adamw'),
-  lr: z.number().positive('lr must be > 0').default(1e-3),
+  lr: z
+    .number()
+    .positive('lr must be > 0')
+    .max(1, 'lr must be <= 1 (AdamW learning rates are usually 1e-4 to 1e-2)')
+    .default(1e-3),
   beta1: z.number().min(0).lt(1, 'beta1 must be < 1').default(0.9),
   beta2: z.number().min(0).lt(1, 'beta2 must be < 1').default(0.999),
   eps: z.number().positive().default(1e-8),
@@ -264,17 +305,20 @@ export const OptimizerSchema = z.strictObject({
 });
 
 export const TrainingSchema = z.strictObject({
-  batchSize: positiveInt('batchSize').default(16),
+  batchSize: positiveInt('batchSize', LIMITS.batchSize).default(16),
   steps: positiveInt('steps').default(2000),
-  seed: nonNegativeInt('seed').default(0),
+  seed: nonNegativeInt('seed', Number.MAX_SAFE_INTEGER).default(0),
   /** Evaluate the full model every N steps (0: only at stage ends and at the end). */
   evalEvery: nonNegativeInt('evalEvery').default(200),
   /** Steps averaged on each side of a stage change for the transition record ("does the loss spike?"). */
   transitionWindow: positiveInt('transitionWindow').default(20),
   /** Write a checkpoint every N steps (0: only at the end). */
   checkpointEvery: nonNegativeInt('checkpointEvery').default(0),
-  /** auto: tfjs-node-gpu when it loads, else wasm, else cpu. */
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /**
+   * auto: tfjs-node-gpu on a GPU, else webgpu on a real GPU adapter, else wasm, else cpu. "webgpu" by
+   * name also accepts a software adapter (tests).
+   */
+  backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
 });
 
 export const RunConfigSchema = z

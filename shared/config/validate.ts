@@ -1,5 +1,6 @@
 // Turns untrusted input into a RunConfig, or into one message per problem, each naming the field path.
 import type { z } from 'zod';
+import { nestedTooDeep, TOO_DEEP } from '../json-depth.js';
 import { RunConfigSchema, type RunConfig } from './schema.js';
 
 export interface ConfigIssue {
@@ -36,6 +37,7 @@ function fromZod(error: z.ZodError): ConfigIssue[] {
 }
 
 export function parseRunConfig(input: unknown): ConfigResult {
+  if (nestedTooDeep(input)) return { ok: false, issues: [{ path: '(config)', message: TOO_DEEP }] };
   const parsed = RunConfigSchema.safeParse(input);
   if (!parsed.success) return { ok: false, issues: fromZod(parsed.error) };
   const issues = crossFieldIssues(parsed.data);
@@ -83,6 +85,11 @@ function crossFieldIssues(config: RunConfig): ConfigIssue[] {
 
   if (task.kind === 'mlm' && model.dModel % model.heads !== 0)
     issues.push({ path: 'model.heads', message: `${model.heads} does not divide dModel ${model.dModel}` });
+  if (task.kind === 'mlm' && model.seqLen < 3)
+    issues.push({
+      path: 'model.seqLen',
+      message: `${model.seqLen} leaves no token to mask: a sequence is [CLS], its tokens and [SEP], so it needs at least 3`,
+    });
   if (task.kind === 'polynomial')
     task.terms.forEach((term, j) =>
       term.support.forEach((coord, i) => {

@@ -102,10 +102,31 @@ export async function writeCheckpoint(
   await mkdir(parentDir, { recursive: true });
   await rm(temp, { recursive: true, force: true });
   await mkdir(temp);
+  let written: { bytes: number; stateBytes: Buffer };
+  try {
+    written = await writeFolder(temp, files, draft);
+  } catch (error) {
+    // A full disk mid-write: the partial folder would keep it full. The previous checkpoints stay.
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
+  // A checkpoint of the same step (a stop right after a periodic save) replaces the older one.
+  await rm(finalPath, { recursive: true, force: true });
+  await rename(temp, finalPath);
+  await syncFolder(parentDir);
+  return { path: finalPath, bytes: written.bytes, sha256: sha256(written.stateBytes) };
+}
+
+/** Every file, each fsynced, then state.json listing them; returns the total size and state.json. */
+async function writeFolder(
+  folder: string,
+  files: ReadonlyMap<string, Uint8Array>,
+  draft: CheckpointStateDraft,
+): Promise<{ bytes: number; stateBytes: Buffer }> {
   const listed: CheckpointState['files'] = {};
   let bytes = 0;
   for (const [name, content] of files) {
-    await writeSynced(join(temp, name), content);
+    await writeSynced(join(folder, name), content);
     listed[name] = { bytes: content.byteLength, sha256: sha256(content) };
     bytes += content.byteLength;
   }
@@ -116,13 +137,9 @@ export async function writeCheckpoint(
     files: listed,
   };
   const stateBytes = Buffer.from(`${JSON.stringify(state)}\n`, 'utf8');
-  await writeSynced(join(temp, STATE_FILE), stateBytes);
-  await syncFolder(temp);
-  // A checkpoint of the same step (a stop right after a periodic save) replaces the older one.
-  await rm(finalPath, { recursive: true, force: true });
-  await rename(temp, finalPath);
-  await syncFolder(parentDir);
-  return { path: finalPath, bytes: bytes + stateBytes.byteLength, sha256: sha256(stateBytes) };
+  await writeSynced(join(folder, STATE_FILE), stateBytes);
+  await syncFolder(folder);
+  return { bytes: bytes + stateBytes.byteLength, stateBytes };
 }
 
 export interface LoadedCheckpoint {

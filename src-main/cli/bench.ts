@@ -15,7 +15,7 @@ function positiveInt(flag: string) {
   };
 }
 
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 function backend(value: string): BackendRequest {
   if (!BACKENDS.includes(value))
     throw new InputError([`--backend: expected one of ${BACKENDS.join(', ')}, got "${value}"`]);
@@ -46,7 +46,7 @@ export function registerBench(program: Command): void {
     .option('--seq <n>', 'sequence length', positiveInt('--seq'), BERT_MINI_BENCH.seqLen)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), BERT_MINI_BENCH.batchSize)
     .option('--vocab <n>', 'vocabulary size', positiveInt('--vocab'), BERT_MINI_BENCH.vocabSize)
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backend, 'auto')
+    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backend, 'auto')
     .action(async (o: Record<string, number> & { backend: BackendRequest }) => {
       if (o.active! > o.layers!)
         throw new InputError([`--active ${o.active} is more than --layers ${o.layers}`]);
@@ -83,7 +83,7 @@ export function registerBench(program: Command): void {
       'the BERT-mini step (d=128, 4 heads, ff=512, seq 64, batch 16, L=12): full vs 6 of 12 blocks',
     )
     .option('--steps <n>', 'measured step pairs', positiveInt('--steps'), BERT_MINI_BENCH.steps)
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backend, 'auto')
+    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backend, 'auto')
     .action(async (o: { steps: number; backend: BackendRequest }) => {
       process.stdout.write(
         `${JSON.stringify(await benchSkip({ ...BERT_MINI_BENCH, steps: o.steps, backend: o.backend }))}\n`,

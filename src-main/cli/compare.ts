@@ -1,6 +1,7 @@
 // `raptr compare ID ID... [--at-loss X]`: the FLOPs each run needed to reach an eval loss, and ratios.
 import type { Command } from 'commander';
 import { formatDuration, formatFlops, formatMetric } from '../../shared/format.js';
+import { EVAL_MASKING_SHORT } from '../../shared/metrics.js';
 import { compareRuns, type ComparedRun } from '../services/compare.js';
 import { InputError } from './input-error.js';
 import { asInputError, openStore, withDbOption, type StoreFlags } from './store-access.js';
@@ -16,7 +17,10 @@ export function registerCompare(program: Command): void {
         "the FLOPs, wall time and steps each run needed to reach one eval loss; ratios are the first run's cost over each run's (above 1: cheaper)",
       )
       .option('--at-loss <x>', 'the eval loss to reach (default: the highest best loss among the runs)')
-      .option('--key <metric>', 'the eval metric (default: the first run’s held-out loss)')
+      .option(
+        '--key <metric>',
+        'the eval metric (default: the first run’s held-out loss); eval/mlm_loss_train_masking compares MLM runs recorded before and after [MASK]-at-every-target on the training masking',
+      )
       .option('--json', 'print as JSON'),
   ).action((ids: string[], flags: StoreFlags & { atLoss?: string; key?: string; json?: boolean }) => {
     const atLoss = flags.atLoss === undefined ? undefined : Number(flags.atLoss);
@@ -36,10 +40,20 @@ export function registerCompare(program: Command): void {
         : `to reach ${result.key} ${formatMetric(result.target)} (${result.targetSource}):`,
     );
     const ratio = (r: number | null) => (r === null ? '-' : `${r.toFixed(2)}x`);
+    // How each run measured the key, when that depends on its masking (eval/mlm_loss of old and new runs).
+    const measured = result.runs.some((r) => r.evalMasking !== null)
+      ? [
+          {
+            header: 'MEASURED',
+            value: (r: ComparedRun) => (r.evalMasking ? EVAL_MASKING_SHORT[r.evalMasking] : '-'),
+          },
+        ]
+      : [];
     print(
       renderTable<ComparedRun>(result.runs, [
         { header: 'ID', value: (r) => r.id },
         { header: 'NAME', value: (r) => r.name },
+        ...measured,
         {
           header: 'FLOPS TO TARGET',
           value: (r) => (r.reach ? formatFlops(r.reach.flops) : 'not reached'),
@@ -61,6 +75,7 @@ export function registerCompare(program: Command): void {
         { header: 'TOTAL FLOPS', value: (r) => formatFlops(r.totalFlops), align: 'right' },
       ]),
     );
+    if (result.maskingNote) print(`note: ${result.maskingNote}`);
     const first = result.runs[0]!;
     for (const r of result.runs.slice(1)) {
       if (r.flopsRatio === null) continue;

@@ -1,9 +1,12 @@
 // Builds a run config from --preset or --config plus --set overrides, and validates it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dropFieldsOfOtherKinds } from '../../shared/config/kind-change.js';
 import { applyOverride, parseOverride } from '../../shared/config/overrides.js';
 import { PRESETS, findPreset } from '../../shared/config/presets.js';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { formatIssues, parseRunConfig } from '../../shared/config/validate.js';
+import { nestedTooDeep, TOO_DEEP } from '../../shared/json-depth.js';
+import { describeFileError } from '../file-errors.js';
 import { InputError } from './input-error.js';
 
 export interface ConfigSource {
@@ -31,7 +34,15 @@ export function rawConfigFrom(source: ConfigSource): unknown {
   }
   for (const text of source.set ?? []) {
     try {
-      raw = applyOverride(raw, parseOverride(text));
+      const override = parseOverride(text);
+      raw = applyOverride(raw, override);
+      const dropped = dropFieldsOfOtherKinds(raw as Record<string, unknown>, override.path);
+      if (dropped.length > 0) {
+        const kind = String(override.value);
+        process.stderr.write(
+          `--set ${text}: dropped ${dropped.join(', ')} (a ${kind} ${override.path.split('.').at(-2)} has no such fields)\n`,
+        );
+      }
     } catch (error) {
       throw new InputError([`--set ${text}: ${(error as Error).message}`]);
     }
@@ -39,20 +50,29 @@ export function rawConfigFrom(source: ConfigSource): unknown {
   return raw;
 }
 
+/** A run config is a few KB; a file far bigger is not one (and would be read whole). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 function readJsonFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const bytes = statSync(path).size;
+    if (bytes > MAX_CONFIG_BYTES)
+      throw new InputError([`--config ${path}: ${bytes} bytes is too big for a run config (at most 1 MB)`]);
+    // Editors on Windows save UTF-8 with a byte order mark; JSON.parse would take it for a stray character.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
-    throw new InputError([
-      `--config ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    ]);
+    if (error instanceof InputError) throw error;
+    throw new InputError([`--config: ${describeFileError(path, error)}`]);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new InputError([`--config ${path}: not valid JSON (${(error as Error).message})`]);
   }
+  if (nestedTooDeep(parsed)) throw new InputError([`--config ${path}: ${TOO_DEEP}`]);
+  return parsed;
 }
 
 export function validConfigFrom(source: ConfigSource): RunConfig {

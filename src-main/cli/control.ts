@@ -21,7 +21,11 @@ export function registerControl(program: Command): void {
     try {
       const run = guard(() => mustGetRun(manager.db, id));
       const { fromStep } = guard(() => manager.resume(id));
-      if (!flags.json) process.stderr.write(`resuming ${run.name} (${id}) from step ${fromStep}\n`);
+      if (!flags.json)
+        process.stderr.write(
+          `resuming ${run.name} (${id}) from step ${fromStep} (or the newest checkpoint before it that ` +
+            'verifies)\n',
+        );
       const view = flags.json ? new JsonView() : new TerminalView(run.config as unknown as RunConfig);
       process.exitCode = exitFor(manager, id, await followRun(manager, id, view));
     } finally {

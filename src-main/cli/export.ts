@@ -32,7 +32,7 @@ export function registerExport(program: Command): void {
         'latest | best | STEP: the checkpoint hf and safetensors export',
         'latest',
       )
-      .option('--force', 'replace --out if it exists')
+      .option('--force', 'replace --out if it is an earlier export (never anything else)')
       .option('--json', 'print the result as one JSON object'),
   ).action(async (runId: string, flags: ExportFlags) => {
     const { db } = openStore(flags);
@@ -44,6 +44,7 @@ export function registerExport(program: Command): void {
         out: flags.out,
         checkpoint: flags.checkpoint,
         force: flags.force === true,
+        origin: 'cli',
       });
     } catch (error) {
       throw error instanceof ExportError ? new InputError([error.message]) : asInputError(error);

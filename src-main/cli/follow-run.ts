@@ -41,7 +41,9 @@ export async function followRun(
 export function exitFor(manager: RunManager, runId: string, status: RunStatus): number {
   if (status === 'completed') return EXIT.ok;
   if (status === 'stopped') return EXIT.interrupted;
-  const tail = getRun(manager.db, runId)?.errorTail ?? 'the run did not finish';
+  // The manager knows why even when a full disk kept the database from recording it.
+  const tail =
+    manager.failureReason(runId) ?? getRun(manager.db, runId)?.errorTail ?? 'the run did not finish';
   process.stderr.write(`training failed: ${tail}\n`);
   return EXIT.failure;
 }

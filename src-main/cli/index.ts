@@ -1,5 +1,7 @@
 // The `raptr` command line. Exit codes: 0 ok, 1 a run failed, 2 bad input (one line per problem).
 import { Command, CommanderError } from 'commander';
+import { ConfigError, formatIssues } from '../../shared/config/validate.js';
+import { boundErrorText } from '../../shared/error-text.js';
 import { registerBench } from './bench.js';
 import { EXIT, InputError } from './input-error.js';
 import { registerPresets } from './presets.js';
@@ -41,11 +43,14 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
-  } else if (error instanceof InputError) {
-    for (const line of error.lines) process.stderr.write(`${line}\n`);
+  } else if (error instanceof InputError || error instanceof ConfigError) {
+    const lines =
+      error instanceof InputError ? error.lines : new InputError(formatIssues(error.issues)).lines;
+    for (const line of lines) process.stderr.write(`${line}\n`);
     process.exitCode = EXIT.badInput;
   } else {
-    process.stderr.write(`raptr: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`raptr: ${boundErrorText(message)}\n`);
     process.exitCode = EXIT.failure;
   }
 }

@@ -9,6 +9,7 @@ export class ProgressLine {
   private lastPrintedTenth = -1;
   private stages: StagePlan[] = [];
   private readonly recentMs: number[] = [];
+  private device = '';
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -17,6 +18,11 @@ export class ProgressLine {
 
   setStages(stages: StagePlan[]): void {
     this.stages = stages;
+  }
+
+  /** The latest device telemetry ("GPU 87% 3.1 GB · CPU 98% 1.2 GB"), shown at the end of the line. */
+  setDevice(text: string): void {
+    this.device = text;
   }
 
   /** Messages that must not be overwritten by the bar (stage changes, evals, warnings). */
@@ -36,7 +42,8 @@ export class ProgressLine {
     const stageText = stage ? `stage ${m.stage + 1}/${this.stages.length}` : `stage ${m.stage + 1}`;
     const text =
       `${stageText} step ${done}/${this.totalSteps} loss ${formatMetric(m.loss)} ` +
-      `${formatFlops(m.cumFlops)} (${formatPercent(saved)} saved) ETA ${eta}`;
+      `${formatFlops(m.cumFlops)} (${formatPercent(saved)} saved) ETA ${eta}` +
+      (this.device ? ` · ${this.device}` : '');
     if (this.stream.isTTY) {
       const filled = Math.round((done / this.totalSteps) * BAR_WIDTH);
       this.stream.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${text}`);

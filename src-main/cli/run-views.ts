@@ -1,6 +1,7 @@
 // How a followed run looks on the terminal: a progress line with notes, or JSON lines on stdout.
 import type { RunConfig } from '../../shared/config/schema.js';
 import { formatDuration, formatFlops, formatMetric, formatPercent, formatSi } from '../../shared/format.js';
+import { SYSTEM_METRICS } from '../../shared/metrics.js';
 import { assertNever, type TrainerMessage } from '../../shared/trainer-protocol.js';
 import { ProgressLine } from './progress.js';
 
@@ -80,6 +81,24 @@ export class JsonView extends RunFacts implements RunView {
   finish(): void {}
 }
 
+/** "GPU 87% 3.1 GB · CPU 102% 1.4 GB" from a telemetry sample (whatever was measured). */
+export function deviceText(metrics: ReadonlyArray<{ name: string; value: number }>): string {
+  const get = (name: string) => metrics.find((m) => m.name === name)?.value;
+  const part = (label: string, percent?: number, mb?: number) => {
+    const bits = [
+      percent === undefined ? null : `${Math.round(percent)}%`,
+      mb === undefined ? null : formatSi(mb * 1e6, 'B'),
+    ].filter((b) => b !== null);
+    return bits.length > 0 ? `${label} ${bits.join(' ')}` : null;
+  };
+  return [
+    part('GPU', get(SYSTEM_METRICS.gpuUtilPercent), get(SYSTEM_METRICS.gpuMemMb)),
+    part('CPU', get(SYSTEM_METRICS.cpuPercent), get(SYSTEM_METRICS.rssMb)),
+  ]
+    .filter((p) => p !== null)
+    .join(' · ');
+}
+
 export class TerminalView extends RunFacts implements RunView {
   private readonly progress: ProgressLine;
 
@@ -108,6 +127,7 @@ export class TerminalView extends RunFacts implements RunView {
               : 'the FLOPs of full training'),
         );
         if (message.backend.hint) this.note(`no GPU: ${message.backend.hint}`);
+        if (message.resumedFromStep !== null) this.note(`resumed from step ${message.resumedFromStep}`);
         return;
       case 'stage':
         this.note(
@@ -116,6 +136,9 @@ export class TerminalView extends RunFacts implements RunView {
         return;
       case 'step':
         this.progress.update(message);
+        return;
+      case 'system':
+        this.progress.setDevice(deviceText(message.metrics));
         return;
       case 'eval':
         this.note(

@@ -1,10 +1,11 @@
 // `raptr runs` (a table of runs) and `raptr show ID` (config, per-stage table, evals, transitions).
 import type { Command } from 'commander';
 import { formatDuration, formatFlops, formatMetric, formatPercent } from '../../shared/format.js';
+import { EVAL_MASKING_LABELS } from '../../shared/metrics.js';
 import { getRunDetail } from '../services/run-detail.js';
 import { listRunSummaries, type RunSummary } from '../services/run-summary.js';
 import type { RunStatus } from '../store/index.js';
-import { asInputError, openStore, withDbOption, type StoreFlags } from './store-access.js';
+import { asInputError, openStore, reportOrphans, withDbOption, type StoreFlags } from './store-access.js';
 import { renderTable } from './table.js';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -32,12 +33,18 @@ export function registerRuns(program: Command): void {
       },
     ) => {
       const { db } = openStore(flags);
-      const runs = listRunSummaries(db, {
-        status: flags.status,
-        tag: flags.tag,
-        text: flags.search,
-        archived: flags.all ? null : false,
-      });
+      reportOrphans(db);
+      let runs: RunSummary[];
+      try {
+        runs = listRunSummaries(db, {
+          status: flags.status,
+          tag: flags.tag,
+          text: flags.search,
+          archived: flags.all ? null : false,
+        });
+      } catch (error) {
+        throw asInputError(error); // --status bogus, a --tag too long, ...
+      }
       if (flags.json) return json(runs);
       if (runs.length === 0) return print('no runs yet: start one with `raptr train --preset quickstart`');
       print(
@@ -47,7 +54,11 @@ export function registerRuns(program: Command): void {
           { header: 'STATUS', value: (r) => r.status },
           { header: 'POLICY', value: (r) => `${r.policy} ${r.policy === 'full' ? '' : r.schedule}`.trim() },
           { header: 'STEPS', value: (r) => `${r.stepsDone}/${r.stepsTotal}`, align: 'right' },
-          { header: 'BEST EVAL', value: (r) => metric(r.bestEvalLoss), align: 'right' },
+          {
+            header: 'BEST EVAL',
+            value: (r) => `${metric(r.bestEvalLoss)}${r.evalMasking === 'training-rule' ? '†' : ''}`,
+            align: 'right',
+          },
           { header: 'FLOPS', value: (r) => formatFlops(r.flops), align: 'right' },
           { header: 'SAVED', value: (r) => formatPercent(r.flopsSaved), align: 'right' },
           {
@@ -57,6 +68,10 @@ export function registerRuns(program: Command): void {
           { header: 'TAGS', value: (r) => r.tags.join(',') },
         ]),
       );
+      if (runs.some((r) => r.evalMasking === 'training-rule'))
+        print(
+          `† held-out MLM loss with the ${EVAL_MASKING_LABELS['training-rule']}, as recorded before [MASK] at every target`,
+        );
     },
   );
 
@@ -67,6 +82,7 @@ export function registerRuns(program: Command): void {
       .option('--json', 'print as JSON'),
   ).action((id: string, flags: StoreFlags & { json?: boolean }) => {
     const { db } = openStore(flags);
+    reportOrphans(db);
     let detail;
     try {
       detail = getRunDetail(db, id);
@@ -84,6 +100,7 @@ export function registerRuns(program: Command): void {
       `FLOPs ${formatFlops(summary.flops)} of ${formatFlops(summary.fullFlops)} for full training (${formatPercent(summary.flopsSaved)} saved;` +
         ` expected ${detail.expectedRelativeFlops.toFixed(2)}x fewer) · wall ${formatDuration(summary.wallMs)}`,
     );
+    if (summary.evalMasking) print(`held-out MLM evaluation: ${EVAL_MASKING_LABELS[summary.evalMasking]}`);
     if (run.errorTail) print(`\nerror:\n${run.errorTail}`);
     print('\nstages');
     print(

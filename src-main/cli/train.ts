@@ -10,7 +10,7 @@ import { validConfigFrom, type ConfigSource } from './config-input.js';
 import { exitFor, followRun } from './follow-run.js';
 import { OutputFolder } from './out-dir.js';
 import { JsonView, TerminalView } from './run-views.js';
-import { openManager, withDbOption, type StoreFlags } from './store-access.js';
+import { databasePathOf, openManager, withDbOption, type StoreFlags } from './store-access.js';
 
 interface TrainFlags extends ConfigSource, StoreFlags {
   json?: boolean;
@@ -50,7 +50,7 @@ export function registerTrain(program: Command): void {
 
 export async function trainCommand(flags: TrainFlags): Promise<number> {
   const config = validConfigFrom(flags);
-  const out = flags.out ? new OutputFolder(flags.out) : null;
+  const out = flags.out ? new OutputFolder(flags.out, databasePathOf(flags)) : null;
   const { manager, path } = openManager(flags);
   const view = flags.json ? new JsonView() : new TerminalView(config);
   const messages: TrainerMessage[] = [];

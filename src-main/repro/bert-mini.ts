@@ -6,8 +6,10 @@ import type { RunConfigInput } from '../../shared/config/schema.js';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import { expectedRelativeFlops } from '../../shared/flops.js';
 import { formatDuration, formatFlops, formatPercent } from '../../shared/format.js';
+import { MLM_KEYS } from '../../shared/metrics.js';
 import { compareRuns } from '../services/compare.js';
 import { evalSeries, latestStep } from '../store/index.js';
+import { beyondFrequencies } from './beyond-frequencies.js';
 import { image, mean, table } from './markdown.js';
 import { matchedPldGamma } from './polynomial.js';
 import type { PlanOptions, Study, StudyContext } from './study.js';
@@ -28,7 +30,8 @@ function withSteps(config: RunConfigInput, steps: number, seed: number): RunConf
     ...config,
     // Probes are costly (a few hundred texts through the model): the study reads them at the end only.
     task: { ...task, probes: { when: 'final' } } as RunConfigInput['task'],
-    training: { ...config.training, steps, seed, evalEvery: Math.max(10, Math.round(steps / 10)) },
+    // Twenty evaluations a run: often enough to place where each method first beats the unigram line.
+    training: { ...config.training, steps, seed, evalEvery: Math.max(10, Math.round(steps / 20)) },
   };
 }
 
@@ -125,28 +128,29 @@ export const bertMini: Study = {
     const of = (id: string) => runOf(id, 0);
     const full = of('full');
     const raptr = of('raptr');
-    const loss = (r: Result) => r.evals['eval/mlm_loss'] ?? Number.NaN;
+    const loss = (r: Result) => r.evals[MLM_KEYS.loss] ?? Number.NaN;
+    const label = (r: Result) => `${r.m.label}${seeds > 1 ? ` (seed ${r.seed})` : ''}`;
     const rows = results.map((r) => {
       const fullOfSeed = runOf('full', r.seed);
       return [
-        `${r.m.label}${seeds > 1 ? ` (seed ${r.seed})` : ''}`,
+        label(r),
         r.steps,
         formatFlops(r.flops),
         `${(fullOfSeed.flops / r.flops).toFixed(2)}x`,
         `${formatDuration(r.wallMs)} (${(r.wallMs / fullOfSeed.wallMs).toFixed(2)})`,
         f3(loss(r)),
-        pct(r.evals['eval/mlm_acc']),
+        pct(r.evals[MLM_KEYS.acc]),
         ...PROBES.map((p) => pct(r.evals[`eval/${p}_probe_acc`])),
       ];
     });
     const baselines = [
-      'baselines: unigram loss; majority / bag of words',
+      'baselines: unigram loss; most frequent token; majority / bag of words',
       '',
       '',
       '',
       '',
-      f3(full.evals['eval/mlm_unigram_loss']),
-      '',
+      f3(full.evals[MLM_KEYS.unigramLoss]),
+      pct(full.evals[MLM_KEYS.mostFrequentAcc]),
       ...PROBES.map(
         (p) => `${pct(full.evals[`eval/${p}_probe_baseline`])} / ${pct(full.evals[`eval/${p}_probe_bow`])}`,
       ),
@@ -159,7 +163,7 @@ export const bertMini: Study = {
         method,
         loss: mean(losses),
         range: Math.max(...losses) - Math.min(...losses),
-        acc: mean(runs.map((r) => r.evals['eval/mlm_acc'] ?? Number.NaN)),
+        acc: mean(runs.map((r) => r.evals[MLM_KEYS.acc] ?? Number.NaN)),
         probes: PROBES.map((p) => mean(runs.map((r) => r.evals[`eval/${p}_probe_acc`] ?? Number.NaN))),
       };
     });
@@ -168,7 +172,7 @@ export const bertMini: Study = {
     // Per seed: the FLOPs full training needed to reach that seed's RaPTr final loss.
     const reaches = seedList.map((seed) => {
       const [f, r] = [runOf('full', seed), runOf('raptr', seed)];
-      const reach = compareRuns(ctx.db, { runIds: [f.id, r.id], atLoss: loss(r), key: 'eval/mlm_loss' })
+      const reach = compareRuns(ctx.db, { runIds: [f.id, r.id], atLoss: loss(r), key: MLM_KEYS.loss })
         .runs[0]!.reach;
       return reach
         ? `${seeds > 1 ? `seed ${seed}: ` : ''}full training reached RaPTr's ${f3(loss(r))} after about ${formatFlops(reach.flops)} (interpolated between its evaluations; the first at or below it was at step ${reach.step + 1}), so RaPTr needed **${(reach.flops / r.flops).toFixed(2)}x ${reach.flops >= r.flops ? 'fewer' : 'more'} FLOPs** to get there`
@@ -195,6 +199,24 @@ export const bertMini: Study = {
       testId: 'compare-eval',
       file: `${ctx.outDir}/${ctx.chartPath('eval-vs-wall.png')}`,
     });
+    for (const group of ['mlm-loss', 'mlm-acc'])
+      await charts.shoot({
+        hash: `#/run/${full.id}`,
+        testId: `eval-chart-${group}`,
+        file: `${ctx.outDir}/${ctx.chartPath(`full-${group}.png`)}`,
+      });
+    const frequencies = beyondFrequencies(
+      ctx.db,
+      results.map((r) => ({
+        id: r.id,
+        label: label(r),
+        method: r.m.id,
+        seed: r.seed,
+        steps: r.steps,
+        evals: r.evals,
+      })),
+      METHODS.map((m) => m.id),
+    );
 
     const c = mustParseRunConfig(raptr.run.config);
     const task = c.task.kind === 'mlm' ? c.task : undefined;
@@ -204,11 +226,16 @@ Every run: the built-in State of the Union corpus (${task?.tokenizer.vocabSize.t
 ${formatPercent(task?.heldOutFraction ?? Number.NaN)} of speeches held out), BERT-mini (L=${m.layers}, d=${m.dModel}, ${m.heads} heads,
 ff ${m.ffDim}, seq ${m.seqLen}, ${m.norm}-LN), batch ${c.training.batchSize}, ${steps} steps, AdamW lr ${c.optimizer.lr} with
 ${c.optimizer.warmupSteps} warmup steps and ${c.optimizer.decay} decay (one schedule over the whole run; stacking re-warms every stage),
-the wasm backend on this machine's CPU, two runs at a time. Evaluations run on the full model: held-out MLM loss
-and masked-token accuracy every ${c.training.evalEvery} steps, and at the end linear probes on frozen mean-pooled
-features (SOTU era, sentence sentiment, SOTU party), each with its majority-class and bag-of-words baselines.
-${seeds} seed${seeds > 1 ? 's' : ''} (\`--seeds N\`): each seed adds about 45 minutes on this machine; one seed, the default, fits the
-study's 45-minute budget.
+the wasm backend on this machine's CPU, two runs at a time. Evaluations run on the full model every
+${c.training.evalEvery} steps, on fixed held-out targets (${formatPercent(task?.maskProb ?? Number.NaN)} of the held-out tokens, the same at every evaluation):
+the held-out MLM loss and masked-token accuracy with [MASK] at every target, so no answer shows in the input
+(\`eval/mlm_loss\`, \`eval/mlm_acc\`); the loss on the same targets as the training masking leaves them (80% [MASK],
+10% a random token, 10% unchanged: \`eval/mlm_loss_train_masking\`, the held-out loss of earlier versions of this
+report, which a model lowers by copying the unchanged tenth); and, on exactly those targets, two baselines from
+training counts: the unigram loss and the accuracy of always guessing the most frequent token. At the end, linear
+probes on frozen mean-pooled features (SOTU era, sentence sentiment, SOTU party), each with its majority-class and
+bag-of-words baselines. ${seeds} seed${seeds > 1 ? 's' : ''} (\`--seeds N\`; one by default): each seed adds six runs, about 45 minutes on two
+otherwise idle cores.
 
 ## At the end
 
@@ -261,11 +288,23 @@ ${table(
     return `${p}: ${above('baseline')} of ${results.length} runs above the majority class, ${above('bow')} above bag of words`;
   }).join('; ')}.
 
-${image('held-out MLM loss against training FLOPs, seed 0', ctx.chartPath('eval-vs-flops.png'))}
+${image('held-out MLM loss ([MASK] at every target) against training FLOPs, seed 0', ctx.chartPath('eval-vs-flops.png'))}
 
 ${image('train loss against training FLOPs, seed 0 (EMA 0.95 over the faint raw curves)', ctx.chartPath('train-vs-flops.png'))}
 
-${image('held-out MLM loss against wall time, seed 0', ctx.chartPath('eval-vs-wall.png'))}
+${image('held-out MLM loss ([MASK] at every target) against wall time, seed 0', ctx.chartPath('eval-vs-wall.png'))}
+
+## Beyond word frequencies
+
+Frequencies alone draw two lines on the held-out targets: a model that has learned nothing about context
+predicts the unigram distribution (its loss sits on the unigram line) and guesses the most frequent token (its
+accuracy sits on that guess, with one prediction at every target). How far below and above them each run got:
+
+${frequencies}
+
+${image('held-out MLM loss of full training, seed 0, beside the training-masking figure and the unigram line', ctx.chartPath('full-mlm-loss.png'))}
+
+${image('masked-token accuracy of full training, seed 0, beside the most-frequent-token guess', ctx.chartPath('full-mlm-acc.png'))}
 
 ## Scaling up
 

@@ -4,7 +4,7 @@
 import { findPreset } from '../../shared/config/presets.js';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { formatPercent } from '../../shared/format.js';
-import { primaryEvalKey } from '../../shared/metrics.js';
+import { EVAL_MASKING_LABELS, evalMaskingOf, primaryEvalKey } from '../../shared/metrics.js';
 import type { TransitionRecord } from '../../shared/trainer-protocol.js';
 import { evalSeries, listEvents, meanOverSteps, mustGetRun, type Run } from '../store/index.js';
 import { bertMini } from './bert-mini.js';
@@ -120,11 +120,16 @@ export const transitions: Study = {
       shots.push(image(`${run.name}: train loss with the stages as bands`, ctx.chartPath(file)));
     }
     const total = drops + rises;
+    const maskings = [...new Set(runs.map((r) => evalMaskingOf(r.config)))].flatMap((m) =>
+      m ? [EVAL_MASKING_LABELS[m]] : [],
+    );
+    const mlmEval = maskings.length > 0 ? `the held-out MLM loss with ${maskings.join(' or ')}` : '';
     return `
 Every RaPTr run records, at each stage change, the mean train loss over the last \`window\` steps of the old
 stage and over the first \`window\` steps of the new one (\`training.transitionWindow\`, 20 by default), and the
 train loss of the step just before and just after. The runs below are the RaPTr runs (seed 0) of the
-\`bert-mini\` and \`polynomial\` studies (or, without them, two runs of this study's own).
+\`bert-mini\` and \`polynomial\` studies (or, without them, two runs of this study's own). \`eval before → after\` is
+the run's held-out loss at the evaluations either side of the change${mlmEval ? ` (${mlmEval} for BERT-mini, the MSE on fresh samples for the polynomial)` : ''}.
 
 ${table(
   [

@@ -2,7 +2,9 @@
 // process when a device slot is free, records everything the trainer says (main is the only writer),
 // and turns what happens into statuses: queued, running, stopping, stopped, completed, failed,
 // interrupted. A crash never loses what was recorded: rows are committed in batches as they arrive,
-// and the trainer checkpoints as it goes.
+// and the trainer checkpoints as it goes. Nothing thrown while recording (a full disk, a malformed
+// message) escapes the handlers of a trainer's messages and exit: the run stops and ends failed with the
+// reason, and the process that hosts the manager (the app, `raptr serve`) carries on.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../../shared/config/schema.js';
@@ -12,7 +14,6 @@ import {
   createRun,
   deleteCheckpoint,
   deleteRun,
-  latestCheckpoint,
   listCheckpoints,
   MetricIngestor,
   mustGetRun,
@@ -21,7 +22,6 @@ import {
   recoverOrphanedRuns,
   requestRun,
   setOwner,
-  setRunEnvironment,
   setRunStatus,
   takeRequests,
   THIS_PROCESS,
@@ -29,12 +29,19 @@ import {
   type Db,
   type Run,
   type RunStatus,
+  type StatusChange,
 } from '../store/index.js';
+import { exportsDirFor } from '../checkpoints/export/index.js';
 import { APP_VERSION } from '../version.js';
+import { DiskReserve } from './disk-reserve.js';
+import { errorText, failureReport, quietly, recordingFailure } from './failure.js';
+import { FinalStatuses } from './final-status.js';
 import { forkTrainer } from './fork-host.js';
-import { applyRetention } from './retention.js';
+import { memoryBudget, memoryIssue } from './memory-budget.js';
+import { removeStaleLeftovers } from './leftovers.js';
 import { detectSlots, SlotPool, wantsGpu, type Slot, type SlotLimits } from './slots.js';
 import type { TrainerHost } from './trainer-host.js';
+import { TrainerSession } from './trainer-session.js';
 
 export type RunManagerEvent =
   | { type: 'status'; runId: string; status: RunStatus }
@@ -69,15 +76,11 @@ interface Queued {
   runId: string;
   priority: number;
   order: number;
-  resume: { path: string; sha256: string | null } | null;
-}
-
-interface Active {
-  host: TrainerHost;
-  slot: Slot;
-  done: Extract<TrainerMessage, { type: 'done' }> | null;
-  error: string | null;
-  stopping: boolean;
+  resume: {
+    path: string;
+    sha256: string | null;
+    fallbacks: Array<{ path: string; sha256: string | null }>;
+  } | null;
 }
 
 /** A request that does not fit the run's state (resume a running run, start a finished one, ...). */
@@ -92,24 +95,35 @@ const FINAL: ReadonlySet<RunStatus> = new Set(['stopped', 'completed', 'failed',
 
 export class RunManager {
   private readonly queue: Queued[] = [];
-  private readonly active = new Map<string, Active>();
+  private readonly active = new Map<string, TrainerSession>();
   private readonly listeners = new Set<(event: RunManagerEvent) => void>();
   private readonly ingestor: MetricIngestor;
   private readonly slots: SlotPool;
   private readonly launch: (env: NodeJS.ProcessEnv) => TrainerHost;
   private readonly timer: NodeJS.Timeout;
+  private readonly endings: FinalStatuses;
+  private readonly reserve: DiskReserve;
   private order = 0;
 
   /**
    * Opens the manager; runs another process left running without a live owner become 'interrupted', runs
-   * it left queued 'stopped'.
+   * it left queued 'stopped', and the partial files of writes that processes gone since left are removed.
    */
   constructor(private readonly options: RunManagerOptions) {
-    this.ingestor = new MetricIngestor(options.db);
+    this.ingestor = new MetricIngestor(options.db, {
+      // A timed flush that fails has no caller: the runs whose rows it held stop here.
+      onError: (error, runIds) => {
+        for (const runId of runIds) this.active.get(runId)?.stopUnrecorded(error, 'metrics');
+      },
+    });
+    this.reserve = DiskReserve.beside(options.db.name);
+    this.reserve.ensure();
+    this.endings = new FinalStatuses(options.db, this.reserve);
     this.slots = new SlotPool(detectSlots(options.slots));
     this.launch = options.launch ?? ((env) => forkTrainer(env));
-    for (const { id, status } of recoverOrphanedRuns(options.db))
-      this.notify({ type: 'status', runId: id, status });
+    this.recoverOrphans();
+    const exportsDir = options.db.memory ? [] : [exportsDirFor(options.db.name)];
+    quietly('remove partial files', () => removeStaleLeftovers(options.runsDir, exportsDir));
     this.timer = setInterval(() => this.pollRequests(), options.pollMs ?? 500);
     this.timer.unref();
   }
@@ -127,22 +141,44 @@ export class RunManager {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Validates the config (and that the run fits in memory: the issue named "model" otherwise), records the
+   * run and queues it unless start is false. Throws ConfigError before anything is recorded.
+   */
   create(request: NewRunRequest): Run {
     const parsed = parseRunConfig(request.config);
     if (!parsed.ok) throw new ConfigError(parsed.issues);
     const config = parsed.config;
-    const run = createRun(this.db, {
-      name: request.name ?? config.name ?? defaultName(config),
-      config: config as unknown as Record<string, unknown>,
-      preset: request.preset ?? null,
-      appVersion: APP_VERSION,
-      tags: request.tags ?? [],
-      notes: request.notes ?? '',
-      parentRunId: request.parentRunId ?? null,
-      status: request.start === false ? 'stopped' : 'queued',
-    });
-    if (request.start !== false) this.enqueue(run.id, request.priority ?? 0, null);
+    const tooBig = memoryIssue(config, memoryBudget(config, this.slots.limits));
+    if (tooBig) throw new ConfigError([tooBig]);
+    const queued = request.start !== false;
+    // Recorded with its owner in one transaction: another process checking liveness in between would
+    // take a queued run without an owner for an orphan.
+    const run = this.db.transaction(() => {
+      const created = createRun(this.db, {
+        name: request.name ?? config.name ?? defaultName(config),
+        config: config as unknown as Record<string, unknown>,
+        preset: request.preset ?? null,
+        appVersion: APP_VERSION,
+        tags: request.tags ?? [],
+        notes: request.notes ?? '',
+        parentRunId: request.parentRunId ?? null,
+        status: queued ? 'queued' : 'stopped',
+      });
+      if (queued) setOwner(this.db, created.id, THIS_PROCESS);
+      return created;
+    })();
+    if (queued) this.enqueue(run.id, request.priority ?? 0, null);
     return run;
+  }
+
+  /**
+   * Runs whose process is gone (killed, crashed) become interrupted now, and the listeners hear of it:
+   * called before runs are listed or shown, and on every poll, so no view shows a dead run as running.
+   */
+  recoverOrphans(): void {
+    const recovered = quietly('check which runs are still alive', () => recoverOrphanedRuns(this.db));
+    for (const { id, status } of recovered ?? []) this.notify({ type: 'status', runId: id, status });
   }
 
   /** Queues a run created with start: false (it has never trained). */
@@ -169,10 +205,14 @@ export class RunManager {
         `run ${runId} is ${run.status}; only stopped, interrupted or failed runs can be resumed`,
       );
     if (this.isActive(runId)) throw new RunStateError(`run ${runId} is already queued or running`);
-    const checkpoint =
-      fromStep === undefined ? latestCheckpoint(this.db, runId) : this.rewindTo(runId, fromStep);
-    this.enqueue(runId, priority, checkpoint ? { path: checkpoint.path, sha256: checkpoint.sha256 } : null);
-    return { fromStep: checkpoint?.step ?? 0 };
+    if (fromStep !== undefined) this.rewindTo(runId, fromStep);
+    // Newest first: the trainer resumes from the newest that verifies and says which it skipped.
+    const [newest, ...older] = listCheckpoints(this.db, runId)
+      .sort((a, b) => b.step - a.step)
+      .map((c) => ({ path: c.path, sha256: c.sha256, step: c.step }));
+    const ref = (c: { path: string; sha256: string }) => ({ path: c.path, sha256: c.sha256 });
+    this.enqueue(runId, priority, newest ? { ...ref(newest), fallbacks: older.map(ref) } : null);
+    return { fromStep: newest?.step ?? 0 };
   }
 
   /** Stops a run wherever it is: dequeues it, asks its trainer (here or in another process) to stop. */
@@ -244,12 +284,23 @@ export class RunManager {
     return this.active.has(runId) || this.queue.some((q) => q.runId === runId);
   }
 
+  /** Why a run failed in this process (also when the database could not record it); null if it did not. */
+  failureReason(runId: string): string | null {
+    return this.endings.failureReason(runId);
+  }
+
   /** Stops every run (each writes a checkpoint first) and waits for them; then closes the ingestor. */
   async shutdown(): Promise<void> {
     clearInterval(this.timer);
-    for (const q of this.queue.splice(0)) this.setStatus(q.runId, 'stopped');
-    await Promise.all([...this.active.keys()].map((id) => (this.stop(id), this.waitFor(id))));
-    this.ingestor.close();
+    for (const q of this.queue.splice(0))
+      quietly('stop a queued run', () => this.setStatus(q.runId, 'stopped'));
+    const stopping = [...this.active.keys()].map((id) => {
+      quietly(`stop run ${id}`, () => this.stop(id));
+      return this.waitFor(id);
+    });
+    await Promise.all(stopping);
+    this.endings.retry();
+    quietly('write the last metrics', () => this.ingestor.close());
   }
 
   runDir(runId: string): string {
@@ -273,16 +324,20 @@ export class RunManager {
 
   private enqueue(runId: string, priority: number, resume: Queued['resume']): void {
     if (this.isActive(runId)) throw new RunStateError(`run ${runId} is already queued or running`);
-    this.queue.push({ runId, priority, order: this.order++, resume });
-    this.queue.sort((a, b) => b.priority - a.priority || a.order - b.order);
     setOwner(this.db, runId, THIS_PROCESS); // so that start-up recovery elsewhere leaves the queue alone
     this.setStatus(runId, 'queued');
+    this.endings.forget(runId);
+    this.reserve.ensure(); // written again after a full disk used it, once there is room
+    this.queue.push({ runId, priority, order: this.order++, resume });
+    this.queue.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.schedule();
   }
 
   private schedule(): void {
     for (const item of [...this.queue]) {
-      const config = mustGetRun(this.db, item.runId).config as unknown as RunConfig;
+      const run = quietly('read a queued run', () => mustGetRun(this.db, item.runId));
+      if (!run) continue;
+      const config = run.config as unknown as RunConfig;
       const slot = this.slots.take(wantsGpu(config, this.slots.limits));
       if (!slot) continue; // a later run may want the other kind of slot
       this.queue.splice(this.queue.indexOf(item), 1);
@@ -292,72 +347,52 @@ export class RunManager {
 
   private launchRun(item: Queued, config: RunConfig, slot: Slot): void {
     const { runId } = item;
+    try {
+      this.db.transaction(() => {
+        setOwner(this.db, runId, THIS_PROCESS);
+        setRunStatus(this.db, runId, { status: 'running', errorTail: null }); // a resumed run starts clean
+      })();
+    } catch (error) {
+      this.slots.release(slot);
+      const reason = recordingFailure(error, 'its start');
+      this.finish(runId, { status: 'failed', errorTail: failureReport(reason, runId, '') });
+      return;
+    }
     const host = this.launch(SlotPool.env(slot, process.env));
-    const active: Active = { host, slot, done: null, error: null, stopping: false };
-    this.active.set(runId, active);
-    setOwner(this.db, runId, THIS_PROCESS);
-    setRunStatus(this.db, runId, { status: 'running', errorTail: null }); // a resumed run starts clean
+    const session = new TrainerSession(runId, host, slot, {
+      db: this.db,
+      ingestor: this.ingestor,
+      runDir: this.runDir(runId),
+      keepLastCheckpoints: this.options.keepLastCheckpoints ?? 3,
+      publish: (message) => this.notify({ type: 'message', runId, message }),
+    });
+    this.active.set(runId, session);
     this.notify({ type: 'status', runId, status: 'running' });
-    host.onMessage((message) => this.onMessage(runId, active, message));
-    host.onExit((exit) => this.onExit(runId, active, exit.code, exit.signal));
+    host.onMessage((message) => quietly('record a trainer message', () => session.onMessage(message)));
+    host.onExit((exit) =>
+      quietly('end a run', () => {
+        this.active.delete(runId);
+        this.slots.release(slot);
+        this.finish(runId, session.ending(exit.code, exit.signal));
+        this.schedule();
+      }),
+    );
     host.send({ type: 'start', config, outDir: this.runDir(runId), resume: item.resume });
   }
 
-  private onMessage(runId: string, active: Active, message: TrainerMessage): void {
-    if (message.type === 'ready') {
-      this.notify({ type: 'message', runId, message }); // carries the trainer's pid
-      return;
-    }
-    try {
-      this.ingestor.ingest(runId, message);
-    } catch (error) {
-      active.error = `could not record a ${message.type} message: ${(error as Error).message}`;
-    }
-    if (message.type === 'start') {
-      const fingerprint = message.facts.corpusFingerprint;
-      setRunEnvironment(this.db, runId, {
-        backend: message.backend.name,
-        device: message.backend.device,
-        corpusFingerprint: typeof fingerprint === 'string' ? fingerprint : null,
-      });
-    }
-    if (message.type === 'error') active.error = message.message;
-    if (message.type === 'done') active.done = message;
-    if (message.type === 'checkpoint') {
-      this.ingestor.flush();
-      void applyRetention(this.db, runId, this.options.keepLastCheckpoints ?? 3).catch((error: Error) => {
-        this.notify({
-          type: 'message',
-          runId,
-          message: { type: 'log', level: 'warn', message: `checkpoint retention: ${error.message}` },
-        });
-      });
-    }
-    this.notify({ type: 'message', runId, message });
-  }
-
-  private onExit(runId: string, active: Active, code: number | null, signal: string | null): void {
-    this.ingestor.flush();
-    this.active.delete(runId);
-    this.slots.release(active.slot);
-    setOwner(this.db, runId, null);
-    if (active.done && code === 0) {
-      this.setStatus(runId, active.done.status === 'completed' ? 'completed' : 'stopped');
-    } else if (active.stopping && signal === 'SIGKILL') {
-      this.setStatus(runId, 'stopped');
-    } else {
-      const why = active.error ?? `the trainer process ended unexpectedly (${signal ?? `exit code ${code}`})`;
-      const tail = active.host.stderrTail().trim();
-      setRunStatus(this.db, runId, { status: 'failed', errorTail: tail ? `${why}\n\n${tail}` : why });
-      this.notify({ type: 'status', runId, status: 'failed' });
-    }
-    this.schedule();
+  /** Records a run's final status (and that no process owns it now), then tells the listeners. */
+  private finish(runId: string, change: StatusChange): void {
+    this.endings.record(runId, change);
+    this.notify({ type: 'status', runId, status: change.status });
   }
 
   private pollRequests(): void {
+    this.endings.retry();
+    this.recoverOrphans();
     const ids = [...this.active.keys(), ...this.queue.map((q) => q.runId)];
-    for (const request of takeRequests(this.db, ids)) {
-      if (request.kind === 'stop') this.stop(request.runId);
+    const requests = quietly('read requests from other processes', () => takeRequests(this.db, ids));
+    for (const request of requests ?? []) {
+      if (request.kind === 'stop') quietly(`stop run ${request.runId}`, () => this.stop(request.runId));
       else this.active.get(request.runId)?.host.send({ type: 'checkpoint-now' });
     }
   }
@@ -368,8 +403,15 @@ export class RunManager {
     return status;
   }
 
+  /** Every listener hears every event: one that throws (a closed pipe, a bug) is reported, not fatal. */
   private notify(event: RunManagerEvent): void {
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error(`RaPTr Studio: a run event listener failed: ${errorText(error)}`);
+      }
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 // Every answer `raptr serve` gives carries the same security headers as the desktop window's page, and every
 // API failure, whatever its HTTP status, has the contract's shape { ok: false, error }.
+import { boundErrorText } from '../../shared/error-text.js';
 import type { ServerResponse } from 'node:http';
 import type { ApiErrorCode } from '../../shared/ipc-contract.js';
 import { toWireJson } from '../../shared/http-wire.js';
@@ -53,7 +54,7 @@ export function replyError(
   message: string,
   headers: Headers = {},
 ): void {
-  replyJson(res, status, { ok: false, error: { code, message } }, headers);
+  replyJson(res, status, { ok: false, error: { code, message: boundErrorText(message) } }, headers);
 }
 
 export function replyHtml(res: ServerResponse, status: number, html: string, headers: Headers = {}): void {

@@ -4,11 +4,14 @@
 // there are the server's to manage: older than a day, they are removed when the next download is made.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { ExportDownload } from '../../shared/api-types.js';
 import type { ParsedRequest } from '../../shared/ipc-contract.js';
+import { ExportError } from '../checkpoints/export/errors.js';
 import { exportRun } from '../checkpoints/export/export-run.js';
+import { EXPORT_MARKER } from '../checkpoints/export/output-path.js';
+import { exportsDirFor } from '../checkpoints/export/target-policy.js';
 import { mustGetRun, type Db } from '../store/index.js';
 
 const KEEP_MS = 24 * 60 * 60 * 1000;
@@ -18,7 +21,22 @@ const FILE_EXTENSIONS: Partial<Record<string, string>> = { bundle: '.raptr-bundl
 export const DOWNLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
 export function downloadsDir(databasePath: string): string {
-  return join(dirname(databasePath), 'exports', 'downloads');
+  return join(exportsDirFor(databasePath), 'downloads');
+}
+
+/**
+ * An export kept on the server (export:run) may go anywhere the target policy allows except the
+ * downloads folder, whose files the server deletes after a day.
+ */
+export function serverSideExportPath(databasePath: string, requested: string): string {
+  const target = resolve(exportsDirFor(databasePath), requested);
+  const rel = relative(downloadsDir(databasePath), target);
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
+    throw new ExportError(
+      'bad-target',
+      `${requested}: exports/downloads/ holds browser downloads for a day only; choose another name`,
+    );
+  return requested;
 }
 
 function downloadName(runName: string, runId: string, format: string): string {
@@ -37,6 +55,8 @@ function filesUnder(folder: string, into: Zippable = {}, root = folder): Zippabl
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) filesUnder(path, into, root);
+    else if (entry.name === EXPORT_MARKER)
+      continue; // the server's own bookkeeping, not the user's
     else into[relative(root, path).split('\\').join('/')] = readFileSync(path);
   }
   return into;

@@ -1,6 +1,5 @@
 // The contract, implemented once. Electron's ipcMain handlers, `raptr serve` and tests all call these
 // through dispatch(), which validated the request first.
-import { dirname, resolve } from 'node:path';
 import { checkConfig } from '../../shared/config/check.js';
 import { PRESETS } from '../../shared/config/presets.js';
 import { exportRun } from '../checkpoints/export/export-run.js';
@@ -11,7 +10,7 @@ import { bulkAction, deleteWhereverTraining } from './run-actions.js';
 import { runLogs } from './run-log.js';
 import { columnChoices, withColumns } from './run-columns.js';
 import { compareRuns } from './compare.js';
-import { exportForDownload } from './export-download.js';
+import { exportForDownload, serverSideExportPath } from './export-download.js';
 import type { Handlers } from './dispatch.js';
 import { getRunDetail } from './run-detail.js';
 import { summarizeRun } from './run-summary.js';
@@ -32,6 +31,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
   const summary = (id: string) => summarizeRun(db, mustGetRun(db, id));
   return {
     'runs:list': ({ columns, ...filter }) => {
+      manager.recoverOrphans(); // a run whose process is gone reads as interrupted, not running
       const runs = listRuns(db, {
         ...filter,
         archived: filter.archived === undefined ? false : filter.archived,
@@ -42,7 +42,10 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'runs:columns': () => columnChoices(db),
     'runs:logs': (r) => runLogs(db, r.id, r.afterId, r.limit),
     'runs:bulk': (r) => bulkAction(manager, r),
-    'runs:get': (r) => getRunDetail(db, r.id),
+    'runs:get': (r) => {
+      manager.recoverOrphans();
+      return getRunDetail(db, r.id);
+    },
     'runs:create': (r) => {
       const run = manager.create({
         config: r.config,
@@ -91,8 +94,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
       exportRun(db, {
         runId: r.id,
         format: r.format,
-        // A relative path is a name inside the data folder's exports/, never the server's working directory.
-        out: resolve(dirname(ctx.databasePath), 'exports', r.out),
+        out: serverSideExportPath(ctx.databasePath, r.out), // under exports/, by export-run's target policy
         checkpoint: r.checkpoint === undefined ? 'latest' : String(r.checkpoint),
         force: r.force ?? false,
       }),

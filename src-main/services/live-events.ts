@@ -1,9 +1,9 @@
 // Live updates for windows and WebSocket clients, from the run manager's stream of trainer messages.
 // Steps are batched per run and flushed at most every 100 ms, so a fast run sends about 10 messages a
 // second, never one per step; status, eval, stage and log events go out as they happen (evals and
-// stages flush the pending steps first, so a client always sees them in order). Runs trained by another
-// process on the same database (a `raptr train` in a terminal) are announced from what it commits
-// (external-writes.ts), as the same events.
+// stages flush the pending steps first, so a client always sees them in order). Device telemetry goes
+// out as sampled, every few seconds. Runs trained by another process on the same database (a `raptr train`
+// in a terminal) are announced from what it commits (external-writes.ts), as the same events.
 import type { EventName, Events, LiveStep } from '../../shared/ipc-contract.js';
 import type { RunManager } from '../runs/run-manager.js';
 import { watchExternalWrites } from './external-writes.js';
@@ -71,6 +71,9 @@ export function liveEvents(manager: RunManager, options: LiveEventOptions = {}):
         return;
       case 'error':
         send('run:log', { runId, level: 'error', message: m.message });
+        return;
+      case 'system':
+        send('run:system', { runId, step: m.step, metrics: m.metrics });
         return;
       default:
         return;

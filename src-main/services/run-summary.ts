@@ -1,6 +1,6 @@
 // What a runs table shows for each run, computed from the store in a few indexed reads per run.
 import type { RunConfig } from '../../shared/config/schema.js';
-import { primaryEvalKey } from '../../shared/metrics.js';
+import { evalMaskingOf, primaryEvalKey } from '../../shared/metrics.js';
 import { evalSeries, latestStep, listRuns, type Db, type Run, type RunFilter } from '../store/index.js';
 import type { RunSummary } from '../../shared/api-types.js';
 
@@ -38,6 +38,7 @@ export function summarizeRun(db: Db, run: Run): RunSummary {
     stepsDone: last ? last.step + 1 : 0,
     stepsTotal: config.training.steps,
     evalKey,
+    evalMasking: evalMaskingOf(config),
     bestEvalLoss: values.length > 0 ? Math.min(...values) : null,
     lastEvalLoss: values.at(-1) ?? null,
     flops: last?.flops ?? 0,

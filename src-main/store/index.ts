@@ -27,7 +27,7 @@ export {
   type Checkpoint,
   type NewCheckpoint,
 } from './checkpoints.js';
-export { listSeriesKeys, evalSeries, type MetricPoint, type XAxis } from './metrics.js';
+export { listSeriesKeys, evalSeries, seriesBestAndLast, type MetricPoint, type XAxis } from './metrics.js';
 export { series, type SeriesQuery, type SeriesResult } from './series-query.js';
 export { MetricIngestor, type IngestorOptions } from './ingest/ingestor.js';
 export { truncateRunFrom } from './ingest/rewind.js';

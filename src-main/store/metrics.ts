@@ -37,6 +37,32 @@ export function listSeriesKeys(db: Db, runId: string): string[] {
     .all(runId);
 }
 
+/** Finite values only: NaN is stored as NULL, and +-Infinity fails the bound. */
+const FINITE = 'abs(value) <= 1.7976931348623157e308';
+
+/** The lowest and the last finite value of a run's series (a best and a final loss); nulls without any. */
+export function seriesBestAndLast(
+  db: Db,
+  runId: string,
+  key: string,
+): { best: number | null; last: number | null } {
+  const id = findSeriesId(db, runId, key);
+  if (id === undefined) return { best: null, last: null };
+  const best = cached<[number], number | null>(
+    db,
+    `SELECT min(value) FROM metric_points WHERE series_id = ? AND ${FINITE}`,
+  )
+    .pluck()
+    .get(id);
+  const last = cached<[number], number>(
+    db,
+    `SELECT value FROM metric_points WHERE series_id = ? AND ${FINITE} ORDER BY step DESC LIMIT 1`,
+  )
+    .pluck()
+    .get(id);
+  return { best: best ?? null, last: last ?? null };
+}
+
 /** Points of one series between two steps (inclusive), in step order. */
 export function readPoints(db: Db, seriesId: number, fromStep: number, toStep: number): MetricPoint[] {
   return cached<[number, number, number], MetricPoint>(

@@ -81,34 +81,40 @@ export function takeRequests(
 }
 
 /**
- * Start-up recovery across processes: a 'running' or 'stopping' run whose owner is gone (or unknown)
- * becomes 'interrupted', a 'queued' one 'stopped' (its queue died with its process; it can be resumed);
- * runs a live process owns are left alone. Returns the runs changed and their new status.
+ * Recovery across processes: a 'running' or 'stopping' run whose owner is gone (or unknown) becomes
+ * 'interrupted', a 'queued' one 'stopped' (its queue died with its process; it can be resumed); runs a live
+ * process owns are left alone. Run at start-up and before runs are listed or shown, so a run whose process
+ * was killed reads as interrupted at once. Returns the runs changed and their new status.
  */
 export function recoverOrphanedRuns(
   db: Db,
   alive: (owner: Owner) => boolean = ownerAlive,
 ): Array<{ id: string; status: 'interrupted' | 'stopped' }> {
+  // Read first, without the write lock: nearly always nothing is orphaned, and a reader (`raptr runs`)
+  // must not wait for another process's write transaction to find that out.
+  if (orphanedRuns(db, alive).length === 0) return [];
   return db
-    .transaction(() => {
-      const rows = cached<
-        [],
-        { id: string; status: string; owner_pid: number | null; owner_host: string | null }
-      >(
-        db,
-        `SELECT id, status, owner_pid, owner_host FROM runs
-         WHERE status IN ('queued', 'running', 'stopping') ORDER BY id`,
-      ).all();
-      const orphaned = rows.filter(
-        (r) =>
-          r.owner_pid === null || r.owner_host === null || !alive({ pid: r.owner_pid, host: r.owner_host }),
-      );
-      return orphaned.map((r) => {
+    .transaction(() =>
+      orphanedRuns(db, alive).map((r) => {
         const status = r.status === 'queued' ? ('stopped' as const) : ('interrupted' as const);
         setRunStatus(db, r.id, { status });
         setOwner(db, r.id, null);
         return { id: r.id, status };
-      });
-    })
+      }),
+    )
     .immediate();
+}
+
+function orphanedRuns(db: Db, alive: (owner: Owner) => boolean): Array<{ id: string; status: string }> {
+  const rows = cached<
+    [],
+    { id: string; status: string; owner_pid: number | null; owner_host: string | null }
+  >(
+    db,
+    `SELECT id, status, owner_pid, owner_host FROM runs
+     WHERE status IN ('queued', 'running', 'stopping') ORDER BY id`,
+  ).all();
+  return rows.filter(
+    (r) => r.owner_pid === null || r.owner_host === null || !alive({ pid: r.owner_pid, host: r.owner_host }),
+  );
 }

@@ -1,6 +1,7 @@
 // What callers may pass when creating or changing a run. Validated here, at the store's edge, so a bad
 // value is refused with the field's name before any row is touched.
 import { z } from 'zod';
+import { boundErrorText } from '../../shared/error-text.js';
 import { RUN_STATUSES } from './migrations/001-runs.js';
 import type { Run } from '../../shared/api-types.js';
 
@@ -63,8 +64,15 @@ export type RunPatch = z.input<typeof RunPatchSchema>;
 export const StatusChangeSchema = z.strictObject({
   status: RunStatusSchema,
   at: TimeSchema.optional(),
-  /** The tail of a crashed trainer's stderr (kept short: it is for the run page, not a log store). */
-  errorTail: z.string().max(64_000).nullable().optional(),
+  /**
+   * Why the run failed, with the tail of a crashed trainer's stderr. Cut to a bounded length rather than
+   * refused: the status of a run that failed must always be recordable, however long its error was.
+   */
+  errorTail: z
+    .string()
+    .transform((text) => boundErrorText(text))
+    .nullable()
+    .optional(),
 });
 export type StatusChange = z.input<typeof StatusChangeSchema>;
 

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RngState } from '../../shared/rng.js';
 import {
+  CheckpointError,
   readCheckpoint,
   writeCheckpoint,
   type CheckpointState,
@@ -36,12 +37,10 @@ export async function saveCheckpoint(
   checkpointsDir: string,
   s: TrainingSnapshot,
 ): Promise<WrittenCheckpoint> {
-  const optimizerState = s.optimizer.exportState();
+  const optimizerState = await s.optimizer.exportState();
+  const weights = await weightsAsArrays(s.params);
   const files = new Map<string, Uint8Array>([
-    [
-      'model.safetensors',
-      encodeSafetensors(weightsAsArrays(s.params), { format: 'raptr-studio', step: String(s.step) }),
-    ],
+    ['model.safetensors', encodeSafetensors(weights, { format: 'raptr-studio', step: String(s.step) })],
     [
       'optimizer.safetensors',
       encodeSafetensors(
@@ -99,4 +98,33 @@ export async function loadCheckpoint(path: string, expectedSha256?: string): Pro
       optimizer.importState(slots);
     },
   };
+}
+
+export interface CheckpointRef {
+  path: string;
+  sha256: string | null;
+}
+
+/**
+ * Loads the newest of a run's checkpoints that verifies (newest first in `candidates`), telling `warn`
+ * which ones were skipped and why. A damaged newest checkpoint costs the steps since the one before it,
+ * not the run. Throws, naming every reason, when none verifies.
+ */
+export async function loadNewestVerified(
+  candidates: readonly CheckpointRef[],
+  warn: (message: string) => void,
+): Promise<RestoredTraining> {
+  const skipped: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      const restored = await loadCheckpoint(candidate.path, candidate.sha256 ?? undefined);
+      if (skipped.length > 0)
+        warn(`resuming from step ${restored.state.step}: skipped ${skipped.join('; ')}`);
+      return restored;
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      skipped.push(error.message);
+    }
+  }
+  throw new Error(`no checkpoint of this run verifies, so it cannot be resumed: ${skipped.join('; ')}`);
 }

@@ -2,6 +2,7 @@
 // stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval.
 // It knows nothing of processes, Electron or SQLite: it emits typed messages and obeys a control object.
 import { join } from 'node:path';
+import { withRecordedFields } from '../../shared/config/recorded.js';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { expectedRelativeFlops, trainStepFlops } from '../../shared/flops.js';
@@ -10,6 +11,8 @@ import { primaryEvalKey } from '../../shared/metrics.js';
 import { Rng } from '../../shared/rng.js';
 import { planStages, stageIndexAt } from '../../shared/schedule.js';
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
+import { runGuarded } from './backend/device-guard.js';
+import { activationShapes, assertFitsDevice } from './backend/device-limits.js';
 import { selectBackend } from './backend/select-backend.js';
 import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
@@ -18,8 +21,9 @@ import { createTask } from './tasks/index.js';
 import type { EvalReason, TaskBatch, TrainingTask } from './tasks/types.js';
 import { TransitionTracker, type TransitionTrackerState } from './transitions.js';
 import { tf, type Variable } from './tf.js';
+import { startTelemetry } from './telemetry.js';
 import { writeFinalWeights } from './weights.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadNewestVerified, saveCheckpoint, type CheckpointRef } from './checkpoint.js';
 
 export interface TrainControl {
   /** Polled between steps: finish the current step, write a checkpoint (when there is an outDir), stop. */
@@ -33,20 +37,34 @@ export interface TrainOptions {
   control: TrainControl;
   /** Run folder for checkpoints (outDir/checkpoints) and the final weights; null keeps nothing on disk. */
   outDir: string | null;
-  /** Continue a run from one of its checkpoints (verified against the sha256 the database recorded). */
-  resume: { path: string; sha256: string | null } | null;
+  /**
+   * Continue a run from one of its checkpoints (verified against the sha256 the database recorded), or
+   * from the newest of its older ones (fallbacks, newest first) that verifies.
+   */
+  resume: (CheckpointRef & { fallbacks?: CheckpointRef[] }) | null;
   cacheDir: string;
+  /** Device telemetry every this many ms (CPU, memory, GPU); 0 turns it off. Default 5000. */
+  telemetryMs?: number;
 }
 
 export async function train(rawConfig: unknown, options: TrainOptions): Promise<void> {
   const { emit, control } = options;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
 
-  // 1. Config (a resumed run continues with the config it was saved with), backend, stage plan.
+  // 1. Config (a resumed run continues with the config it was saved with, as that version meant it, on the
+  // backend asked for now: checkpoints are backend-neutral, so a run whose GPU failed resumes on another),
+  // backend, stage plan.
   const resume = options.resume
-    ? await loadCheckpoint(options.resume.path, options.resume.sha256 ?? undefined)
+    ? await loadNewestVerified([options.resume, ...(options.resume.fallbacks ?? [])], (message) =>
+        emit({ type: 'log', level: 'warn', message }),
+      )
     : null;
-  let config: RunConfig = mustParseRunConfig(resume ? resume.state.config : rawConfig);
+  const requested = mustParseRunConfig(rawConfig);
+  let config: RunConfig = resume
+    ? mustParseRunConfig(
+        withBackend(withRecordedFields(resume.state.config, true), requested.training.backend),
+      )
+    : requested;
   const backend = await selectBackend(config.training.backend);
   const { steps, seed, evalEvery, checkpointEvery } = config.training;
 
@@ -54,6 +72,10 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   const params = new ParameterSet(Rng.stream(seed, 'init'));
   const task = await createTask(config, params, { cacheDir: options.cacheDir, log });
   config = { ...config, model: { ...config.model, ...task.modelOverrides } };
+  assertFitsDevice([
+    ...params.all().map((p) => ({ name: `parameter ${p.name}`, shape: p.variable.shape })),
+    ...activationShapes(config),
+  ]);
   const stages = planStages(config);
   const optimizer = new AdamW(params, config.optimizer);
   const masksRng = resume ? Rng.fromState(resume.state.rng.masks) : Rng.stream(seed, 'masks');
@@ -116,6 +138,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   let completed = firstStep;
   const started = performance.now();
   const wallMs = () => counters.wallMs + performance.now() - started;
+  const stopTelemetry = startTelemetry(emit, () => completed - 1, options.telemetryMs ?? 5000);
   try {
     for (let step = firstStep; step < steps; step++) {
       // Let the process deliver the messages emitted so far and receive a stop request: the step
@@ -139,7 +162,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       const lr = learningRateAt(config, stages, step);
 
       // Forward, loss, backward through exactly the blocks that ran, and the optimizer step.
-      const loss = trainOnBatch(task, params, optimizer, batch, mask, lr, zeroGradForSkipped);
+      const loss = await trainOnBatch(task, params, optimizer, batch, mask, lr, zeroGradForSkipped);
       batch.dispose();
       if (!Number.isFinite(loss))
         throw new Error(`the loss became ${loss} at step ${step}; try a lower optimizer.lr`);
@@ -177,7 +200,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       // Evaluate the full model (every block, a = 1) periodically, at each stage end and at the end.
       const reason = evalReason(step, steps, current, evalEvery);
       if (reason) {
-        const results = evaluateFull(task, L, current.depth, reason);
+        const results = await evaluateFull(task, L, current.depth, reason);
         const primary = results.find((r) => r.name === primaryKey);
         if (primary) lastEval = { completed, loss: primary.value };
         emit({ type: 'eval', step, stage: current.index, reason, results });
@@ -201,6 +224,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       wallMs: wallMs(),
     });
   } finally {
+    stopTelemetry();
     task.dispose();
     optimizer.dispose();
     params.dispose();
@@ -208,10 +232,11 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
 }
 
 /**
- * One optimizer step on one batch; returns the loss. Gradients flow only through the variables that ran
- * (a bypassed block is not in the list, so it gets no gradient and, with skippedGrad "none", no update).
+ * One optimizer step on one batch; resolves to the loss, the step's one readback. Gradients flow only
+ * through the variables that ran (a bypassed block is not in the list, so it gets no gradient and, with
+ * skippedGrad "none", no update).
  */
-export function trainOnBatch<B extends TaskBatch>(
+export async function trainOnBatch<B extends TaskBatch>(
   task: TrainingTask<B>,
   params: ParameterSet,
   optimizer: AdamW,
@@ -219,18 +244,29 @@ export function trainOnBatch<B extends TaskBatch>(
   mask: StepMask,
   lr: number,
   zeroGradForSkipped: boolean,
-): number {
-  const { value, grads } = tf.variableGrads(
-    () => task.loss(batch, mask) as tf.Scalar,
-    variablesThatRun(params, mask),
-  );
-  try {
-    const named = Object.fromEntries(Object.entries(grads).map(([v, g]) => [params.nameOf(v), g]));
-    optimizer.apply(named, lr, zeroGradForSkipped ? skippedNames(params, mask) : []);
-    return value.dataSync()[0]!;
-  } finally {
-    tf.dispose([value, ...Object.values(grads)]);
-  }
+): Promise<number> {
+  const [loss] = await runGuarded(() => {
+    const { value, grads } = tf.variableGrads(
+      () => task.loss(batch, mask) as tf.Scalar,
+      variablesThatRun(params, mask),
+    );
+    try {
+      const named = Object.fromEntries(Object.entries(grads).map(([v, g]) => [params.nameOf(v), g]));
+      optimizer.apply(named, lr, zeroGradForSkipped ? skippedNames(params, mask) : []);
+      return value;
+    } catch (error) {
+      value.dispose();
+      throw error;
+    } finally {
+      tf.dispose(Object.values(grads));
+    }
+  });
+  return loss!;
+}
+
+function withBackend(saved: unknown, backend: RunConfig['training']['backend']): unknown {
+  const config = saved as { training?: Record<string, unknown> };
+  return { ...config, training: { ...config.training, backend } };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -264,7 +300,7 @@ function evaluateFull(
   layers: number,
   depth: number,
   reason: EvalReason,
-): EvalResult[] {
+): Promise<EvalResult[]> {
   const active = Array.from({ length: layers }, (_, i) => i < depth);
   const mask: StepMask = { depth, active, scales: active.map(() => 1), activeCount: depth, scale: 1 };
   return task.evaluate(mask, reason);

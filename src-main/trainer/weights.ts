@@ -1,22 +1,34 @@
 // Writes the model's weights as safetensors (names as in model/params.ts), atomically: a temp file,
 // fsync, then rename, so a crash never leaves a half-written file under the final name.
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { writeSynced } from '../checkpoints/format.js';
 import { encodeSafetensors, type NamedArray } from '../checkpoints/safetensors.js';
 import type { ParameterSet } from './model/params.js';
 
-export function weightsAsArrays(params: ParameterSet): NamedArray[] {
-  return params
-    .all()
-    .map((p) => ({ name: p.name, shape: p.variable.shape, data: p.variable.dataSync() as Float32Array }));
+export async function weightsAsArrays(params: ParameterSet): Promise<NamedArray[]> {
+  return Promise.all(
+    params.all().map(async (p) => ({
+      name: p.name,
+      shape: p.variable.shape,
+      data: (await p.variable.data()) as Float32Array,
+    })),
+  );
 }
 
-/** A temp file, fsynced, then renamed: a crash never leaves a half-written file under the final name. */
+/**
+ * A temp file, fsynced, then renamed: a crash never leaves a half-written file under the final name, and a
+ * failed write (a full disk) removes its temp file rather than leave the disk full of it.
+ */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const temp = `${path}.tmp-${process.pid}`;
-  await writeSynced(temp, bytes);
+  try {
+    await writeSynced(temp, bytes);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
   await rename(temp, path);
 }
 
@@ -28,7 +40,7 @@ export async function writeFinalWeights(
 ): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'model.safetensors');
-  const bytes = encodeSafetensors(weightsAsArrays(params), {
+  const bytes = encodeSafetensors(await weightsAsArrays(params), {
     format: 'raptr-studio',
     step: String(step),
     config: JSON.stringify(config),

@@ -32,7 +32,7 @@ beforeAll(async () => {
   // Make the earlier checkpoint the best by eval loss, so the bundle carries two.
   setCheckpointEvalLoss(source.db, source.run.id, 3, 0.5);
   bundle = join(source.root, 'run.raptr-bundle');
-  await exportRun(source.db, { runId: source.run.id, format: 'bundle', out: bundle });
+  await exportRun(source.db, { runId: source.run.id, format: 'bundle', out: bundle, origin: 'cli' });
 });
 
 function freshTarget(): { db: Db; runsDir: string; root: string } {
@@ -122,6 +122,22 @@ describe('run bundle', () => {
     expect(allSeries(target.db, again.runId)).toEqual(allSeries(source.db, id));
   });
 
+  it('imports a bundle from before task.evalMasking as measured with the training masking', async () => {
+    const old = join(source.root, 'before-eval-masking.raptr-bundle');
+    await rewriteBundle(bundle, old, (name, bytes) => {
+      if (name !== 'metrics.json') return bytes;
+      const doc = JSON.parse(bytes.toString('utf8'));
+      delete doc.run.config.task.evalMasking;
+      return Buffer.from(JSON.stringify(doc));
+    });
+    const target = freshTarget();
+    const { runId } = await importBundle(target.db, old, target.runsDir);
+    const task = (getRun(target.db, runId)!.config as { task: Record<string, unknown> }).task;
+    expect(task.evalMasking).toBe('training-rule');
+    expect(getRun(source.db, source.run.id)!.config).toMatchObject({ task: { evalMasking: 'every-target' } });
+    expect(allSeries(target.db, runId)).toEqual(allSeries(source.db, source.run.id));
+  });
+
   it('refuses a tampered checkpoint file, leaving nothing behind', async () => {
     const tampered = join(source.root, 'tampered.raptr-bundle');
     const bytes = readFileSync(bundle);
@@ -149,7 +165,7 @@ describe('run bundle', () => {
     writeFileSync(text, 'hello');
     await expect(importBundle(target.db, text, target.runsDir)).rejects.toThrow(/not a readable bundle/);
     await expect(importBundle(target.db, join(source.root, 'nope'), target.runsDir)).rejects.toThrow(
-      /ENOENT/,
+      /not found: .*nope/,
     );
     expectNothingImported(target);
   });
@@ -168,5 +184,20 @@ describe('run bundle', () => {
     );
     expectNothingImported(target);
     expect(target.db.prepare('SELECT count(*) AS n FROM metric_points').get()).toEqual({ n: 0 });
+  });
+
+  it('refuses a bundle nested deeper than any real one, without overflowing the stack', async () => {
+    const deep = join(source.root, 'deep.raptr-bundle');
+    await rewriteBundle(bundle, deep, (name, bytes) => {
+      if (name !== 'metrics.json') return bytes;
+      const text = bytes.toString('utf8');
+      // A config 20,000 levels deep: JSON.stringify or structuredClone of it would overflow the stack.
+      return Buffer.from(`${text.slice(0, -1)},"extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    });
+    const target = freshTarget();
+    await expect(importBundle(target.db, deep, target.runsDir)).rejects.toThrow(
+      /metrics\.json is not valid \(nested more than 64 levels deep\); nothing was imported/,
+    );
+    expectNothingImported(target);
   });
 });

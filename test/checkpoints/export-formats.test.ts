@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  EXPORT_MARKER,
   exportRun,
   MetricsDocumentSchema,
   type ExportRequest,
@@ -32,12 +33,13 @@ beforeAll(async () => {
 
 const out = (t: TrainedRun, name: string) => join(t.root, name);
 const request = (t: TrainedRun, more: Omit<ExportRequest, 'runId'>) =>
-  exportRun(t.db, { runId: t.run.id, ...more });
+  exportRun(t.db, { runId: t.run.id, origin: 'cli', ...more });
 
 describe('safetensors export', () => {
   it('copies the weights unchanged and documents every tensor', async () => {
     const result = await request(poly, { format: 'safetensors', out: out(poly, 'st') });
     expect(readdirSync(result.path).sort()).toEqual([
+      EXPORT_MARKER, // what lets --force replace it later
       'README.md',
       'config.json',
       'model.safetensors',
@@ -147,21 +149,23 @@ describe('refusals', () => {
     const empty = out(mlm, 'empty-dir');
     mkdirSync(empty);
     await request(mlm, { format: 'csv', out: empty });
-    expect(readdirSync(empty).sort()).toEqual(['metrics-wide.csv', 'metrics.csv']);
+    expect(readdirSync(empty).sort()).toEqual([EXPORT_MARKER, 'metrics-wide.csv', 'metrics.csv']);
     const project = out(mlm, 'project');
     mkdirSync(join(project, 'src'), { recursive: true });
-    await expect(request(mlm, { format: 'hf', out: project, force: true })).rejects.toThrow(/holds folders/);
+    await expect(request(mlm, { format: 'hf', out: project, force: true })).rejects.toThrow(
+      /is not an export RaPTr Studio wrote/,
+    );
     expect(readdirSync(project)).toEqual(['src']);
   });
 
   it('refuses an unknown run, a run without checkpoints and a missing step', async () => {
     await expect(
-      exportRun(mlm.db, { runId: 'nosuchrun', format: 'json', out: out(mlm, 'x.json') }),
+      exportRun(mlm.db, { runId: 'nosuchrun', format: 'json', out: out(mlm, 'x.json'), origin: 'cli' }),
     ).rejects.toThrow(/no run with id "nosuchrun"/);
     const empty = createRun(mlm.db, { name: 'empty', config: mlmConfig('pre', 'x'), appVersion: '0.1.0' });
     for (const format of ['hf', 'safetensors', 'bundle'] as const)
       await expect(
-        exportRun(mlm.db, { runId: empty.id, format, out: out(mlm, `empty-${format}`) }),
+        exportRun(mlm.db, { runId: empty.id, format, out: out(mlm, `empty-${format}`), origin: 'cli' }),
       ).rejects.toThrow(/has no checkpoint/);
     await expect(request(mlm, { format: 'hf', out: out(mlm, 'nostep'), checkpoint: '999' })).rejects.toThrow(
       /no checkpoint at step 999 \(it has steps 3, 6\)/,

@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mustParseRunConfig } from '../../shared/config/validate.js';
 import { Rng } from '../../shared/rng.js';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
 import {
@@ -78,7 +79,14 @@ export async function trainedRun(config: Record<string, unknown>): Promise<Train
   mkdirSync(runsDir);
   const dbPath = join(root, 'raptr.db');
   const db = openDatabase(dbPath);
-  const run = createRun(db, { name: String(config.name), config, appVersion: '0.1.0', tags: ['export'] });
+  // Recorded as the run manager records it: validated, every default written out.
+  const recorded = mustParseRunConfig(config) as unknown as Record<string, unknown>;
+  const run = createRun(db, {
+    name: String(config.name),
+    config: recorded,
+    appVersion: '0.1.0',
+    tags: ['export'],
+  });
   setRunStatus(db, run.id, { status: 'running' });
   const ingestor = new MetricIngestor(db);
   const messages: TrainerMessage[] = [];

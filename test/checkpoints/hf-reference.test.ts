@@ -32,7 +32,7 @@ describe.each(['post', 'pre'] as const)('Hugging Face export of a %s-LN model', 
     const corpus = writeCorpus();
     trained = await trainedRun(mlmConfig(norm, corpus));
     folder = join(trained.root, 'hf');
-    await exportRun(trained.db, { runId: trained.run.id, format: 'hf', out: folder });
+    await exportRun(trained.db, { runId: trained.run.id, format: 'hf', out: folder, origin: 'cli' });
     config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
     file = readSafetensorsIndependently(readFileSync(join(folder, 'model.safetensors')));
     ours = await loadOurModel(latestCheckpoint(trained.db, trained.run.id)!.path);
@@ -133,7 +133,13 @@ describe('Hugging Face export of a gradual-stacking run before its last stage', 
     });
     const early = listCheckpoints(trained.db, trained.run.id).find((c) => c.step === 3)!;
     const folder = join(trained.root, 'hf-stacking');
-    await exportRun(trained.db, { runId: trained.run.id, format: 'hf', out: folder, checkpoint: '3' });
+    await exportRun(trained.db, {
+      runId: trained.run.id,
+      format: 'hf',
+      out: folder,
+      checkpoint: '3',
+      origin: 'cli',
+    });
     const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
     expect(config.num_hidden_layers).toBe(1);
     expect(readFileSync(join(folder, 'README.md'), 'utf8')).toMatch(/1 of\s+its final 2 blocks/);

@@ -118,10 +118,9 @@ describe('the contract over Electron IPC', () => {
     expect(Array.isArray(await ok('runs:logs', raptr.runs.logs({ id: run.id })))).toBe(true);
     const archived = await ok('runs:bulk', raptr.runs.bulk({ ids: [run.id], action: 'tag', tag: 'ipc' }));
     expect(archived).toEqual([{ id: run.id, ok: true }]);
-    const out = join(home, 'exported-csv');
-    const exported = await ok('export:run', raptr.export.run({ id: run.id, format: 'csv', out }));
+    const exported = await ok('export:run', raptr.export.run({ id: run.id, format: 'csv', out: 'csv' }));
     expect(exported.files.length).toBeGreaterThan(0);
-    expect(existsSync(out)).toBe(true);
+    expect(existsSync(join(home, 'exports', 'csv'))).toBe(true); // the data folder's exports/
     const download = await ok('export:download', raptr.export.download({ id: run.id, format: 'csv' }));
     expect(download.file).toMatch(/\.zip$/);
 

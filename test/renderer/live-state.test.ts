@@ -94,7 +94,13 @@ describe('CompareState', () => {
           targetSource: 'highest best loss',
           differences: [],
           missing: [],
-          runs: ids.map((id) => ({ id, name: id, task: 'mlm', evalKey: 'eval/mlm_loss' })),
+          runs: ids.map((id) => ({
+            id,
+            name: id,
+            task: 'mlm',
+            evalKey: 'eval/mlm_loss',
+            seriesKey: 'eval/mlm_loss',
+          })),
         }) as never,
       // eval/loss (3 points) is there to show that the compared key (eval/mlm_loss, 2 points) is drawn.
       'metrics:batch': ({ queries }) =>
@@ -136,6 +142,59 @@ describe('CompareState', () => {
       ['b', [1.3e9, 1.7e9]],
     ]);
     vi.useRealTimers();
+  });
+
+  it("draws each run's own series for the training-masking loss, older runs' eval/mlm_loss", async () => {
+    const fake = fakeApi({
+      'runs:compare': () =>
+        ({
+          key: 'eval/mlm_loss_train_masking',
+          target: 6,
+          targetSource: 'highest best loss',
+          maskingNote: null,
+          differences: [],
+          missing: [],
+          runs: [
+            { id: 'old', name: 'old', task: 'mlm', evalKey: 'eval/mlm_loss', seriesKey: 'eval/mlm_loss' },
+            {
+              id: 'new',
+              name: 'new',
+              task: 'mlm',
+              evalKey: 'eval/mlm_loss',
+              seriesKey: 'eval/mlm_loss_train_masking',
+            },
+          ],
+        }) as never,
+      // Each run has both series; the old one's eval/mlm_loss has 3 points, the new one's 2.
+      'metrics:batch': ({ queries }) =>
+        queries.map(({ runId, keys }) =>
+          keys.map((k) =>
+            k === 'eval/mlm_loss' && runId === 'old'
+              ? raw(k, [1, 2, 3], [7, 6.5, 6])
+              : raw(k, [1, 2], [7, 6]),
+          ),
+        ),
+    });
+    const state = new CompareState(fake.api, ['old', 'new'], { key: 'eval/mlm_loss_train_masking' });
+    await state.load();
+    const batches = fake.calls.filter((c) => c.channel === 'metrics:batch');
+    // Before the answer names each run's series: every name the key may have (and the other held-out loss).
+    expect((batches[0]!.request as { queries: Array<{ keys: string[] }> }).queries[0]!.keys).toEqual([
+      'train/loss',
+      'eval/mlm_loss_train_masking',
+      'eval/mlm_loss',
+      'eval/loss',
+    ]);
+    expect(state.curves.map((c) => c.eval.length)).toEqual([3, 2]);
+    await state.fetchCurves();
+    // After it: each run's own series only.
+    const later = fake.calls.filter((c) => c.channel === 'metrics:batch').at(-1)!;
+    const queries = (later.request as { queries: Array<{ runId: string; keys: string[] }> }).queries;
+    expect(queries.map((q) => [q.runId, q.keys])).toEqual([
+      ['old', ['train/loss', 'eval/mlm_loss']],
+      ['new', ['train/loss', 'eval/mlm_loss_train_masking']],
+    ]);
+    expect(state.curves.map((c) => c.eval.length)).toEqual([3, 2]);
   });
 });
 

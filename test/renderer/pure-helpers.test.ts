@@ -8,7 +8,13 @@ import { pannedPixels, zoomedPixels } from '../../src-renderer/lib/charts/zoom.j
 import { issuesAt, parseFieldInput, unclaimedIssues } from '../../src-renderer/lib/form/field-values.js';
 import { configFields } from '../../src-renderer/lib/form/schema-fields.js';
 import { parseRoute, routeHref } from '../../src-renderer/lib/router/routes.js';
-import { headlines, ratioSentence } from '../../src-renderer/lib/state/compare.svelte.js';
+import {
+  againstFirst,
+  headlines,
+  ratioSentence,
+  runLabel,
+  sharedMasking,
+} from '../../src-renderer/lib/state/compare.svelte.js';
 import { Connection } from '../../src-renderer/lib/state/connection.svelte.js';
 import { groupEvalKeys } from '../../src-renderer/lib/state/eval-groups.js';
 import { etaMs, noGpuHint } from '../../src-renderer/lib/state/run-numbers.js';
@@ -167,6 +173,31 @@ describe('eval charts', () => {
       ['poly-degrees', ['poly/err_deg2', 'poly/err_deg10']],
     ]);
   });
+
+  it('titles MLM charts with how the run hid its targets, and draws the frequency baselines', () => {
+    const keys = [
+      'eval/mlm_loss',
+      'eval/mlm_loss_train_masking',
+      'eval/mlm_unigram_loss',
+      'eval/mlm_acc',
+      'eval/mlm_most_frequent_acc',
+      'eval/mlm_top_token_share',
+    ];
+    const groups = groupEvalKeys(keys, 'every-target');
+    expect(groups.map((g) => [g.title, g.lines.map((l) => l.label + (l.reference ? '*' : ''))])).toEqual([
+      [
+        'Held-out MLM loss · [MASK] at every target',
+        ['held-out MLM loss', 'with training masking', 'unigram baseline*'],
+      ],
+      ['Masked-token accuracy · [MASK] at every target', ['accuracy', 'most frequent token*']],
+      ['Targets given the top prediction', ['share of targets']],
+    ]);
+    const old = groupEvalKeys(['eval/mlm_loss', 'eval/mlm_unigram_loss', 'eval/mlm_acc'], 'training-rule');
+    expect(old.map((g) => g.title)).toEqual([
+      'Held-out MLM loss · training masking',
+      'Masked-token accuracy · training masking',
+    ]);
+  });
 });
 
 describe('FLOPs to a target', () => {
@@ -188,6 +219,36 @@ describe('FLOPs to a target', () => {
     } as unknown as CompareResult;
     expect(headlines(result)).toEqual(['RaPTr needed 1.31x fewer FLOPs than full to reach 2.9']);
   });
+
+  it('names how each run measured the key when they differ, and links no ratio across', () => {
+    const run = (id: string, evalMasking: string | null, flopsRatio: number | null) => ({
+      id,
+      name: id,
+      evalMasking,
+      flopsRatio,
+      reach: flopsRatio === null ? null : { flops: 1 },
+    });
+    const mixed = {
+      key: 'eval/mlm_loss',
+      target: 6.4,
+      maskingNote: 'eval/mlm_loss was measured two ways: ...',
+      runs: [
+        run('new', 'every-target', 1),
+        run('newer', 'every-target', 1.25),
+        run('old', 'training-rule', null),
+      ],
+    } as unknown as CompareResult;
+    expect([0, 1, 2].map((i) => againstFirst(mixed, i))).toEqual([
+      'reference run',
+      '1.25x fewer FLOPs to reach 6.4',
+      'measured with training masking: not compared',
+    ]);
+    expect(runLabel(mixed, 'old')).toBe('old (training masking)');
+    expect(sharedMasking(mixed)).toBe('');
+    const alike = { ...mixed, maskingNote: null, runs: mixed.runs.slice(0, 2) } as CompareResult;
+    expect(runLabel(alike, 'new')).toBe('new');
+    expect(sharedMasking(alike)).toBe(' · [MASK] at every target');
+  });
 });
 
 describe('run numbers', () => {
@@ -207,6 +268,10 @@ describe('run numbers', () => {
     expect(noGpuHint({ gpus: [], backends: [tensorflow] })).toContain('No NVIDIA GPU was found');
     expect(noGpuHint({ gpus: ['RTX 4090'], backends: [tensorflow] })).toBe(
       'A GPU is present (RTX 4090) but TensorFlow could not use it: libcudart.so.11.0 is missing.',
+    );
+    const webgpu = { name: 'webgpu' as const, available: false, detail: 'WebGPU found no GPU adapter' };
+    expect(noGpuHint({ gpus: [], backends: [tensorflow, webgpu] })).toContain(
+      'WebGPU: WebGPU found no GPU adapter.',
     );
   });
 });

@@ -19,6 +19,7 @@ function summary(id: string, patch: Partial<RunSummary> = {}): RunSummary {
     stepsDone: 400,
     stepsTotal: 400,
     evalKey: 'eval/mlm_loss',
+    evalMasking: 'every-target',
     bestEvalLoss: 2.91234,
     lastEvalLoss: 2.95,
     flops: 7.5e12,
@@ -39,6 +40,7 @@ function setup() {
   const runs = [
     summary('a'),
     summary('b', { status: 'running', stepsDone: 10, policy: 'full', schedule: 'all blocks' }),
+    summary('old', { evalMasking: 'training-rule' }),
   ];
   const fake = fakeApi({
     'runs:list': () => runs,
@@ -80,6 +82,10 @@ describe('runs view', () => {
       '5m ago',
       'sweep',
     ]);
+    // A loss recorded with the training masking is marked, and the mark says why.
+    const oldBest = row('old').querySelectorAll('td')[6]!;
+    expect(oldBest.textContent!.trim()).toBe('2.912†');
+    expect(oldBest.querySelector('abbr')!.title).toMatch(/training masking.*before \[MASK\] at every target/);
   });
 
   it('follows status and step events without reloading per step', async () => {

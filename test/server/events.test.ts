@@ -63,7 +63,8 @@ function fromSocket(frame: Frame): string[] {
     case 'run:log':
     case 'run:updated':
     case 'run:deleted':
-      return []; // logs are not ordered against steps (they are not held back with them)
+    case 'run:system':
+      return []; // logs and telemetry are not ordered against steps (they are not held back with them)
   }
 }
 

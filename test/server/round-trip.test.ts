@@ -1,8 +1,7 @@
 // The contract over HTTP: every channel, called with a valid payload through `raptr serve`, answers ok,
 // and the answers are the ones dispatch gives in-process (what Electron's IPC returns), byte for byte
 // after the wire's JSON. Real runs (tiny polynomial ones), real store, real export.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../shared/api-types.js';
@@ -79,14 +78,15 @@ describe('the contract over HTTP', () => {
 
     const renamed = await ok<RunSummary>('runs:update', { id: first.id, name: 'renamed', tags: ['http'] });
     expect(renamed).toMatchObject({ name: 'renamed', tags: ['http'] });
-    const out = join(mkdtempSync(join(tmpdir(), 'raptr-server-export-')), 'metrics');
-    const exported = await ok<{ files: string[]; points: number }>('export:run', {
+    // Over the API an export goes under the data folder's exports/.
+    const exported = await ok<{ path: string; files: string[]; points: number }>('export:run', {
       id: first.id,
       format: 'json',
-      out,
+      out: 'metrics.json',
     });
     expect(exported.points).toBeGreaterThan(0);
-    for (const file of exported.files) expect(existsSync(file) || existsSync(join(out, file))).toBe(true);
+    expect(exported.path).toBe(join(dir, 'exports', 'metrics.json'));
+    expect(existsSync(exported.path)).toBe(true);
 
     // A second run: stopped before it ever ran, then resumed (from the start) to completion.
     const second = await ok<RunSummary>('runs:create', { config: tinyConfig, start: false });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig, formatIssues } from '../../shared/config/validate.js';
+import { dropFieldsOfOtherKinds } from '../../shared/config/kind-change.js';
 import { applyOverride, parseOverride } from '../../shared/config/overrides.js';
 
 function problems(input: unknown): string[] {
@@ -106,11 +107,12 @@ describe('--set overrides', () => {
     let config: unknown = { training: { steps: 10 } };
     config = applyOverride(config, parseOverride('training.steps=500'));
     config = applyOverride(config, parseOverride('model.norm=post'));
-    config = applyOverride(config, parseOverride('policy.schedule.stages[1].p=0.5'));
+    config = applyOverride(config, parseOverride('policy.schedule.stages[0].p=0.5'));
+    config = applyOverride(config, parseOverride('policy.schedule.stages[1].p=1'));
     expect(config).toEqual({
       training: { steps: 500 },
       model: { norm: 'post' },
-      policy: { schedule: { stages: [undefined, { p: 0.5 }] } },
+      policy: { schedule: { stages: [{ p: 0.5 }, { p: 1 }] } },
     });
   });
 
@@ -138,5 +140,45 @@ describe('default RaPTr schedule', () => {
     expect(result.ok && result.config.policy.kind === 'raptr' && result.config.policy.schedule.label).toBe(
       '4-5-7-8',
     );
+  });
+});
+
+describe('--set overrides', () => {
+  it('takes an index at most one past the end of a list', () => {
+    const base = { policy: { kind: 'raptr', schedule: { fixed: [0, -1] } } };
+    expect(applyOverride(base, parseOverride('policy.schedule.fixed[2]=3'))).toMatchObject({
+      policy: { schedule: { fixed: [0, -1, 3] } },
+    });
+    expect(() => applyOverride(base, parseOverride('policy.schedule.fixed[100000000]=0'))).toThrow(
+      'index 100000000 is out of range for policy.schedule.fixed, which has 2 items (use 0 to 2)',
+    );
+    expect(() => applyOverride(base, parseOverride('policy.schedule[0]=1'))).toThrow(
+      'policy.schedule is not a list',
+    );
+    expect(() => applyOverride({}, parseOverride(`${'a.'.repeat(20)}b=1`))).toThrow(/more than 16 parts/);
+  });
+
+  it('drops the fields a new kind lacks, and only those', () => {
+    const preset = {
+      policy: { kind: 'raptr', schedule: { label: '2-3-4' }, scale: 'sqrt', sampler: 'exact-k' },
+      task: { kind: 'mlm', corpus: { kind: 'text', path: 'a.txt' } },
+    };
+    const full = applyOverride(preset, parseOverride('policy.kind=full'));
+    expect(dropFieldsOfOtherKinds(full, 'policy.kind')).toEqual([
+      'policy.schedule',
+      'policy.scale',
+      'policy.sampler',
+    ]);
+    expect(full.policy).toEqual({ kind: 'full' });
+    const sd = applyOverride(preset, parseOverride('policy.kind=stochastic-depth'));
+    expect(dropFieldsOfOtherKinds(sd, 'policy.kind')).toEqual(['policy.schedule']);
+    const builtin = applyOverride(preset, parseOverride('task.corpus.kind=builtin'));
+    expect(dropFieldsOfOtherKinds(builtin, 'task.corpus.kind')).toEqual(['task.corpus.path']);
+    expect(problems(builtin)).toEqual([]);
+    // Not a kind, or a kind nobody knows: nothing is dropped (validation names an unknown kind).
+    expect(
+      dropFieldsOfOtherKinds(applyOverride(preset, parseOverride('policy.kind=nope')), 'policy.kind'),
+    ).toEqual([]);
+    expect(dropFieldsOfOtherKinds(preset, 'policy.scale')).toEqual([]);
   });
 });

@@ -25,12 +25,12 @@ describe('learningRateAt', () => {
   });
 
   it('follows a cosine to the floor, or stays flat with decay none', () => {
-    const cosine = lrs({ training: { steps: 101 }, optimizer: { lr: 2, warmupSteps: 0, decay: 'cosine' } });
-    expect(cosine[0]).toBeCloseTo(2);
-    expect(cosine[50]).toBeCloseTo(1);
+    const cosine = lrs({ training: { steps: 101 }, optimizer: { lr: 1, warmupSteps: 0, decay: 'cosine' } });
+    expect(cosine[0]).toBeCloseTo(1);
+    expect(cosine[50]).toBeCloseTo(0.5);
     expect(cosine[100]).toBeCloseTo(0);
-    const flat = lrs({ training: { steps: 50 }, optimizer: { lr: 2, warmupSteps: 5, decay: 'none' } });
-    expect(flat.slice(4)).toEqual(new Array<number>(46).fill(2));
+    const flat = lrs({ training: { steps: 50 }, optimizer: { lr: 0.5, warmupSteps: 5, decay: 'none' } });
+    expect(flat.slice(4)).toEqual(new Array<number>(46).fill(0.5));
   });
 
   it('is one global schedule for raptr: no reset at stage boundaries', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { metricLabel, primaryEvalKey } from '../../shared/metrics.js';
+import {
+  evalMaskingOf,
+  keyMasking,
+  metricLabel,
+  primaryEvalKey,
+  seriesKeyFor,
+  seriesKeysOf,
+} from '../../shared/metrics.js';
 
 describe('metric names', () => {
   it('labels keys for people: no prefix, spaces, MLM in capitals', () => {
@@ -16,5 +23,27 @@ describe('metric names', () => {
     expect(primaryEvalKey({ task: { kind: 'polynomial' } } as Parameters<typeof primaryEvalKey>[0])).toBe(
       'eval/loss',
     );
+  });
+
+  it('reads how an MLM run hid its held-out targets; a config without the field predates it', () => {
+    const every = { task: { kind: 'mlm', evalMasking: 'every-target' } };
+    const old = { task: { kind: 'mlm' } };
+    const poly = { task: { kind: 'polynomial' } };
+    expect([every, old, poly, null].map(evalMaskingOf)).toEqual([
+      'every-target',
+      'training-rule',
+      null,
+      null,
+    ]);
+    expect(keyMasking(old, 'eval/mlm_acc')).toBe('training-rule');
+    expect(keyMasking(old, 'eval/mlm_unigram_loss')).toBeNull(); // the same in both definitions
+    expect(seriesKeyFor(old, 'eval/mlm_loss_train_masking')).toBe('eval/mlm_loss');
+    expect(seriesKeyFor(every, 'eval/mlm_loss_train_masking')).toBe('eval/mlm_loss_train_masking');
+    expect(seriesKeyFor(old, 'eval/mlm_loss')).toBe('eval/mlm_loss');
+    expect(seriesKeysOf('eval/mlm_loss_train_masking')).toEqual([
+      'eval/mlm_loss_train_masking',
+      'eval/mlm_loss',
+    ]);
+    expect(seriesKeysOf('eval/loss')).toEqual(['eval/loss']);
   });
 });

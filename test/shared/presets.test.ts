@@ -19,6 +19,16 @@ describe('presets', () => {
     }
   });
 
+  it('all write periodic checkpoints, so a crash or a full disk costs minutes, not the run', () => {
+    for (const preset of PRESETS) {
+      const { checkpointEvery, steps, evalEvery } = config(preset.name).training;
+      expect(checkpointEvery, preset.name).toBeGreaterThan(0);
+      expect(checkpointEvery, preset.name).toBeLessThanOrEqual(steps / 4);
+      // At evaluation steps, so every checkpoint knows its eval loss (best-checkpoint export).
+      expect(checkpointEvery % evalEvery, preset.name).toBe(0);
+    }
+  });
+
   it('quickstart trains a masked language model through at least 3 stages', () => {
     const quickstart = config('quickstart');
     expect(quickstart.task.kind).toBe('mlm');

@@ -243,6 +243,35 @@ describe('MetricIngestor', () => {
     expect(evalSeries(db, run.id)['eval/loss']!.map((p) => p.value)).toEqual([2.5]);
   });
 
+  it('stores device telemetry as system/ series at the step it names, without timeline events', () => {
+    const db = memoryDb();
+    const run = makeRun(db);
+    const ingestor = new MetricIngestor(db);
+    ingestAll(ingestor, run.id, trainerStream({ steps: 20, evalEvery: 0, checkpointEvery: 0 }));
+    ingestor.flush();
+    const events = listEvents(db, run.id).length;
+    for (const step of [7, 15])
+      ingestor.ingest(run.id, {
+        type: 'system',
+        step,
+        metrics: [
+          { name: 'system/cpu_percent', value: 98 },
+          { name: 'system/rss_mb', value: 812.5 },
+          { name: 'system/gpu_mem_mb', value: 1500 + step },
+        ],
+      });
+    ingestor.close();
+    expect(listSeriesKeys(db, run.id)).toEqual(
+      expect.arrayContaining(['system/cpu_percent', 'system/rss_mb', 'system/gpu_mem_mb']),
+    );
+    const gpu = evalSeries(db, run.id, 'system/')['system/gpu_mem_mb']!;
+    expect(gpu.map((p) => [p.step, p.value])).toEqual([
+      [7, 1507],
+      [15, 1515],
+    ]);
+    expect(listEvents(db, run.id)).toHaveLength(events);
+  });
+
   it('drops rows of a run deleted while they were pending, without failing the batch', () => {
     const db = memoryDb();
     const gone = makeRun(db);

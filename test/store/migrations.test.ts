@@ -14,6 +14,7 @@ import {
   StoreError,
   type Db,
 } from '../../src-main/store/index.js';
+import { withRecordedFields } from '../../shared/config/recorded.js';
 import { newRunInput, tempDir } from './helpers.js';
 
 function columns(db: Db, table: string): string[] {
@@ -203,6 +204,46 @@ describe('migration 4: ownership and cross-process requests', () => {
       runsBefore.map((r) => ({ ...r, owner_pid: null, owner_host: null })),
     );
     expect(fkCheck(db)).toEqual([]);
+  });
+});
+
+describe('migration 5: how MLM runs measured their held-out loss', () => {
+  it('marks MLM runs that trained as training-rule, never-started ones every-target, and leaves the rest', () => {
+    const db = openDatabase(':memory:', { migrateTo: 4 });
+    const mlm = { task: { kind: 'mlm', maskProb: 0.15 }, policy: { kind: 'full' } };
+    const add = (name: string, config: Record<string, unknown>, started: boolean) => {
+      const run = createRun(db, newRunInput({ name, config }));
+      if (started) db.prepare('UPDATE runs SET started_at = 5 WHERE id = ?').run(run.id);
+      return { id: run.id, config, started };
+    };
+    const runs = [
+      add('trained', mlm, true),
+      add('never started', mlm, false),
+      add('explicit', { ...mlm, task: { ...mlm.task, evalMasking: 'every-target' } }, true),
+      add('polynomial', { task: { kind: 'polynomial' }, policy: { kind: 'full' } }, true),
+    ];
+    const series = db
+      .prepare(`INSERT INTO series (run_id, key) VALUES (?, 'eval/mlm_loss') RETURNING id`)
+      .pluck()
+      .get(runs[0]!.id);
+    db.prepare('INSERT INTO metric_points VALUES (?, 0, 6.4, 1, 2, 4)').run(series);
+    const points = () => db.prepare('SELECT * FROM metric_points').all();
+    const before = points();
+    expect(migrate(db, 5)).toEqual([5]);
+    const configOf = (id: string) =>
+      JSON.parse(db.prepare('SELECT config FROM runs WHERE id = ?').pluck().get(id) as string) as {
+        task: Record<string, unknown>;
+      };
+    expect(runs.map((r) => configOf(r.id).task.evalMasking)).toEqual([
+      'training-rule',
+      'every-target',
+      'every-target',
+      undefined,
+    ]);
+    expect(configOf(runs[0]!.id).task.maskProb).toBe(0.15);
+    // The rule bundles and checkpoints go through says the same for each of them.
+    for (const r of runs) expect(withRecordedFields(r.config, r.started)).toEqual(configOf(r.id));
+    expect(points()).toEqual(before);
   });
 });
 

@@ -4,6 +4,7 @@ import { stageOf, trainerStream } from '../../bench/store-stream.js';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
 import {
   addEvent,
+  appendSeriesPoints,
   bestCheckpoint,
   deleteCheckpoint,
   evalSeries,
@@ -14,6 +15,7 @@ import {
   MetricIngestor,
   recentMasks,
   recordCheckpoint,
+  seriesBestAndLast,
   setCheckpointEvalLoss,
   stageSummary,
 } from '../../src-main/store/index.js';
@@ -84,6 +86,20 @@ describe('run queries', () => {
       step: evalLoss[5]!.step,
       x: evalLoss[5]!.tokens,
     });
+  });
+
+  it('gives the best and the last finite value of a series, skipping NaN and infinities', () => {
+    const other = makeRun(db);
+    const points = [3, -Infinity, 2, null, 2.5, Infinity].map((value, step) => ({
+      step,
+      value,
+      wallMs: step,
+      flops: step,
+      tokens: step,
+    }));
+    appendSeriesPoints(db, { runId: other.id, key: 'eval/mlm_loss', points });
+    expect(seriesBestAndLast(db, other.id, 'eval/mlm_loss')).toEqual({ best: 2, last: 2.5 });
+    expect(seriesBestAndLast(db, other.id, 'eval/none')).toEqual({ best: null, last: null });
   });
 
   it('applies debiased EMA smoothing when asked', () => {

@@ -79,6 +79,34 @@ describe.each([
   });
 });
 
+describe('resume of a run recorded before task.evalMasking', () => {
+  it('keeps measuring the held-out MLM loss the way the run started: with the training masking', async () => {
+    const mlm = {
+      ...polynomial,
+      task: { kind: 'mlm', tokenizer: { vocabSize: 500 }, evalBatches: 1, probes: { when: 'never' } },
+      model: { layers: 4, dModel: 16, heads: 2, ffDim: 32, seqLen: 16 },
+      training: { ...polynomial.training, batchSize: 4 },
+    };
+    const alone = await run(mlm);
+    const outDir = mkdtempSync(join(tmpdir(), 'raptr-run-'));
+    const last = checkpoints(await run(mlm, { outDir, stopAfter: 12 })).at(-1)!;
+    // What an earlier version wrote: the same state without the field.
+    const statePath = join(last.path, 'state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8'));
+    delete state.config.task.evalMasking;
+    writeFileSync(statePath, JSON.stringify(state));
+    const resumed = await run(mlm, { outDir, resume: { path: last.path, sha256: null } });
+    const start = resumed.find((m) => m.type === 'start');
+    expect(start?.type === 'start' && start.config).toMatchObject({ task: { evalMasking: 'training-rule' } });
+    const values = (ms: TrainerMessage[], name: string) =>
+      ms.flatMap((m) => (m.type === 'eval' ? [[m.step, m.results.find((r) => r.name === name)?.value]] : []));
+    expect(values(resumed, 'eval/mlm_loss')).toEqual(
+      values(alone, 'eval/mlm_loss_train_masking').filter(([step]) => step! >= 12),
+    );
+    expect(values(resumed, 'eval/mlm_loss_train_masking').every(([, v]) => v === undefined)).toBe(true);
+  });
+});
+
 describe('checkpoint files', () => {
   it('are written atomically and refused when damaged', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'raptr-run-'));

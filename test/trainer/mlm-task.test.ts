@@ -44,7 +44,16 @@ describe('masked language modelling', () => {
     for (const probe of ['era', 'sentiment', 'party'])
       for (const suffix of ['acc', 'baseline', 'bow'])
         expect(names).toContain(`eval/${probe}_probe_${suffix}`);
-    expect(names).toEqual(expect.arrayContaining(['eval/mlm_loss', 'eval/mlm_acc', 'eval/mlm_unigram_loss']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'eval/mlm_loss',
+        'eval/mlm_acc',
+        'eval/mlm_loss_train_masking',
+        'eval/mlm_unigram_loss',
+        'eval/mlm_most_frequent_acc',
+        'eval/mlm_top_token_share',
+      ]),
+    );
     for (const r of evals.at(-1)!.results) expect(Number.isFinite(r.value)).toBe(true);
     const transitions = messages.filter((m) => m.type === 'transition');
     expect(transitions).toHaveLength(2);

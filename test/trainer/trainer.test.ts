@@ -1,6 +1,6 @@
 // The engine's promises: loss falls; a bypassed block is not touched; Adam state stays with its variable;
 // tensors do not leak; the same seed gives the same run.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import { Rng } from '../../shared/rng.js';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
@@ -11,6 +11,7 @@ import type { StepMask } from '../../src-main/trainer/subnet/index.js';
 import { createPolynomialTask } from '../../src-main/trainer/tasks/polynomial.js';
 import { tf } from '../../src-main/trainer/tf.js';
 import { train, trainOnBatch } from '../../src-main/trainer/train-loop.js';
+import { requireAdapter, skipWebgpu } from './backend/webgpu-adapter.js';
 
 const tiny = {
   task: { kind: 'polynomial', inputDim: 10, terms: [{ support: [0] }, { support: [1, 2] }] },
@@ -40,7 +41,7 @@ function maskOf(active: boolean[], scale = 1): StepMask {
 }
 
 const blockValues = (params: ParameterSet, block: number) =>
-  params.inGroup(`block.${block}`).map((p) => Float32Array.from(p.variable.dataSync()));
+  Promise.all(params.inGroup(`block.${block}`).map(async (p) => Float32Array.from(await p.variable.data())));
 
 async function runTrain(config: unknown): Promise<TrainerMessage[]> {
   const messages: TrainerMessage[] = [];
@@ -54,9 +55,18 @@ async function runTrain(config: unknown): Promise<TrainerMessage[]> {
   return messages;
 }
 
-// wasm runs the in-place SIMD optimizer; cpu runs the same update as tf ops.
-describe.each(['wasm', 'cpu'] as const)('training engine on %s', (backend) => {
+// wasm and webgpu run their in-place optimizers; cpu runs the same update as tf ops.
+const backends = [
+  { backend: 'wasm', skip: false },
+  { backend: 'cpu', skip: false },
+  { backend: 'webgpu', skip: skipWebgpu },
+] as const;
+
+describe.each(backends)('training engine on $backend', ({ backend, skip }) => {
+  const it = skip ? test.skip : test;
   beforeAll(async () => {
+    if (skip) return;
+    if (backend === 'webgpu') requireAdapter();
     await selectBackend(backend);
     tiny.training.backend = backend;
   });
@@ -78,33 +88,33 @@ describe.each(['wasm', 'cpu'] as const)('training engine on %s', (backend) => {
     expect(evals.map((m) => m.type === 'eval' && m.reason)).toEqual(['stage-end', 'stage-end', 'final']);
   });
 
-  it('leaves a bypassed block bit-identical (skippedGrad none) while active blocks move', () => {
+  it('leaves a bypassed block bit-identical (skippedGrad none) while active blocks move', async () => {
     const { params, task, optimizer } = setup();
-    const before1 = blockValues(params, 1);
-    const before2 = blockValues(params, 2);
+    const before1 = await blockValues(params, 1);
+    const before2 = await blockValues(params, 2);
     const batch = task.nextBatch();
-    trainOnBatch(task, params, optimizer, batch, maskOf([true, true, false, true], 1.3), 1e-2, false);
+    await trainOnBatch(task, params, optimizer, batch, maskOf([true, true, false, true], 1.3), 1e-2, false);
     batch.dispose();
-    expect(blockValues(params, 2)).toEqual(before2);
-    expect(blockValues(params, 1)).not.toEqual(before1);
+    expect(await blockValues(params, 2)).toEqual(before2);
+    expect(await blockValues(params, 1)).not.toEqual(before1);
     expect(optimizer.moments(params.inGroup('block.2')[0]!.name).step).toBe(0);
   });
 
-  it('moves a bypassed block through Adam momentum when skippedGrad is zero', () => {
+  it('moves a bypassed block through Adam momentum when skippedGrad is zero', async () => {
     const { params, task, optimizer } = setup();
     const all = maskOf([true, true, true, true]);
     const first = task.nextBatch();
-    trainOnBatch(task, params, optimizer, first, all, 1e-2, true);
+    await trainOnBatch(task, params, optimizer, first, all, 1e-2, true);
     first.dispose();
-    const before2 = blockValues(params, 2);
+    const before2 = await blockValues(params, 2);
     const second = task.nextBatch();
-    trainOnBatch(task, params, optimizer, second, maskOf([true, true, false, true]), 1e-2, true);
+    await trainOnBatch(task, params, optimizer, second, maskOf([true, true, false, true]), 1e-2, true);
     second.dispose();
-    expect(blockValues(params, 2)).not.toEqual(before2);
+    expect(await blockValues(params, 2)).not.toEqual(before2);
     expect(optimizer.moments(params.inGroup('block.2')[0]!.name).step).toBe(2);
   });
 
-  it('keeps Adam moments with their own variable when the active set changes', () => {
+  it('keeps Adam moments with their own variable when the active set changes', async () => {
     const { config, params, task, optimizer } = setup();
     const { beta1: b1, beta2: b2 } = config.optimizer;
     // Reference AdamW moments in plain JavaScript, keyed by name, from gradients taken with the full
@@ -123,11 +133,11 @@ describe.each(['wasm', 'cpu'] as const)('training engine on %s', (backend) => {
         params.all().map((p) => p.variable),
       );
       let normSq = 0;
-      for (const g of Object.values(grads)) normSq += g.square().sum().dataSync()[0]!;
+      for (const g of Object.values(grads)) normSq += (await g.square().sum().data())[0]!;
       const clip = Math.min(1, config.optimizer.gradClip / (Math.sqrt(normSq) + 1e-6));
       for (const [variableName, g] of Object.entries(grads)) {
         const name = params.nameOf(variableName);
-        const values = g.dataSync();
+        const values = await g.data();
         const state = reference.get(name) ?? {
           m: new Float64Array(values.length),
           v: new Float64Array(values.length),
@@ -140,7 +150,7 @@ describe.each(['wasm', 'cpu'] as const)('training engine on %s', (backend) => {
         reference.set(name, state);
       }
       tf.dispose([value, ...Object.values(grads)]);
-      trainOnBatch(task, params, optimizer, batch, mask, 1e-2, false);
+      await trainOnBatch(task, params, optimizer, batch, mask, 1e-2, false);
       batch.dispose();
     }
     // Blocks 1 and 2 have the same shapes and were active on different steps.
@@ -149,29 +159,32 @@ describe.each(['wasm', 'cpu'] as const)('training engine on %s', (backend) => {
         const ours = optimizer.moments(p.name);
         const ref = reference.get(p.name)!;
         expect(ours.step).toBe(2); // each block ran on two of the four steps
-        const m = ours.m.dataSync();
-        const v = ours.v.dataSync();
+        const m = await ours.m.data();
+        const v = await ours.v.data();
         m.forEach((x, i) => expect(x).toBeCloseTo(ref.m[i]!, 5));
         v.forEach((x, i) => expect(x).toBeCloseTo(ref.v[i]!, 7));
       }
     }
   });
 
-  it('keeps the tensor count flat over 50 steps with changing masks', () => {
+  it('keeps the tensor count (and GPU memory) flat over 100 steps with changing masks', async () => {
     const { params, task, optimizer } = setup();
     const rng = Rng.stream(1, 'masks');
-    const step = () => {
+    const step = async () => {
       const mask = maskOf([true, rng.bernoulli(0.5), rng.bernoulli(0.5), true], 1.1);
       const batch = task.nextBatch();
-      trainOnBatch(task, params, optimizer, batch, mask, 1e-3, false);
+      await trainOnBatch(task, params, optimizer, batch, mask, 1e-3, false);
       batch.dispose();
     };
-    for (let i = 0; i < 3; i++) step();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 50; i++) step();
-    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < 3; i++) await step();
+    const before = tf.memory();
+    for (let i = 0; i < 100; i++) await step();
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    // The GPU backend's own count of bytes in use (buffers of live tensors), where it keeps one.
+    const gpuBytes = (m: tf.MemoryInfo) => (m as { numBytesInGPU?: number }).numBytesInGPU;
+    expect(gpuBytes(tf.memory())).toBe(gpuBytes(before));
     const evalBefore = tf.memory().numTensors;
-    task.evaluate(maskOf([true, true, true, true]), 'final');
+    await task.evaluate(maskOf([true, true, true, true]), 'final');
     expect(tf.memory().numTensors).toBe(evalBefore);
   });
 

@@ -1,5 +1,7 @@
 // One entry point for every export format, as the CLI, the services and the app call it: validates the
-// request (zod), resolves the run and its checkpoint, and dispatches to the format's writer.
+// request (zod), decides where it may be written (target-policy.ts: under the data folder's exports/ when
+// asked over the API, never over the run database or run folders), resolves the run and its checkpoint,
+// and dispatches to the format's writer.
 import { z } from 'zod';
 import type { ExportResult } from '../../../shared/api-types.js';
 import { mustGetRun, type Db } from '../../store/index.js';
@@ -9,6 +11,7 @@ import { ExportError } from './errors.js';
 import { exportHuggingFace } from './hf-export.js';
 import { exportMetricsCsv, exportMetricsJson } from './metrics-export.js';
 import { exportSafetensors } from './safetensors-export.js';
+import { exportTarget } from './target-policy.js';
 import { parseCheckpointSelector, readVerified, selectCheckpoint } from './source-checkpoint.js';
 
 export const EXPORT_FORMATS = ['hf', 'safetensors', 'csv', 'json', 'bundle'] as const;
@@ -20,6 +23,8 @@ export const ExportRequestSchema = z.strictObject({
   /** latest (default), best, or a step number; for hf and safetensors. */
   checkpoint: z.string().default('latest'),
   force: z.boolean().default(false),
+  /** Who asks: over the API (the default, and the strict one) exports go under exports/ only. */
+  origin: z.enum(['api', 'cli']).default('api'),
 });
 export type ExportRequest = z.input<typeof ExportRequestSchema>;
 
@@ -32,8 +37,9 @@ export async function exportRun(db: Db, request: ExportRequest): Promise<ExportR
       'bad-request',
       parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
     );
-  const { format, out, force } = parsed.data;
+  const { format, force } = parsed.data;
   const run = mustGetRun(db, parsed.data.runId);
+  const out = exportTarget(parsed.data.out, parsed.data.origin, db.name);
   const base = { format, runId: run.id };
   switch (format) {
     case 'csv':

@@ -2,6 +2,8 @@
 // and the import of a run bundle. Other folders import from here.
 export { ExportError, type ExportErrorCode } from './errors.js';
 export { exportRun, EXPORT_FORMATS, type ExportRequest, type ExportResult } from './export-run.js';
+export { EXPORT_MARKER } from './output-path.js';
+export { exportTarget, exportsDirFor, expandHome, type ExportOrigin } from './target-policy.js';
 export { importBundle, type ImportResult } from './bundle/bundle-import.js';
 export { BUNDLE_EXTENSION } from './bundle/bundle-export.js';
 export { exportHuggingFace, hfArchitectureFor } from './hf-export.js';

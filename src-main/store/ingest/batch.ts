@@ -86,6 +86,25 @@ export class PendingBatch {
     this.rows++;
   }
 
+  /** Removes every row of one run (its trainer failed and what it sent cannot be written). */
+  dropRun(runId: string): void {
+    const keep = <T>(rows: T[], owner: (row: T) => string) => {
+      const kept = rows.filter((row) => owner(row) !== runId);
+      this.rows -= rows.length - kept.length;
+      rows.splice(0, rows.length, ...kept);
+    };
+    keep(this.steps, (row) => row[0]);
+    keep(this.events, (event) => event.runId);
+    keep(this.checkpoints, (checkpoint) => checkpoint.runId);
+    const losses = this.evalLosses.filter(([owner]) => owner !== runId);
+    this.evalLosses.splice(0, this.evalLosses.length, ...losses);
+    for (const [id, pending] of this.series) {
+      if (pending.runId !== runId) continue;
+      this.rows -= pending.rows.length / POINT_WIDTH;
+      this.series.delete(id);
+    }
+  }
+
   runIds(): Set<string> {
     const ids = new Set<string>();
     for (const row of this.steps) ids.add(row[0]);

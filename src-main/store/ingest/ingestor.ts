@@ -17,8 +17,11 @@ export interface IngestorOptions {
   maxDelayMs?: number;
   /** Called after each successful flush: the place to push live updates to windows. */
   onFlush?: (info: { rows: number; runIds: string[]; ms: number }) => void;
-  /** A timed flush has no caller to throw to; its error goes here (the rows stay pending for the next try). */
-  onError?: (error: unknown) => void;
+  /**
+   * A timed flush has no caller to throw to; its error goes here with the runs whose rows it held (the rows
+   * stay pending for the next try, unless discardRun drops them).
+   */
+  onError?: (error: unknown, runIds: string[]) => void;
   now?: () => number;
 }
 
@@ -86,6 +89,15 @@ export class MetricIngestor {
     return batch.rows;
   }
 
+  /**
+   * Drops a run's pending rows and what the ingestor remembers about it: its trainer is gone and what it
+   * sent could not be written (a full disk). The run's next messages (a resume) start from the database.
+   */
+  discardRun(runId: string): void {
+    this.pending.dropRun(runId);
+    this.forgetRun(runId);
+  }
+
   /** Drops what the ingestor remembers about a run (call after deleting it). */
   forgetRun(runId: string): void {
     this.translator.forgetRun(runId);
@@ -100,10 +112,12 @@ export class MetricIngestor {
 
   private timedFlush(): void {
     this.timer = null;
+    const runIds = [...this.pending.runIds()];
     try {
       this.flush();
     } catch (error) {
-      (this.options.onError ?? ((e: unknown) => console.error('store: a timed flush failed', e)))(error);
+      if (this.options.onError) this.options.onError(error, runIds);
+      else console.error('store: a timed flush failed', error);
     }
   }
 

@@ -85,6 +85,12 @@ export class MessageTranslator {
         event('transition', msg.step, { source: 'trainer', ...record });
         return false;
       }
+      case 'system': {
+        // Device telemetry: metric series only (system/...), no timeline event every few seconds.
+        const x = this.xAt(runId, state, msg.step);
+        for (const { name, value } of msg.metrics) this.addPoint(runId, state, name, value, x);
+        return false;
+      }
       case 'log':
         event('log', null, { level: msg.level, message: msg.message });
         return false;

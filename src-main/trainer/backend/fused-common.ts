@@ -6,7 +6,10 @@ export const size = (shape: readonly number[]): number => shape.reduce((a, b) =>
 export type KernelArgs = Parameters<tf.KernelConfig['kernelFunc']>[0];
 export type KernelOut = TensorInfo | TensorInfo[];
 
-/** Our kernel names; the gradients registered for them are global in tfjs, but only wasm runs them. */
+/**
+ * Our kernel names. Each backend folder (wasm/, webgpu/) registers its own kernels under them; their
+ * gradients (fused-gradients.ts) are global in tfjs and shared by every backend.
+ */
 export const FUSED = {
   gelu: 'RaptrGelu',
   geluGrad: 'RaptrGeluGrad',
@@ -35,7 +38,11 @@ export function rowsOf(name: string, x: TensorInfo, columns: number): number {
 export const runKernel = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) =>
   tf.engine().runKernel(name, inputs, attrs);
 
-export function registerAll(kernels: Record<string, (args: KernelArgs) => KernelOut>): void {
+/** Registers one backend's kernels for our fused ops (skipping any already registered there). */
+export function registerAll(
+  backendName: string,
+  kernels: Record<string, (args: KernelArgs) => KernelOut>,
+): void {
   for (const [kernelName, kernelFunc] of Object.entries(kernels))
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
 }

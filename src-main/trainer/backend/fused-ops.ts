@@ -1,9 +1,11 @@
-// The fused ops model/layers.ts dispatches to on the wasm backend (kernels in fused-kernels.ts). Each
-// computes what its composite in layers.ts computes, to float32 rounding
-// (test/trainer/backend/fused-ops.test.ts).
+// The fused ops model/layers.ts dispatches to, on whichever backend registered kernels for them (wasm/,
+// webgpu/). Each computes what its composite in layers.ts computes, to float32 rounding
+// (test/trainer/backend/fused-ops.test.ts); the model code never names a backend.
 import { tf, type Tensor } from '../tf.js';
 import { FUSED, runKernel as run } from './fused-common.js';
-import { wasmKernelsInstalled } from './wasm/wasm-kernels.js';
+import { registerFusedGradients } from './fused-gradients.js';
+
+registerFusedGradients();
 
 let enabled = true;
 
@@ -12,9 +14,9 @@ export function setFusedOps(on: boolean): void {
   enabled = on;
 }
 
-/** True when the current backend is wasm with our kernels installed, and fusion is not switched off. */
-export function fusedOpsActive(): boolean {
-  return enabled && tf.getBackend() === 'wasm' && wasmKernelsInstalled();
+/** True when the current backend has a kernel for this fused op, and fusion is not switched off. */
+export function fusedOpActive(op: keyof typeof FUSED): boolean {
+  return enabled && tf.getKernel(FUSED[op], tf.getBackend()) !== undefined;
 }
 
 export function fusedGelu(x: Tensor): Tensor {

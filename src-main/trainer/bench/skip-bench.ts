@@ -4,6 +4,7 @@ import { mustParseRunConfig } from '../../../shared/config/validate.js';
 import { trainStepFlops } from '../../../shared/flops.js';
 import { Rng } from '../../../shared/rng.js';
 import { selectBackend, type BackendRequest } from '../backend/select-backend.js';
+import { countDispatches, dispatchCount } from '../backend/webgpu/dispatch-counter.js';
 import { ParameterSet } from '../model/params.js';
 import { BertEncoder } from '../model/transformer.js';
 import { AdamW } from '../optim/adamw.js';
@@ -29,6 +30,8 @@ export interface SkipBenchOptions {
 export interface SkipBenchResult {
   backend: string;
   device: string;
+  /** The WebGPU adapter (webgpu only). */
+  adapter: { vendor: string; architecture: string; description: string } | null;
   shape: string;
   full_ms: number;
   subnet_ms: number;
@@ -37,6 +40,9 @@ export interface SkipBenchResult {
   gflops_per_s: number;
   subnet_gflops_per_s: number;
   steps: number;
+  /** GPU kernel dispatches per full and per subnetwork step (webgpu only). */
+  dispatches_full: number | null;
+  dispatches_subnet: number | null;
 }
 
 /** BERT-mini as in ENGINE-NOTES.md: d=128, 4 heads, ff=512, seq 64, batch 16, L=12, 6 of 12 active. */
@@ -124,26 +130,31 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
       };
     },
     loss: (b, mask) => model.mlmLoss(model.hidden(b.ids, o.batchSize, mask), b),
-    evaluate: () => [],
+    evaluate: async () => [],
     rngStates: () => ({}),
     restoreRngStates: () => {},
     dispose: () => {},
   };
   const full = maskOf(o.layers, o.layers);
   const subnet = maskOf(o.layers, o.active);
-  const time = (mask: StepMask) => {
+  const counting = backend.name === 'webgpu' && countDispatches();
+  const dispatches = { full: 0, subnet: 0 };
+  // A step ends with its loss read back, so the GPU's work is inside the time.
+  const time = async (mask: StepMask, which: 'full' | 'subnet') => {
     const batch = task.nextBatch();
+    const before = dispatchCount();
     const started = performance.now();
-    trainOnBatch(task, params, optimizer, batch, mask, 1e-4, false);
+    await trainOnBatch(task, params, optimizer, batch, mask, 1e-4, false);
     const ms = performance.now() - started;
+    dispatches[which] = dispatchCount() - before;
     batch.dispose();
     return ms;
   };
   const fullTimes: number[] = [];
   const subnetTimes: number[] = [];
   for (let i = 0; i < o.warmup + o.steps; i++) {
-    const f = time(full);
-    const s = time(subnet);
+    const f = await time(full, 'full');
+    const s = await time(subnet, 'subnet');
     if (i >= o.warmup) {
       fullTimes.push(f);
       subnetTimes.push(s);
@@ -162,6 +173,7 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
   return {
     backend: backend.name,
     device: backend.device,
+    adapter: backend.adapter,
     shape: `L=${o.layers} d=${o.dModel} h=${o.heads} ff=${o.ffDim} S=${o.seqLen} B=${o.batchSize} V=${o.vocabSize}`,
     full_ms: round(fullMs, 1),
     subnet_ms: round(subnetMs, 1),
@@ -170,5 +182,7 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
     gflops_per_s: round(fullFlops / fullMs / 1e6, 2),
     subnet_gflops_per_s: round(subnetFlops / subnetMs / 1e6, 2),
     steps: o.steps,
+    dispatches_full: counting ? dispatches.full : null,
+    dispatches_subnet: counting ? dispatches.subnet : null,
   };
 }

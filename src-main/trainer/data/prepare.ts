@@ -53,9 +53,9 @@ export interface MlmData {
     tokens: number;
     documents: number;
     source: TokenSource;
-    /** The unigram baseline over the masked labels of the first n evaluation batches. */
-    unigramLoss(n?: number): number;
   };
+  /** Log-probabilities of each token from add-one-smoothed training counts (-Infinity for special tokens). */
+  unigramLogProbs: Float64Array;
   /** Held-out unigram cross-entropy (nats) over every evaluation batch: the chance-level line. */
   unigramLoss: number;
   /** Whether the tokenizer and the token files came from the cache. */
@@ -100,7 +100,6 @@ export async function prepareMlmData(task: MlmTask, opts: PrepareMlmOptions): Pr
     );
   }
   const logProbs = unigramLogProbs(encoded.trainCounts);
-  const heldOutUnigram = (n?: number) => unigramLoss(heldOut.iterate(n), logProbs);
   return {
     tokenizer: tokenizer.tokenizer,
     tokenizerDir: tokenizer.dir,
@@ -121,9 +120,9 @@ export async function prepareMlmData(task: MlmTask, opts: PrepareMlmOptions): Pr
       tokens: encoded.heldOut.length,
       documents: encoded.documents.heldOut,
       source: encoded.heldOut,
-      unigramLoss: heldOutUnigram,
     },
-    unigramLoss: heldOutUnigram(),
+    unigramLogProbs: logProbs,
+    unigramLoss: unigramLoss(heldOut.iterate(), logProbs),
     fromCache: { tokenizer: tokenizer.fromCache, tokens: encoded.fromCache },
     close() {
       encoded.train.close();

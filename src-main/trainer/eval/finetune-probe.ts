@@ -35,14 +35,14 @@ function labelledBatches(split: ProbeSplit): Array<{ batch: PaddedBatch; labels:
   });
 }
 
-export function runFinetuneProbe(
+export async function runFinetuneProbe(
   source: ParameterSet,
   shape: ModelConfig,
   probe: PreparedProbe,
   mask: StepMask,
   steps: number,
   seed: number,
-): EvalResult[] {
+): Promise<EvalResult[]> {
   const rng = Rng.stream(seed, `probe/finetune/${probe.name}`);
   const params = new ParameterSet(rng);
   const encoder = new BertEncoder(shape, params);
@@ -77,7 +77,7 @@ export function runFinetuneProbe(
     let row = 0;
     for (const { batch } of labelledBatches(probe.test)) {
       const predicted = tf.tidy(() => tf.argMax(logits(batch), -1));
-      predictions.set(predicted.dataSync(), row);
+      predictions.set(await predicted.data(), row);
       predicted.dispose();
       row += batch.rows;
     }

@@ -104,7 +104,11 @@ export async function prepareProbes(
 }
 
 /** Mean-pooled features of every text of a split: rows x d, row-major, in the split's order. */
-export function embedSplit(model: BertEncoder, split: ProbeSplit, mask: StepMask): Float32Array {
+export async function embedSplit(
+  model: BertEncoder,
+  split: ProbeSplit,
+  mask: StepMask,
+): Promise<Float32Array> {
   const d = model.shape.dModel;
   const out = new Float32Array(split.texts.length * d);
   let row = 0;
@@ -114,7 +118,7 @@ export function embedSplit(model: BertEncoder, split: ProbeSplit, mask: StepMask
       const lengths = tf.tensor1d(batch.lengths, 'int32');
       return model.pooled(ids, batch.rows, mask, { seqLen: batch.seqLen, lengths });
     });
-    out.set(features.dataSync(), row * d);
+    out.set(await features.data(), row * d);
     features.dispose();
     row += batch.rows;
   }
@@ -130,10 +134,14 @@ export function probeResults(name: string, accuracy: number, baselines: ProbeBas
 }
 
 /** The linear probe: frozen features, logistic regression, test accuracy. */
-export function runLinearProbe(model: BertEncoder, probe: PreparedProbe, mask: StepMask): EvalResult[] {
+export async function runLinearProbe(
+  model: BertEncoder,
+  probe: PreparedProbe,
+  mask: StepMask,
+): Promise<EvalResult[]> {
   const d = model.shape.dModel;
-  const train = { features: embedSplit(model, probe.train, mask), labels: probe.train.labels };
-  const test = { features: embedSplit(model, probe.test, mask), labels: probe.test.labels };
+  const train = { features: await embedSplit(model, probe.train, mask), labels: probe.train.labels };
+  const test = { features: await embedSplit(model, probe.test, mask), labels: probe.test.labels };
   const { accuracy } = linearProbe(train, test, d, probe.classes.length);
   return probeResults(probe.name, accuracy, probe.baselines);
 }

@@ -1,12 +1,13 @@
 // The few layers both models are made of, as plain tf ops (every backend runs them; on wasm the slow
-// kernels underneath are replaced by ours, see backend/wasm/wasm-kernels.ts). On wasm, each layer here runs as
-// one fused kernel (backend/fused-ops.ts) that computes the same math as the tf ops below, in one pass.
+// kernels underneath are replaced by ours, see backend/wasm/wasm-kernels.ts). Where the backend has a
+// fused kernel for a layer (wasm, webgpu: backend/fused-ops.ts), the layer runs as that one kernel, which
+// computes the same math as the tf ops below.
 import {
   fusedGelu,
   fusedAttention,
   fusedLayerNorm,
   fusedLinear,
-  fusedOpsActive,
+  fusedOpActive,
   fusedResidual,
   fusedSoftmaxCrossEntropy,
 } from '../backend/fused-ops.js';
@@ -17,7 +18,7 @@ export const LAYER_NORM_EPS = 1e-12;
 
 /** LayerNorm over the last axis. */
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = LAYER_NORM_EPS): Tensor {
-  if (fusedOpsActive()) return fusedLayerNorm(x, gamma, beta, eps);
+  if (fusedOpActive('layerNorm')) return fusedLayerNorm(x, gamma, beta, eps);
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, -1, true);
     const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
@@ -33,7 +34,7 @@ const GELU_C = 2 * Math.sqrt(2 / Math.PI);
  * and pow are slow, and x^3 as x*x*x avoids pow's gradient (ENGINE-NOTES.md).
  */
 export function gelu(x: Tensor): Tensor {
-  if (fusedOpsActive()) return fusedGelu(x);
+  if (fusedOpActive('gelu')) return fusedGelu(x);
   return tf.tidy(() => {
     const cube = tf.mul(tf.mul(x, x), x);
     const inner = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), GELU_C);
@@ -52,13 +53,13 @@ export function geluErf(x: Tensor): Tensor {
 
 /** x @ w + b for x [N, in], w [in, out]. */
 export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
-  if (b && fusedOpsActive()) return fusedLinear(x, w, b);
+  if (b && fusedOpActive('linear')) return fusedLinear(x, w, b);
   return b ? tf.add(tf.matMul(x, w), b) : tf.matMul(x, w);
 }
 
 /** y + a * branch; a = 1 (full model, evaluation) costs no extra op. */
 export function residual(y: Tensor, branch: Tensor, scale: number): Tensor {
-  if (fusedOpsActive()) return fusedResidual(y, branch, scale);
+  if (fusedOpActive('residual')) return fusedResidual(y, branch, scale);
   return scale === 1 ? tf.add(y, branch) : tf.add(y, tf.mul(branch, scale));
 }
 
@@ -75,7 +76,7 @@ export function attention(
   heads: number,
   keyBias: Tensor | null = null,
 ): Tensor {
-  if (!keyBias && fusedOpsActive()) return fusedAttention(q, k, v, batch, heads);
+  if (!keyBias && fusedOpActive('attention')) return fusedAttention(q, k, v, batch, heads);
   const [rows, d] = q.shape as [number, number];
   const S = rows / batch;
   const dh = d / heads;
@@ -88,7 +89,7 @@ export function attention(
 
 /** Mean over rows of -log softmax(logits)[label], for logits [rows, classes] and int32 labels [rows]. */
 export function meanCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
-  if (fusedOpsActive()) return fusedSoftmaxCrossEntropy(logits, labels);
+  if (fusedOpActive('softmaxXent')) return fusedSoftmaxCrossEntropy(logits, labels);
   return tf.tidy(() => {
     const [rows, classes] = logits.shape as [number, number];
     const logProbs = tf.reshape(tf.logSoftmax(logits), [-1]);

@@ -93,15 +93,16 @@ export class ParameterSet {
 }
 
 /**
- * A variable must own its data alone: the wasm optimizer updates weights in place, and tfjs lets a
- * variable share storage with the tensor it was made from or assigned. So values are copied in.
+ * A variable must own its data alone: the wasm and webgpu optimizers update weights in place, and tfjs
+ * lets a variable share storage with the tensor it was made from or assigned. So values are copied in.
  */
 function ownedCopy(values: Float32Array, shape: number[]): Tensor {
   return tf.tensor(values, shape);
 }
 
+/** Assigns a copy of `value` made on the device (x * 1 is exact), so nothing is read back. */
 export function assignOwned(variable: Variable, value: Tensor): void {
-  const copy = ownedCopy(value.dataSync() as Float32Array, value.shape);
+  const copy = tf.mul(value, 1);
   variable.assign(copy);
   copy.dispose();
 }

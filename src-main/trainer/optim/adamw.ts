@@ -3,9 +3,12 @@
 // same-shaped blocks (ENGINE-NOTES.md). Here a variable that gets no gradient is not touched at all
 // (skippedGrad "none"), or is updated with a zero gradient (skippedGrad "zero"), and keeps its own step
 // count for bias correction, as PyTorch's per-parameter state does.
+// Three implementations of the same update: in place on the wasm heap, in place on the GPU
+// (backend/webgpu/adamw-kernels.ts), and tf ops elsewhere. None reads a tensor back to the CPU.
 import type { OptimizerConfig } from '../../../shared/config/schema.js';
 import { inPlaceKernels } from '../backend/wasm/wasm-kernels.js';
-import type { Param, ParameterSet } from '../model/params.js';
+import { webgpuOptimizer, type GpuOptimizer } from '../backend/webgpu/adamw-kernels.js';
+import { assignOwned, type Param, type ParameterSet } from '../model/params.js';
 import { tf, type NamedTensorMap, type Tensor, type Variable } from '../tf.js';
 
 interface Slot {
@@ -14,13 +17,6 @@ interface Slot {
   v: Variable;
   /** Updates this variable has received (Adam's t). */
   step: number;
-}
-
-export interface UpdateResult {
-  /** Global L2 norm of the gradients before clipping. */
-  gradNorm: number;
-  /** The factor the gradients were multiplied by (1 when not clipped). */
-  clipScale: number;
 }
 
 export interface SlotState {
@@ -52,14 +48,64 @@ export class AdamW {
    * One update. `grads` holds the gradients of the variables that ran this step, by name; `zeroGrad`
    * names variables that did not run but must still be stepped with a zero gradient.
    */
-  apply(grads: NamedTensorMap, lr: number, zeroGrad: readonly string[] = []): UpdateResult {
+  apply(grads: NamedTensorMap, lr: number, zeroGrad: readonly string[] = []): void {
     const named = Object.entries(grads);
-    const gradNorm = Math.sqrt(named.reduce((sum, [, g]) => sum + sumOfSquares(g), 0));
+    const skipped = zeroGrad.filter((name) => !(name in grads));
+    const gpu = webgpuOptimizer();
+    if (gpu) return this.applyOnGpu(gpu, named, skipped, lr);
+    const clipScale = this.clipScale(named.map(([, g]) => g));
+    try {
+      for (const [name, grad] of named) this.update(this.slot(name), grad, lr, clipScale);
+      for (const name of skipped) this.update(this.slot(name), null, lr, clipScale);
+    } finally {
+      if (typeof clipScale !== 'number') clipScale.dispose();
+    }
+  }
+
+  /**
+   * The factor the gradients are multiplied by: clip / (norm + 1e-6) when their global L2 norm is above
+   * gradClip, else 1. A number on wasm (its sums are read from the heap), a scalar tensor elsewhere.
+   */
+  private clipScale(grads: Tensor[]): number | Tensor {
     const clip = this.config.gradClip;
-    const clipScale = clip > 0 && gradNorm > clip ? clip / (gradNorm + 1e-6) : 1;
-    for (const [name, grad] of named) this.update(this.slot(name), grad, lr, clipScale);
-    for (const name of zeroGrad) if (!(name in grads)) this.update(this.slot(name), null, lr, clipScale);
-    return { gradNorm, clipScale };
+    if (clip <= 0 || grads.length === 0) return 1;
+    const fast = inPlaceKernels();
+    if (fast) {
+      const norm = Math.sqrt(
+        grads.reduce((sum, g) => sum + fast.kernels.sumSquares(fast.offsetOf(g), g.size), 0),
+      );
+      return norm > clip ? clip / (norm + 1e-6) : 1;
+    }
+    return tf.tidy(() => {
+      const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+      return tf.where(tf.greater(norm, clip), tf.div(clip, tf.add(norm, 1e-6)), tf.onesLike(norm));
+    });
+  }
+
+  private applyOnGpu(gpu: GpuOptimizer, named: [string, Tensor][], skipped: string[], lr: number): void {
+    const clip = gpu.clipFactor(
+      named.map(([, g]) => g),
+      this.config.gradClip,
+    );
+    try {
+      const { beta1, beta2, eps } = this.config;
+      const updates = [...named, ...skipped.map((name) => [name, null] as const)].map(([name, grad]) => {
+        const slot = this.slot(name);
+        slot.step += 1;
+        return {
+          param: slot.param.variable,
+          grad,
+          m: slot.m,
+          v: slot.v,
+          weightDecay: slot.param.decay ? this.config.weightDecay : 0,
+          bc1: 1 - beta1 ** slot.step,
+          bc2: 1 - beta2 ** slot.step,
+        };
+      });
+      gpu.update(updates, clip, { lr, beta1, beta2, eps });
+    } finally {
+      clip.dispose();
+    }
   }
 
   private slot(name: string): Slot {
@@ -68,7 +114,7 @@ export class AdamW {
     return slot;
   }
 
-  private update(slot: Slot, grad: Tensor | null, lr: number, clipScale: number): void {
+  private update(slot: Slot, grad: Tensor | null, lr: number, clipScale: number | Tensor): void {
     const { beta1: b1, beta2: b2, eps } = this.config;
     const wd = slot.param.decay ? this.config.weightDecay : 0;
     slot.step += 1;
@@ -76,7 +122,7 @@ export class AdamW {
     const bc2 = 1 - b2 ** slot.step;
     const p = slot.param.variable;
     const fast = inPlaceKernels();
-    if (fast) {
+    if (fast && typeof clipScale === 'number') {
       // One pass over the heap instead of ~10 tensor ops; the variables own their data (see params.ts).
       const g = grad ? fast.offsetOf(grad) : 0;
       fast.kernels.adamwUpdate(
@@ -114,13 +160,15 @@ export class AdamW {
     return { m: slot.m, v: slot.v, step: slot.step };
   }
 
-  exportState(): SlotState[] {
-    return [...this.slots.values()].map((s) => ({
-      name: s.param.name,
-      step: s.step,
-      m: s.m.dataSync() as Float32Array,
-      v: s.v.dataSync() as Float32Array,
-    }));
+  async exportState(): Promise<SlotState[]> {
+    return Promise.all(
+      [...this.slots.values()].map(async (s) => ({
+        name: s.param.name,
+        step: s.step,
+        m: (await s.m.data()) as Float32Array,
+        v: (await s.v.data()) as Float32Array,
+      })),
+    );
   }
 
   importState(states: readonly SlotState[]): void {
@@ -144,14 +192,8 @@ export class AdamW {
       const source = this.slot(from);
       const target = this.slot(toNames[i]!);
       target.step = source.step;
-      for (const [dst, src] of [
-        [target.m, source.m],
-        [target.v, source.v],
-      ] as const) {
-        const copy = tf.tensor(src.dataSync(), src.shape);
-        dst.assign(copy);
-        copy.dispose();
-      }
+      assignOwned(target.m, source.m);
+      assignOwned(target.v, source.v);
     });
   }
 
@@ -162,10 +204,4 @@ export class AdamW {
     }
     this.slots.clear();
   }
-}
-
-function sumOfSquares(g: Tensor): number {
-  const fast = inPlaceKernels();
-  if (fast) return fast.kernels.sumSquares(fast.offsetOf(g), g.size);
-  return tf.tidy(() => tf.sum(tf.square(g)).dataSync()[0]!);
 }

@@ -1,6 +1,8 @@
 // Masked language modelling on a corpus (the built-in State of the Union addresses by default): the data
-// comes from data/prepare.ts, the model is the BERT-style encoder with its head tied to the embeddings.
+// comes from data/prepare.ts, the model is the BERT-style encoder with its head tied to the embeddings, the
+// held-out figures from eval/mlm-held-out.ts.
 import type { MlmTask, RunConfig } from '../../../shared/config/schema.js';
+import { EVAL_MASKING_LABELS } from '../../../shared/metrics.js';
 import type { EvalResult } from '../../../shared/trainer-protocol.js';
 import { prepareMlmData } from '../data/prepare.js';
 import type { MlmBatch } from '../data/mlm/batch.js';
@@ -12,6 +14,7 @@ import type { TaskOptions } from './index.js';
 import type { EvalReason, TaskBatch, TrainingTask } from './types.js';
 import { prepareProbes, runLinearProbe } from '../eval/probes.js';
 import { runFinetuneProbe } from '../eval/finetune-probe.js';
+import { heldOutEvaluator } from '../eval/mlm-held-out.js';
 
 interface MlmTensors extends TaskBatch {
   inputIds: Tensor;
@@ -61,8 +64,13 @@ export async function createMlmTask(
   // The vocabulary the tokenizer actually learned sizes the embedding and the head.
   const shape = { ...config.model, vocabSize: data.vocabSize };
   const model = new BertEncoder(shape, params);
-  const evalBatches = data.heldOut.batches(task.evalBatches);
-  const unigram = data.heldOut.unigramLoss(task.evalBatches);
+  const heldOut = heldOutEvaluator(
+    model,
+    data.heldOut.batches(task.evalBatches),
+    data.unigramLogProbs,
+    task.evalMasking,
+  );
+  options.log(`held-out MLM evaluation: ${EVAL_MASKING_LABELS[task.evalMasking]}`);
   // Probe texts, their encodings and baselines are fixed for the run: prepare them once, up front, so a
   // bad labelled file fails before the first step.
   const probes = await prepareProbes(task, data.tokenizer, seqLen, seed);
@@ -70,12 +78,16 @@ export async function createMlmTask(
     options.log(
       `probes: ${probes.map((p) => `${p.name} (${p.train.texts.length} train, ${p.test.texts.length} test)`).join(', ')}`,
     );
-  const runProbes = (mask: StepMask): EvalResult[] =>
-    probes.flatMap((probe) =>
-      task.probes.mode === 'finetune'
-        ? runFinetuneProbe(params, shape, probe, mask, task.probes.finetuneSteps, seed)
-        : runLinearProbe(model, probe, mask),
-    );
+  const runProbes = async (mask: StepMask): Promise<EvalResult[]> => {
+    const results: EvalResult[] = [];
+    for (const probe of probes)
+      results.push(
+        ...(task.probes.mode === 'finetune'
+          ? await runFinetuneProbe(params, shape, probe, mask, task.probes.finetuneSteps, seed)
+          : await runLinearProbe(model, probe, mask)),
+      );
+    return results;
+  };
 
   return {
     modelOverrides: { vocabSize: data.vocabSize },
@@ -89,36 +101,13 @@ export async function createMlmTask(
     loss(batch, mask) {
       return model.mlmLoss(model.hidden(batch.inputIds, batch.batchSize, mask), batch);
     },
-    evaluate(mask: StepMask, reason: EvalReason): EvalResult[] {
-      let lossSum = 0;
-      let correct = 0;
-      let predicted = 0;
-      for (const batch of evalBatches) {
-        const t = toTensors(batch);
-        const [nll, hits] = tf.tidy(() => {
-          const logits = model.mlmLogits(model.hidden(t.inputIds, t.batchSize, mask), t.positions);
-          const logProbs = tf.logSoftmax(logits);
-          const picked = tf.sum(tf.mul(logProbs, tf.oneHot(t.labels, logits.shape[1]!)));
-          const right = tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), t.labels), 'int32'));
-          return [tf.neg(picked), right];
-        });
-        lossSum += nll.dataSync()[0]!;
-        correct += hits.dataSync()[0]!;
-        predicted += t.predicted;
-        tf.dispose([nll, hits]);
-        t.dispose();
-      }
+    async evaluate(mask: StepMask, reason: EvalReason): Promise<EvalResult[]> {
       const when = task.probes.when;
       const withProbes =
         when === 'every-eval' ||
         (when === 'stage-end' && reason !== 'periodic') ||
         (when === 'final' && reason === 'final');
-      return [
-        { name: 'eval/mlm_loss', value: lossSum / predicted },
-        { name: 'eval/mlm_acc', value: correct / predicted },
-        { name: 'eval/mlm_unigram_loss', value: unigram },
-        ...(withProbes ? runProbes(mask) : []),
-      ];
+      return [...(await heldOut(mask)), ...(withProbes ? await runProbes(mask) : [])];
     },
     rngStates: () => ({ data: data.train.rngState() }),
     restoreRngStates(states) {

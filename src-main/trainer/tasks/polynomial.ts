@@ -101,13 +101,13 @@ export function createPolynomialTask(
     loss(batch, mask) {
       return tf.losses.meanSquaredError(batch.y, net.predict(batch.x, mask));
     },
-    evaluate(mask: StepMask): EvalResult[] {
+    async evaluate(mask: StepMask): Promise<EvalResult[]> {
       const predictions = new Float32Array(task.evalSamples);
       for (let start = 0; start < task.evalSamples; start += EVAL_CHUNK) {
         const rows = Math.min(EVAL_CHUNK, task.evalSamples - start);
         const chunk = evalSet.subarray(start * task.inputDim, (start + rows) * task.inputDim);
         const out = tf.tidy(() => net.predict(tf.tensor2d(chunk, [rows, task.inputDim]), mask));
-        predictions.set(out.dataSync(), start);
+        predictions.set(await out.data(), start);
         out.dispose();
       }
       let squared = 0;

@@ -26,7 +26,7 @@ export interface TrainingTask<B extends TaskBatch = TaskBatch> {
    * Evaluations of the model under `mask` (the full model, a = 1, when the loop calls it). `reason` lets a
    * task run its costlier evaluations (downstream probes) only at stage ends and at the end.
    */
-  evaluate(mask: StepMask, reason: EvalReason): EvalResult[];
+  evaluate(mask: StepMask, reason: EvalReason): Promise<EvalResult[]>;
   /** The data streams' RNG states, for exact resume. */
   rngStates(): Record<string, RngState>;
   restoreRngStates(states: Record<string, RngState>): void;

@@ -22,6 +22,10 @@ export const FIELD_HELP: Record<string, FieldHelp> = {
   'task.maskProb': { help: 'Fraction of tokens predicted; of those 80% [MASK], 10% random, 10% kept.' },
   'task.heldOutFraction': { help: 'Documents held out for evaluation (split by document).' },
   'task.evalBatches': { help: 'Held-out batches per evaluation (the same batches every time).' },
+  'task.evalMasking': {
+    label: 'held-out masking',
+    help: 'every-target: [MASK] at every held-out target, so no answer can be copied. training-rule: the 80/10/10 rule runs before this option used.',
+  },
   'task.probes': {
     label: 'downstream probes',
     help: 'Probes on the frozen full model, each beside its baselines.',
@@ -86,7 +90,9 @@ export const FIELD_HELP: Record<string, FieldHelp> = {
   },
   'training.transitionWindow': { help: 'Steps averaged on each side of a stage change.' },
   'training.checkpointEvery': { help: 'Checkpoint every N steps (0: only at the end).' },
-  'training.backend': { help: 'auto: the GPU (tfjs-node-gpu) when it loads, else wasm, else cpu.' },
+  'training.backend': {
+    help: 'auto: CUDA (tfjs-node-gpu) when it loads, else WebGPU on a real GPU, else wasm, else cpu. webgpu by name also takes a software adapter.',
+  },
 };
 
 /** "dModel" -> "d model", "initialFullSteps" -> "initial full steps". */

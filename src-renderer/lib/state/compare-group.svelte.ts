@@ -3,7 +3,7 @@
 // FLOPs-to-target table rather than sharing one where the others silently vanish.
 import type { CompareResult } from '../../../shared/api-types.js';
 import type { RaptrApi } from '../../../shared/ipc-contract.js';
-import { higherIsBetter } from '../../../shared/metrics.js';
+import { higherIsBetter, seriesKeysOf } from '../../../shared/metrics.js';
 import type { BandSeries, XY } from '../charts/series-points.js';
 import { call, messageOf } from './call.js';
 
@@ -48,8 +48,13 @@ export class CompareGroup {
     this.targetText = target !== undefined ? String(target) : '';
   }
 
-  nameOf(id: string): string {
-    return this.result?.runs.find((r) => r.id === id)?.name ?? id;
+  /**
+   * The series that hold this group's metric for run `id`, the likelier first: the run's own name for it once
+   * the comparison for this metric is in (the training-masking loss has two), else every name it may have.
+   */
+  seriesKeysOf(id: string): string[] {
+    const run = this.result?.key === this.key ? this.result.runs.find((r) => r.id === id) : undefined;
+    return run ? [run.seriesKey] : seriesKeysOf(this.key);
   }
 
   /** The comparison for this group (its runs, its metric, the target typed). */

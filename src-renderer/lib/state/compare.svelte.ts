@@ -5,7 +5,7 @@
 // link was made) are reported and left out instead of blanking the view.
 import { X_AXES, type CompareResult, type ConfigDifference, type XAxis } from '../../../shared/api-types.js';
 import type { RaptrApi } from '../../../shared/ipc-contract.js';
-import { HELD_OUT_LOSS_KEYS } from '../../../shared/metrics.js';
+import { EVAL_MASKING_SHORT, HELD_OUT_LOSS_KEYS, seriesKeysOf } from '../../../shared/metrics.js';
 import { bandFromSeries, emptyBand } from '../charts/series-points.js';
 import type { XRange } from '../charts/zoom.js';
 import type { CompareOptions, Params } from '../router/routes.js';
@@ -63,7 +63,9 @@ export class CompareState {
     // The compare answer names the tasks and metrics; rather than wait for it, the curves are fetched at the
     // same time for every held-out key it can name (a run has only one of them, so nothing extra comes back).
     const key = this.options.key;
-    const guessKeys = [...(key ? [key] : []), ...HELD_OUT_LOSS_KEYS.filter((k) => k !== key)];
+    const guessKeys = [...(key ? seriesKeysOf(key) : []), ...HELD_OUT_LOSS_KEYS].filter(
+      (k, i, all) => all.indexOf(k) === i,
+    );
     const compared = this.fetchGroups();
     await Promise.all([compared, this.fetchCurves(guessKeys, compared)]);
     // A deleted run in the link fails that first request; the runs that exist are fetched again.
@@ -120,15 +122,15 @@ export class CompareState {
   async fetchCurves(guessKeys?: string[], compared: Promise<void> = Promise.resolve()): Promise<void> {
     const seq = ++this.fetchSeq;
     const started = performance.now();
-    const groupOf = (id: string) => this.groups.find((g) => g.ids.includes(id));
     const ids = this.groups.length > 0 ? this.groups.flatMap((g) => g.ids) : this.ids;
+    const keysOf = (id: string) => this.groups.find((g) => g.ids.includes(id))?.seriesKeysOf(id) ?? [];
     try {
       // One request for every run's curves: a round trip per run is what made a 20-run zoom slow.
       const answers = await call(
         this.api.metrics.batch({
           queries: ids.map((runId) => ({
             runId,
-            keys: ['train/loss', ...(guessKeys ?? [groupOf(runId)?.key ?? 'eval/loss'])],
+            keys: ['train/loss', ...(guessKeys ?? keysOf(runId))],
             xAxis: this.xAxis,
             buckets: this.buckets,
             ...(this.range ? { range: this.range } : {}),
@@ -141,7 +143,9 @@ export class CompareState {
         group.curves = group.ids.map((id) => {
           const results = answers[ids.indexOf(id)] ?? [];
           const train = results.find((r) => r.key === 'train/loss');
-          const evals = results.find((r) => r.key === group.key);
+          const evals = keysOf(id)
+            .map((key) => results.find((r) => r.key === key))
+            .find((found) => found !== undefined);
           return {
             id,
             train: train ? bandFromSeries(train) : emptyBand(),
@@ -238,6 +242,31 @@ export function ratioSentence(ratio: number | null, target: number | null, basel
   return ratio > 1
     ? `${ratio.toFixed(2)}x fewer FLOPs to reach ${shown}`
     : `${(1 / ratio).toFixed(2)}x more FLOPs to reach ${shown}`;
+}
+
+/** The "against the first run" cell of run `i`: no ratio links runs that measured the key differently. */
+export function againstFirst(result: CompareResult, i: number): string {
+  const run = result.runs[i]!;
+  const first = result.runs[0]!;
+  if (i > 0 && run.evalMasking && first.evalMasking && run.evalMasking !== first.evalMasking)
+    return `measured with ${EVAL_MASKING_SHORT[run.evalMasking]}: not compared`;
+  return ratioSentence(run.flopsRatio, result.target, i === 0);
+}
+
+/** A run's name, with how it measured the key when the runs did not all measure it alike. */
+export function runLabel(result: CompareResult | null, id: string): string {
+  const run = result?.runs.find((r) => r.id === id);
+  if (!run) return id;
+  return result?.maskingNote && run.evalMasking
+    ? `${run.name} (${EVAL_MASKING_SHORT[run.evalMasking]})`
+    : run.name;
+}
+
+/** How every run measured the key, when they all did it one way and it matters: " · [MASK] at every target". */
+export function sharedMasking(result: CompareResult | null): string {
+  const first = result?.runs[0]?.evalMasking;
+  if (!result || !first || result.runs.some((r) => r.evalMasking !== first)) return '';
+  return ` · ${EVAL_MASKING_SHORT[first]}`;
 }
 
 /**

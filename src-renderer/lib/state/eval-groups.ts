@@ -1,7 +1,8 @@
-// Which eval series go on which chart: held-out MLM loss beside the unigram baseline, MLM accuracy, each
-// downstream probe beside its majority-class and bag-of-words baselines, the polynomial task's per-degree
-// component errors together; anything else gets a chart of its own.
-import { metricLabel } from '../../../shared/metrics.js';
+// Which eval series go on which chart: held-out MLM loss beside the unigram baseline (and the training
+// masking's figure), MLM accuracy beside the most-frequent-token guess, each downstream probe beside its
+// majority-class and bag-of-words baselines, the polynomial task's per-degree component errors together;
+// anything else gets a chart of its own. MLM titles say how the run hid its held-out targets.
+import { EVAL_MASKING_SHORT, metricLabel, MLM_KEYS, type EvalMasking } from '../../../shared/metrics.js';
 
 export interface EvalLine {
   key: string;
@@ -22,22 +23,30 @@ export interface EvalGroup {
 
 const line = (key: string, label: string, reference = false): EvalLine => ({ key, label, reference });
 
-export function groupEvalKeys(allKeys: readonly string[]): EvalGroup[] {
+export function groupEvalKeys(allKeys: readonly string[], masking: EvalMasking | null = null): EvalGroup[] {
   const keys = new Set(allKeys.filter((k) => k.startsWith('eval/')));
   const used = new Set<string>();
   const groups: EvalGroup[] = [];
   const take = (key: string) => (keys.has(key) ? (used.add(key), true) : false);
+  const how = masking ? ` · ${EVAL_MASKING_SHORT[masking]}` : '';
 
-  if (take('eval/mlm_loss')) {
-    const lines = [line('eval/mlm_loss', 'held-out MLM loss')];
-    if (take('eval/mlm_unigram_loss')) lines.push(line('eval/mlm_unigram_loss', 'unigram baseline', true));
-    groups.push({ id: 'mlm-loss', title: 'Held-out MLM loss', lines, logY: false, percent: false });
+  if (take(MLM_KEYS.loss)) {
+    const lines = [line(MLM_KEYS.loss, 'held-out MLM loss')];
+    if (take(MLM_KEYS.lossTrainMasking)) lines.push(line(MLM_KEYS.lossTrainMasking, 'with training masking'));
+    if (take(MLM_KEYS.unigramLoss)) lines.push(line(MLM_KEYS.unigramLoss, 'unigram baseline', true));
+    groups.push({ id: 'mlm-loss', title: `Held-out MLM loss${how}`, lines, logY: false, percent: false });
   }
-  if (take('eval/mlm_acc'))
+  if (take(MLM_KEYS.acc)) {
+    const lines = [line(MLM_KEYS.acc, 'accuracy')];
+    if (take(MLM_KEYS.mostFrequentAcc))
+      lines.push(line(MLM_KEYS.mostFrequentAcc, 'most frequent token', true));
+    groups.push({ id: 'mlm-acc', title: `Masked-token accuracy${how}`, lines, logY: false, percent: true });
+  }
+  if (take(MLM_KEYS.topTokenShare))
     groups.push({
-      id: 'mlm-acc',
-      title: 'Masked-token accuracy',
-      lines: [line('eval/mlm_acc', 'accuracy')],
+      id: 'mlm-top-share',
+      title: 'Targets given the top prediction',
+      lines: [line(MLM_KEYS.topTokenShare, 'share of targets')],
       logY: false,
       percent: true,
     });

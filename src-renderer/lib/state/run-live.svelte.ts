@@ -137,7 +137,8 @@ export class RunLive {
   private async fetchGpuHint(): Promise<void> {
     this.hintAsked = true;
     const backend = this.detail?.run.backend;
-    if (!backend || backend === 'tensorflow') return;
+    // A GPU backend trained it (the device line names the adapter, software or not).
+    if (!backend || backend === 'tensorflow' || backend === 'webgpu') return;
     const info = await this.api.system.info({});
     if (info.ok) this.gpuHint = noGpuHint(info.value);
   }
@@ -176,6 +177,11 @@ export class RunLive {
         };
         this.logs = [...this.logs.slice(-(LOG_LINES - 1)), line];
       }),
+      // Device telemetry from this process's trainers; runs trained elsewhere are read by the poll below.
+      this.api.on(
+        'run:system',
+        ({ runId, step, metrics }) => mine(runId) && this.system.addAtStep(step, metrics),
+      ),
       this.api.on('run:updated', ({ runId }) => mine(runId) && this.refreshSoon(0)),
       this.api.on('run:deleted', ({ runId }) => mine(runId) && (this.deleted = true)),
     ];

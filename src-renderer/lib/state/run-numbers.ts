@@ -21,10 +21,13 @@ export function etaMs(
   return perStep === null ? null : Math.max(0, summary.stepsTotal - done) * perStep;
 }
 
-/** Why this machine trained on the CPU, from system:info's probe of the TensorFlow (GPU) backend. */
+/** Why this machine trained on the CPU, from system:info's probe of the GPU backends (CUDA, WebGPU). */
 export function noGpuHint(info: Pick<SystemInfo, 'gpus' | 'backends'>): string {
   const tensorflow = info.backends.find((b) => b.name === 'tensorflow');
-  return info.gpus.length === 0
-    ? `No NVIDIA GPU was found on this machine, so this run trained on the CPU (${tensorflow?.detail ?? 'no GPU backend'}).`
-    : `A GPU is present (${info.gpus.join(', ')}) but TensorFlow could not use it: ${tensorflow?.detail ?? 'unknown reason'}.`;
+  const webgpu = info.backends.find((b) => b.name === 'webgpu');
+  const cuda =
+    info.gpus.length === 0
+      ? `No NVIDIA GPU was found on this machine, so this run trained on the CPU (${tensorflow?.detail ?? 'no GPU backend'}).`
+      : `A GPU is present (${info.gpus.join(', ')}) but TensorFlow could not use it: ${tensorflow?.detail ?? 'unknown reason'}.`;
+  return webgpu && !webgpu.available ? `${cuda} WebGPU: ${webgpu.detail}.` : cuda;
 }

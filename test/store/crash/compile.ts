@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const SOURCES = ['src-main/store', 'shared/trainer-protocol.ts', 'bench/store-stream.ts', 'test/store/crash'];
+const SOURCES = [
+  'src-main/store',
+  'shared/trainer-protocol.ts',
+  'shared/error-text.ts',
+  'bench/store-stream.ts',
+  'test/store/crash',
+];
 
 function typescriptFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];

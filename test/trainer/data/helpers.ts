@@ -47,3 +47,19 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 export function sentencesOf(text: string): string[] {
   return text.split(/(?<=[.?!])\s+/).filter((s) => s.trim().length > 0);
 }
+
+/** A made-up corpus of 120 documents with distinct sentences, so nothing is duplicated by chance. */
+export function syntheticText(): string {
+  const words =
+    'state union nation people congress law year war peace trade money public duty land free'.split(' ');
+  const docs: string[] = [];
+  for (let d = 0; d < 120; d++) {
+    const sentences: string[] = [];
+    for (let s = 0; s < 12; s++) {
+      const picked = Array.from({ length: 9 }, (_, w) => words[(d * 7 + s * 3 + w * w) % words.length]);
+      sentences.push(`Document ${d} sentence ${s}: the ${picked.join(' ')}.`);
+    }
+    docs.push(sentences.join(' '));
+  }
+  return docs.join('\n\n');
+}

@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MlmTaskSchema, type MlmTask } from '../../../shared/config/schema.js';
 import { prepareMlmData } from '../../../src-main/trainer/data/prepare.js';
-import { tempDir, writeTemp } from './helpers.js';
-
-/** A made-up corpus of 120 documents with distinct sentences, so nothing is duplicated by chance. */
-function syntheticText(): string {
-  const words =
-    'state union nation people congress law year war peace trade money public duty land free'.split(' ');
-  const docs: string[] = [];
-  for (let d = 0; d < 120; d++) {
-    const sentences: string[] = [];
-    for (let s = 0; s < 12; s++) {
-      const picked = Array.from({ length: 9 }, (_, w) => words[(d * 7 + s * 3 + w * w) % words.length]);
-      sentences.push(`Document ${d} sentence ${s}: the ${picked.join(' ')}.`);
-    }
-    docs.push(sentences.join(' '));
-  }
-  return docs.join('\n\n');
-}
+import { syntheticText, tempDir, writeTemp } from './helpers.js';
 
 function task(path: string, extra: Partial<MlmTask> = {}): MlmTask {
   return MlmTaskSchema.parse({
@@ -69,7 +53,7 @@ describe('prepareMlmData', () => {
       prepareMlmData(task(path, { tokenizer: { vocabSize: 50_000, lowercase: true } }), opts),
     ).rejects.toThrow(/corpus\.txt: tokenizer\.vocabSize 50000 is larger than this corpus allows/);
     await expect(prepareMlmData(task('/no/such/file.txt'), opts)).rejects.toThrow(
-      /\/no\/such\/file\.txt: file not found/,
+      'the corpus file: not found: /no/such/file.txt',
     );
   });
 });

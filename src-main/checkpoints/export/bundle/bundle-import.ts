@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { withRecordedFields } from '../../../../shared/config/recorded.js';
 import {
   addEvent,
   appendSeriesPoints,
@@ -84,7 +85,8 @@ function writeRun(
         createRun(db, {
           id: runId,
           name: r.name,
-          config: r.config,
+          // A bundle from an earlier version says less than a config does today: say what the run did.
+          config: withRecordedFields(r.config, r.startedAt !== null) as Record<string, unknown>,
           policy: r.policy,
           preset: r.preset,
           status: importedStatus(r.status),

@@ -5,6 +5,8 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256, CheckpointError, readCheckpoint } from '../../format.js';
+import { nestedTooDeep, TOO_DEEP } from '../../../../shared/json-depth.js';
+import { describeFileError } from '../../../file-errors.js';
 import { ExportError } from '../errors.js';
 import { MetricsDocumentSchema, type MetricsDocument } from '../metrics-document.js';
 import { MANIFEST_FILE, METRICS_FILE, ManifestSchema, type Manifest } from './manifest.js';
@@ -20,7 +22,10 @@ const refuse = (file: string, why: string, cause?: unknown) =>
 
 function parseJson<T>(file: string, what: string, bytes: Buffer, parse: (value: unknown) => T): T {
   try {
-    return parse(JSON.parse(bytes.toString('utf8')));
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    // Checked before anything walks it: a hostile bundle must not overflow the stack on import.
+    if (nestedTooDeep(value)) throw new Error(TOO_DEEP);
+    return parse(value);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw refuse(file, `${what} is not valid (${detail})`, error);
@@ -29,13 +34,14 @@ function parseJson<T>(file: string, what: string, bytes: Buffer, parse: (value: 
 
 async function openBundle(file: string): Promise<FileHandle> {
   try {
-    return await open(file, 'r');
+    const handle = await open(file, 'r');
+    if ((await handle.stat()).isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+    }
+    return handle;
   } catch (error) {
-    throw new ExportError(
-      'bad-request',
-      `${file}: cannot open it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      { cause: error },
-    );
+    throw new ExportError('bad-request', describeFileError(file, error), { cause: error });
   }
 }
 

@@ -23,11 +23,11 @@ export function explainGpuLoadFailure(error: unknown, gpus: string[]): string {
   if (/Cannot find (module|package) '@tensorflow\/tfjs-node-gpu'/.test(message))
     return gpus.length > 0
       ? `found ${gpus.join(', ')} but @tensorflow/tfjs-node-gpu is not installed (its install downloads libtensorflow; run \`npm install @tensorflow/tfjs-node-gpu\` with internet access)`
-      : 'no GPU package installed (@tensorflow/tfjs-node-gpu is optional; see README "GPU setup")';
+      : 'no GPU package installed (@tensorflow/tfjs-node-gpu is optional; see README "GPU")';
   if (/libcudart\.so\.11|cudart64_11/.test(message))
-    return 'the CUDA 11 runtime is missing: tfjs-node-gpu 4.x needs CUDA 11.2 and cuDNN 8.1 (they can sit beside a newer CUDA); see README "GPU setup"';
+    return 'the CUDA 11 runtime is missing: tfjs-node-gpu 4.x needs CUDA 11.2 and cuDNN 8.1 (they can sit beside a newer CUDA); see README "GPU"';
   if (/libcudnn\.so\.8|cudnn64_8/.test(message))
-    return 'cuDNN 8 is missing: tfjs-node-gpu 4.x needs cuDNN 8.1 for CUDA 11.2; see README "GPU setup"';
+    return 'cuDNN 8 is missing: tfjs-node-gpu 4.x needs cuDNN 8.1 for CUDA 11.2; see README "GPU"';
   if (/tfjs_binding\.node|libtensorflow/.test(message))
     return 'tfjs-node-gpu is installed without its native library (the install-time download failed); reinstall it with internet access';
   return `tfjs-node-gpu failed to load: ${message.split('\n')[0]}`;

@@ -1,8 +1,8 @@
 // Fused multi-head attention core (softmax(Q K^T / sqrt(dh)) V on the projections' own layout) and its
 // gradient; see kernels/assembly/attention.ts.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type Tensor, type TensorInfo } from '../../tf.js';
-import { FUSED, float32, registerAll, runKernel } from '../fused-common.js';
+import type { TensorInfo } from '../../tf.js';
+import { FUSED, float32, registerAll } from '../fused-common.js';
 import { offset, withScratch } from './heap.js';
 import type { RaptrKernels } from './kernel-module.js';
 
@@ -22,7 +22,7 @@ function dims(q: TensorInfo, { batch, heads }: AttentionAttrs) {
 }
 
 export function registerAttention(k: RaptrKernels): void {
-  registerAll({
+  registerAll('wasm', {
     [FUSED.attention]: ({ inputs, backend, attrs }) => {
       const { q, k: key, v } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo };
       float32(FUSED.attention, q, key, v);
@@ -67,18 +67,6 @@ export function registerAttention(k: RaptrKernels): void {
         ),
       );
       return [dq!, dk!, dv!];
-    },
-  });
-  tf.registerGradient({
-    kernelName: FUSED.attention,
-    inputsToSave: ['q', 'k', 'v'],
-    outputsToSave: [false, true],
-    gradFunc: (dys, saved, attrs) => {
-      const [q, k, v, probs] = saved as [Tensor, Tensor, Tensor, Tensor];
-      const dy = (dys as Tensor[])[0]!;
-      // One kernel yields all three gradients; tfjs asks for them one by one, so compute them once here.
-      const [dq, dk, dv] = runKernel(FUSED.attentionGrad, { q, k, v, probs, dy }, attrs) as Tensor[];
-      return { q: () => dq!, k: () => dk!, v: () => dv! };
     },
   });
 }

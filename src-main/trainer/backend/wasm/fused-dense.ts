@@ -1,13 +1,13 @@
 // Fused dense layer (x @ w + b, the bias added in the GEMM's store) and the MLM head's softmax
 // cross-entropy, with their gradients.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type Tensor, type TensorInfo } from '../../tf.js';
-import { FUSED, float32, registerAll, rowsOf, runKernel, size } from '../fused-common.js';
+import type { TensorInfo } from '../../tf.js';
+import { FUSED, float32, registerAll, rowsOf, size } from '../fused-common.js';
 import { offset, withScratch } from './heap.js';
 import type { RaptrKernels } from './kernel-module.js';
 
 export function registerDense(k: RaptrKernels): void {
-  registerAll({
+  registerAll('wasm', {
     [FUSED.linear]: ({ inputs, backend }) => {
       const { x, w, b } = inputs as { x: TensorInfo; w: TensorInfo; b: TensorInfo };
       float32(FUSED.linear, x, w, b);
@@ -48,40 +48,6 @@ export function registerDense(k: RaptrKernels): void {
       const at = (t: TensorInfo) => offset(wasm, t);
       k.softmaxXentGrad(at(logits!), at(labels!), at(stats!), at(dlogits), rows, cols, scale);
       return dlogits;
-    },
-  });
-  // The three gradients are plain matMul / sum (our GEMM and row-sum kernels), each computed only if
-  // tfjs asks for it: an input that needs no gradient (data) costs nothing.
-  tf.registerGradient({
-    kernelName: FUSED.linear,
-    inputsToSave: ['x', 'w'],
-    gradFunc: (dy, saved) => {
-      const [x, w] = saved as [Tensor, Tensor];
-      // Rows of x and dy as matrices; the model's x is already 2-D, and each reshape is engine overhead.
-      const flat = (t: Tensor, cols: number) => (t.rank === 2 ? t : tf.reshape(t, [-1, cols]));
-      const g = flat(dy as Tensor, w.shape[1]!);
-      return {
-        x: () => {
-          const dx = tf.matMul(g, w, false, true);
-          return x.rank === 2 ? dx : tf.reshape(dx, x.shape);
-        },
-        w: () => tf.matMul(flat(x, w.shape[0]!), g, true, false),
-        b: () => tf.sum(g, 0),
-      };
-    },
-  });
-  tf.registerGradient({
-    kernelName: FUSED.softmaxXent,
-    inputsToSave: ['logits', 'labels'],
-    outputsToSave: [false, true],
-    gradFunc: (dys, saved) => {
-      const [logits, labels, stats] = saved as [Tensor, Tensor, Tensor];
-      const dy = (dys as Tensor[])[0]!;
-      return {
-        logits: () => runKernel(FUSED.softmaxXentGrad, { logits, labels, stats, dy }) as Tensor,
-        // Labels are integers: no gradient flows to them (tfjs prunes this path; the shape must still match).
-        labels: () => tf.zeros(labels.shape),
-      };
     },
   });
 }

@@ -1,12 +1,12 @@
 // Fused LayerNorm kernel with its gradient.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type Tensor, type TensorInfo } from '../../tf.js';
-import { FUSED, float32, registerAll, rowsOf, runKernel, size } from '../fused-common.js';
+import type { TensorInfo } from '../../tf.js';
+import { FUSED, float32, registerAll, rowsOf, size } from '../fused-common.js';
 import { offset } from './heap.js';
 import type { RaptrKernels } from './kernel-module.js';
 
 export function registerLayerNorm(k: RaptrKernels): void {
-  registerAll({
+  registerAll('wasm', {
     [FUSED.layerNorm]: ({ inputs, backend, attrs }) => {
       const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
       float32(FUSED.layerNorm, x, gamma, beta);
@@ -33,20 +33,6 @@ export function registerLayerNorm(k: RaptrKernels): void {
       const at = (t: TensorInfo) => offset(wasm, t);
       k.layerNormGrad(at(x), at(gamma), at(dy), at(dx), at(dgamma), at(dbeta), rows, cols, eps);
       return [dx, dgamma, dbeta];
-    },
-  });
-  tf.registerGradient({
-    kernelName: FUSED.layerNorm,
-    inputsToSave: ['x', 'gamma'],
-    gradFunc: (dy, saved, attrs) => {
-      // One kernel yields all three gradients; tfjs asks for them one by one, so compute them once here.
-      const [x, gamma] = saved as [Tensor, Tensor];
-      const [dx, dgamma, dbeta] = runKernel(
-        FUSED.layerNormGrad,
-        { x, gamma, dy: dy as Tensor },
-        attrs,
-      ) as Tensor[];
-      return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
     },
   });
 }

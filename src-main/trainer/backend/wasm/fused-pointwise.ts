@@ -1,12 +1,12 @@
 // Fused GELU and residual (y + a * branch) kernels with their gradients.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf, type Tensor, type TensorInfo } from '../../tf.js';
-import { FUSED, float32, registerAll, runKernel, size } from '../fused-common.js';
+import type { TensorInfo } from '../../tf.js';
+import { FUSED, float32, registerAll, size } from '../fused-common.js';
 import { offset } from './heap.js';
 import type { RaptrKernels } from './kernel-module.js';
 
 export function registerPointwise(k: RaptrKernels): void {
-  registerAll({
+  registerAll('wasm', {
     [FUSED.gelu]: ({ inputs, backend }) => {
       const x = inputs.x as TensorInfo;
       float32(FUSED.gelu, x);
@@ -33,26 +33,6 @@ export function registerPointwise(k: RaptrKernels): void {
       const { scale } = attrs as { scale: number };
       k.addScaled(offset(wasm, y), offset(wasm, branch), offset(wasm, out), size(y.shape), scale);
       return out;
-    },
-  });
-  tf.registerGradient({
-    kernelName: FUSED.gelu,
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved) => ({
-      x: () => runKernel(FUSED.geluGrad, { x: saved[0]!, dy: dy as Tensor }) as Tensor,
-    }),
-  });
-  // Nothing saved: the gradient needs only dy and the scale. Each input gets its own tensor object (a
-  // reshape shares dy's data), as tfjs disposes accumulated gradients one by one.
-  tf.registerGradient({
-    kernelName: FUSED.residual,
-    gradFunc: (dy, _saved, attrs) => {
-      const g = dy as Tensor;
-      const { scale } = attrs as unknown as { scale: number };
-      return {
-        y: () => tf.reshape(g, g.shape),
-        branch: () => (scale === 1 ? tf.reshape(g, g.shape) : tf.mul(g, scale)),
-      };
     },
   });
 }

@@ -2,6 +2,8 @@
 // can be several GB. Invalid UTF-8 and binary files fail with the file and line, because a silently
 // "replaced" byte would end up as [UNK] noise in a tokenizer the user never sees.
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { describeFileError } from '../../../file-errors.js';
 import { DataError } from '../errors.js';
 
 export interface LineBatch {
@@ -24,7 +26,11 @@ export async function* readLineBatches(path: string): AsyncGenerator<LineBatch> 
   let pending = '';
   let linesDone = 0;
   let firstChunk = true;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw new DataError(describeFileError(path, error));
+  });
+  // The stream owns the handle from here and closes it when it ends or fails.
+  for await (const chunk of createReadStream('', { fd: handle, highWaterMark: CHUNK_BYTES })) {
     const bytes = chunk as Buffer;
     if (firstChunk) rejectBinary(bytes, path);
     firstChunk = false;

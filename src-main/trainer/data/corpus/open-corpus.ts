@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { CorpusSchema } from '../../../../shared/config/schema.js';
+import { describeFileError } from '../../../file-errors.js';
 import { DataError } from '../errors.js';
 import { folderCorpus } from './folder.js';
 import { jsonlCorpus } from './jsonl.js';
@@ -33,8 +34,12 @@ export async function openCorpus(config: CorpusConfig): Promise<Corpus> {
 }
 
 async function expectPath(path: string, kind: 'file' | 'folder'): Promise<void> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new DataError(`${kind} not found`, { file: path });
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new DataError(`the corpus ${kind}: ${describeFileError(path, error)}`);
+  }
   if (kind === 'file' && !info.isFile()) throw new DataError('expected a file', { file: path });
   if (kind === 'folder' && !info.isDirectory()) throw new DataError('expected a folder', { file: path });
 }

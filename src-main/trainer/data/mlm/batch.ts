@@ -74,3 +74,13 @@ export function maskBatch(
   }
   return { maskedPositions: Int32Array.from(positions), maskedLabels: Int32Array.from(labels) };
 }
+
+/**
+ * The same targets with [MASK] at every one of them (a copy; `batch` is untouched): what the held-out
+ * evaluation scores, since a target left unchanged by the training rule shows its own answer.
+ */
+export function maskEveryTarget(batch: MlmBatch): MlmBatch {
+  const inputIds = batch.inputIds.slice();
+  for (const p of batch.maskedPositions) inputIds[p] = MASK_ID;
+  return { ...batch, inputIds };
+}

@@ -1,6 +1,7 @@
-// The chance-level baseline shown next to the model's held-out loss: the cross-entropy of predicting every
+// The chance-level baselines shown next to the model's held-out figures: the cross-entropy of predicting every
 // masked token from training-token frequencies alone (add-one smoothed over the ordinary tokens, the only
-// possible targets). A model that does not beat it has learned nothing about context.
+// possible targets), and the accuracy of always guessing the most frequent one. A model that does not beat
+// them has learned nothing about context.
 import { FIRST_ORDINARY_ID } from '../tokenizer/special-tokens.js';
 import type { MlmBatch } from './batch.js';
 
@@ -26,4 +27,32 @@ export function unigramLoss(batches: Iterable<MlmBatch>, logProbs: Float64Array)
     }
   }
   return count === 0 ? NaN : sum / count;
+}
+
+export interface FrequencyBaselines {
+  /** Mean negative log-probability (nats) of the labels under the unigram distribution. */
+  unigramLoss: number;
+  /** The most frequent ordinary training token, and the share of labels it is. */
+  mostFrequentId: number;
+  mostFrequentAcc: number;
+}
+
+/** Both baselines over exactly the masked labels of `batches`. */
+export function frequencyBaselines(batches: Iterable<MlmBatch>, logProbs: Float64Array): FrequencyBaselines {
+  let mostFrequentId = FIRST_ORDINARY_ID;
+  for (let id = FIRST_ORDINARY_ID; id < logProbs.length; id++)
+    if (logProbs[id]! > logProbs[mostFrequentId]!) mostFrequentId = id;
+  const all = [...batches];
+  let hits = 0;
+  let count = 0;
+  for (const batch of all)
+    for (const label of batch.maskedLabels) {
+      if (label === mostFrequentId) hits++;
+      count++;
+    }
+  return {
+    unigramLoss: unigramLoss(all, logProbs),
+    mostFrequentId,
+    mostFrequentAcc: count === 0 ? NaN : hits / count,
+  };
 }
