@@ -8,12 +8,12 @@ import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, openPage, screenshot, type OpenBrowser } from './browser.js';
+import { CEILING_MS, waitWhileTraining } from './progress.js';
 import { startServe, type Served } from './serve.js';
 
 if (!hasChromium) console.warn('e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium)');
 
 const STEPS = '40';
-const RUN_TIMEOUT = 150_000;
 
 describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
   let served: Served;
@@ -49,12 +49,16 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
     return decodeURIComponent(new URL(page.url()).hash.replace('#/run/', ''));
   }
 
+  /** Waits, for as long as the run keeps moving, until its page's header shows `status`. */
   async function waitForStatus(id: string, status: string): Promise<void> {
     if (!page.url().endsWith(`#/run/${id}`)) await page.goto(`${served.url}#/run/${id}`);
-    await page
-      .locator('.run-header [data-status]')
-      .filter({ hasText: status })
-      .waitFor({ timeout: RUN_TIMEOUT });
+    const badge = page.locator('.run-header [data-status]').filter({ hasText: status });
+    await waitWhileTraining(
+      served.url,
+      id,
+      async () => (await badge.count()) > 0,
+      `the page showing ${status}`,
+    );
   }
 
   /** The same address in a dark-scheme page, screenshotted once it shows `ready`. */
@@ -84,11 +88,8 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
     'watches the run reach a later stage with the stages drawn as bands',
     async () => {
       const stage = page.getByTestId('current-stage');
-      await expect
-        .poll(async () => Number(/stage (\d+)/.exec((await stage.textContent()) ?? '')?.[1] ?? 0), {
-          timeout: RUN_TIMEOUT,
-        })
-        .toBeGreaterThanOrEqual(3);
+      const stageShown = async () => Number(/stage (\d+)/.exec((await stage.textContent()) ?? '')?.[1] ?? 0);
+      await waitWhileTraining(served.url, raptrRunId, async () => (await stageShown()) >= 3, 'stage 3 shown');
       const loss = page.locator('[data-testid="loss-chart"] canvas');
       await expect.poll(() => loss.getAttribute('data-stage-bands')).toBe('stage 1|stage 2|stage 3|stage 4');
       expect(Number(await loss.getAttribute('data-points'))).toBeGreaterThan(0);
@@ -107,7 +108,7 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
       await dark.context().close();
       expect(page.errors).toEqual([]);
     },
-    RUN_TIMEOUT + 30_000,
+    2 * CEILING_MS + 60_000, // two waits on training (stage 3, the end), each as long as the run moves
   );
 
   it(
@@ -156,7 +157,7 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
       await dark.context().close();
       expect(page.errors).toEqual([]);
     },
-    RUN_TIMEOUT + 60_000,
+    CEILING_MS + 120_000,
   );
 
   it('exports the run as a Hugging Face folder, downloaded or kept on the server, and a chart as PNG', async () => {
