@@ -70,4 +70,15 @@ describe('downloads', () => {
     expect(result.path).toBe(join(dir, 'exports', 'kept-here'));
     expect(existsSync(join(process.cwd(), 'kept-here'))).toBe(false);
   });
+
+  it('keeps exports on the server out of the downloads folder, whose files last a day', async () => {
+    for (const out of ['downloads', 'downloads/mine.json', './downloads/x/../y'])
+      await expect(value('export:run', { id: runId, format: 'json', out }), out).rejects.toThrow(
+        /exports\/downloads\/ holds browser downloads for a day only/,
+      );
+    for (const out of ['/etc/passwd-copy', '../outside'])
+      await expect(value('export:run', { id: runId, format: 'json', out }), out).rejects.toThrow(
+        /exports over the API go under/,
+      );
+  });
 });
