@@ -347,7 +347,7 @@ describe.skipIf(!hasChromium)('the run manager in a browser', () => {
       // diff scrolls on its own with the field names kept in view.
       await page.setViewportSize({ width: 1024, height: 900 });
       const pageOverflow = () =>
-        page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       await expect.poll(pageOverflow).toBeLessThanOrEqual(0);
       const compareUrl = page.url();
       await page.goto(`${served.url}#/runs`);
