@@ -105,7 +105,9 @@ describe('the runs table services', () => {
     expect(messages.at(-1)).toBe('completed after 60 steps');
     const later = await call<LogEntry[]>('runs:logs', { id, afterId: logs.at(-2)!.id });
     expect(later.map((l) => l.message)).toEqual(['completed after 60 steps']);
-    expect((await call<LogEntry[]>('runs:logs', { id, limit: 1 })).map((l) => l.message)).toEqual([messages.at(-1)]);
+    expect((await call<LogEntry[]>('runs:logs', { id, limit: 1 })).map((l) => l.message)).toEqual([
+      messages.at(-1),
+    ]);
     const before = await call<RunDetail>('runs:get', { id });
     expect(before.checkpoints.map((c) => c.step)).toEqual([20, 40, 60]);
     const missing = await dispatch(handlers, 'runs:resume', { id, fromStep: 33 });
