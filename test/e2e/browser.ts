@@ -31,9 +31,10 @@ export async function openPage(
   });
   const page = (await context.newPage()) as Page & { errors: string[] };
   page.errors = [];
-  page.on('pageerror', (error) => page.errors.push(String(error)));
+  // Each error names the address it happened at: pages are shared across a file's tests.
+  page.on('pageerror', (error) => page.errors.push(`${String(error)} (at ${page.url()})`));
   page.on('console', (message) => {
-    if (message.type() === 'error') page.errors.push(message.text());
+    if (message.type() === 'error') page.errors.push(`${message.text()} (at ${page.url()})`);
   });
   return page;
 }

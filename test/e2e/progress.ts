@@ -19,7 +19,8 @@ interface Progress {
 
 /** One call of the contract over `raptr serve`'s HTTP API, as the page makes it; throws its error. */
 export async function callApi<T>(serverUrl: string, channel: string, request: unknown): Promise<T> {
-  const reply = await fetch(`${serverUrl}/api/${channel}`, {
+  // The server's banner ends its address with a slash: join as a URL, not as strings (`//api/` is a page).
+  const reply = await fetch(new URL(`api/${channel}`, serverUrl), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(request),

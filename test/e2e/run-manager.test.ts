@@ -169,143 +169,152 @@ describe.skipIf(!hasChromium)('the run manager in a browser', () => {
     CEILING_MS + 180_000,
   ); // a run trained by another process first, however slowly
 
-  it('shows a run page with its tabs, and charts whose choices go into the address', async () => {
-    const url = `${served.url}#/run/${ids.outside}`;
-    await page.goto(url);
-    const loss = page.locator('[data-testid="loss-chart"] canvas');
-    await expect.poll(async () => Number(await loss.getAttribute('data-points'))).toBeGreaterThan(10);
-    await expect.poll(() => page.title()).toBe('outside · RaPTr Studio');
+  it(
+    'shows a run page with its tabs, and charts whose choices go into the address',
+    async () => {
+      const url = `${served.url}#/run/${ids.outside}`;
+      await page.goto(url);
+      const loss = page.locator('[data-testid="loss-chart"] canvas');
+      await expect.poll(async () => Number(await loss.getAttribute('data-points'))).toBeGreaterThan(10);
+      // The title carries the step while the run trains, and drops it once the page sees the run end.
+      const ended = page.locator('.run-header [data-status="completed"]');
+      await waitWhileTraining(served.url, ids.outside!, () => ended.isVisible(), 'the end of the run shown');
+      await expect.poll(() => page.title()).toBe('outside · RaPTr Studio');
 
-    // Hovering shows every series at that x.
-    const box = (await loss.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6);
-    await expect.poll(() => loss.getAttribute('data-hover')).toBe('train loss|held-out loss');
+      // Hovering shows every series at that x.
+      const box = (await loss.boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6);
+      await expect.poll(() => loss.getAttribute('data-hover')).toBe('train loss|held-out loss');
 
-    // The legend hides the train loss with its band and raw trace; a live update would not bring it back.
-    const legend = JSON.parse((await loss.getAttribute('data-legend'))!) as Array<{
-      text: string;
-      x: number;
-      y: number;
-    }>;
-    const item = legend.find((l) => l.text === 'train loss')!;
-    const shown = Number(await loss.getAttribute('data-visible'));
-    await page.mouse.click(box.x + item.x, box.y + item.y);
-    await expect.poll(() => loss.getAttribute('data-hidden')).toBe('train loss');
-    expect(Number(await loss.getAttribute('data-visible'))).toBe(shown - 4);
-    await page.mouse.click(box.x + item.x, box.y + item.y);
-    await expect.poll(() => loss.getAttribute('data-hidden')).toBe('');
+      // The legend hides the train loss with its band and raw trace; a live update would not bring it back.
+      const legend = JSON.parse((await loss.getAttribute('data-legend'))!) as Array<{
+        text: string;
+        x: number;
+        y: number;
+      }>;
+      const item = legend.find((l) => l.text === 'train loss')!;
+      const shown = Number(await loss.getAttribute('data-visible'));
+      await page.mouse.click(box.x + item.x, box.y + item.y);
+      await expect.poll(() => loss.getAttribute('data-hidden')).toBe('train loss');
+      expect(Number(await loss.getAttribute('data-visible'))).toBe(shown - 4);
+      await page.mouse.click(box.x + item.x, box.y + item.y);
+      await expect.poll(() => loss.getAttribute('data-hidden')).toBe('');
 
-    // Full screen, and Escape back.
-    await page.getByRole('button', { name: 'Open Loss full-screen' }).click();
-    const figure = page.getByTestId('loss-chart');
-    await expect.poll(async () => (await figure.boundingBox())!.width).toBeGreaterThan(1300);
-    await page.keyboard.press('Escape');
-    await expect.poll(async () => (await figure.boundingBox())!.width).toBeLessThan(1000);
+      // Full screen, and Escape back.
+      await page.getByRole('button', { name: 'Open Loss full-screen' }).click();
+      const figure = page.getByTestId('loss-chart');
+      await expect.poll(async () => (await figure.boundingBox())!.width).toBeGreaterThan(1300);
+      await page.keyboard.press('Escape');
+      await expect.poll(async () => (await figure.boundingBox())!.width).toBeLessThan(1000);
 
-    // The x-axis and log choices go into the address; back and forward restore them.
-    await page.getByRole('combobox', { name: 'x-axis of Loss' }).selectOption('flops');
-    await expect.poll(() => page.url()).toContain('c.loss=flops');
-    await expect.poll(async () => Number(await loss.getAttribute('data-points'))).toBeGreaterThan(10);
-    await page.getByTestId('eval-chart-loss').getByRole('checkbox', { name: 'log y' }).uncheck();
-    await expect.poll(() => page.url()).toContain('c.eval-loss=step%2Clin');
-    await page.goBack();
-    await expect.poll(() => page.url()).not.toContain('c.eval-loss');
-    await page.goBack();
-    await expect.poll(() => page.getByRole('combobox', { name: 'x-axis of Loss' }).inputValue()).toBe('step');
-    await page.goForward();
-    await expect
-      .poll(() => page.getByRole('combobox', { name: 'x-axis of Loss' }).inputValue())
-      .toBe('flops');
-    await screenshotFour(
-      browser,
-      page.url(),
-      '[data-testid="loss-chart"] canvas[data-points]',
-      'rm-run-charts',
-    );
-
-    // The other tabs.
-    await page.getByRole('tab', { name: 'Config' }).click();
-    await expect.poll(() => page.getByTestId('run-config').textContent()).toContain('schedule.label');
-    await expect.poll(() => page.url()).toContain('tab=config');
-    await page.getByRole('tab', { name: /Checkpoints/ }).click();
-    await expect.poll(() => page.getByTestId('checkpoints').locator('tbody tr').count()).toBeGreaterThan(1);
-    await page.getByRole('tab', { name: /Log/ }).click();
-    await page.getByTestId('run-log').waitFor();
-    for (const tab of ['config', 'checkpoints', 'log'])
+      // The x-axis and log choices go into the address; back and forward restore them.
+      await page.getByRole('combobox', { name: 'x-axis of Loss' }).selectOption('flops');
+      await expect.poll(() => page.url()).toContain('c.loss=flops');
+      await expect.poll(async () => Number(await loss.getAttribute('data-points'))).toBeGreaterThan(10);
+      await page.getByTestId('eval-chart-loss').getByRole('checkbox', { name: 'log y' }).uncheck();
+      await expect.poll(() => page.url()).toContain('c.eval-loss=step%2Clin');
+      await page.goBack();
+      await expect.poll(() => page.url()).not.toContain('c.eval-loss');
+      await page.goBack();
+      await expect
+        .poll(() => page.getByRole('combobox', { name: 'x-axis of Loss' }).inputValue())
+        .toBe('step');
+      await page.goForward();
+      await expect
+        .poll(() => page.getByRole('combobox', { name: 'x-axis of Loss' }).inputValue())
+        .toBe('flops');
       await screenshotFour(
         browser,
-        `${served.url}#/run/${ids.outside}?tab=${tab}`,
-        '[role="tabpanel"] .card',
-        `rm-run-${tab}`,
+        page.url(),
+        '[data-testid="loss-chart"] canvas[data-points]',
+        'rm-run-charts',
       );
 
-    // The trainer in the other process sampled its CPU and memory every 5 s: drawn, with no GPU lines.
-    await page.getByRole('tab', { name: 'Charts' }).click();
-    const detail = await callApi<{ summary: { wallMs: number } }>(served.url, 'runs:get', {
-      id: ids.outside,
-    });
-    const systemPoints = (id: string) =>
-      page.locator(`[data-testid="${id}"] canvas`).getAttribute('data-points').then(Number);
-    const legendOf = async (id: string) =>
-      (
-        JSON.parse(
-          (await page.locator(`[data-testid="${id}"] canvas`).getAttribute('data-legend'))!,
-        ) as Array<{
-          text: string;
-        }>
-      ).map((l) => l.text);
-    if (detail.summary.wallMs > 10_000) {
-      await page.getByTestId('system-use').scrollIntoViewIfNeeded(); // charts are made as they near the screen
-      await expect.poll(() => systemPoints('system-use'), { timeout: 30_000 }).toBeGreaterThan(0);
-      expect(await legendOf('system-use')).toEqual(['CPU %']);
-    }
+      // The other tabs.
+      await page.getByRole('tab', { name: 'Config' }).click();
+      await expect.poll(() => page.getByTestId('run-config').textContent()).toContain('schedule.label');
+      await expect.poll(() => page.url()).toContain('tab=config');
+      await page.getByRole('tab', { name: /Checkpoints/ }).click();
+      await expect.poll(() => page.getByTestId('checkpoints').locator('tbody tr').count()).toBeGreaterThan(1);
+      await page.getByRole('tab', { name: /Log/ }).click();
+      await page.getByTestId('run-log').waitFor();
+      for (const tab of ['config', 'checkpoints', 'log'])
+        await screenshotFour(
+          browser,
+          `${served.url}#/run/${ids.outside}?tab=${tab}`,
+          '[role="tabpanel"] .card',
+          `rm-run-${tab}`,
+        );
 
-    // A run that never trained says it has no system metrics; points written through the store (as a trainer
-    // writes them) are all drawn: CPU and memory, no GPU lines on a CPU run.
-    const idle = await callApi<{ id: string }>(served.url, 'runs:create', {
-      config: poly(100, { kind: 'full' }),
-      name: 'never started',
-      start: false,
-    });
-    await page.goto(`${served.url}#/run/${idle.id}`);
-    await expect.poll(() => page.getByTestId('system-none').textContent()).toContain('No system metrics');
-    const store = openDatabase(db);
-    try {
-      const sampled = (value: (i: number) => number) =>
-        [...Array(20).keys()].map((i) => ({
-          step: i * 100,
-          value: value(i),
-          wallMs: i * 2000,
-          flops: i * 1e6,
-          tokens: i * 3200,
-        }));
-      appendSeriesPoints(store, {
-        runId: idle.id,
-        key: 'system/cpu_percent',
-        points: sampled((i) => 150 + i),
+      // The trainer in the other process sampled its CPU and memory every 5 s: drawn, with no GPU lines.
+      await page.getByRole('tab', { name: 'Charts' }).click();
+      const detail = await callApi<{ summary: { wallMs: number } }>(served.url, 'runs:get', {
+        id: ids.outside,
       });
-      appendSeriesPoints(store, {
-        runId: idle.id,
-        key: 'system/rss_mb',
-        points: sampled((i) => 400 + 5 * i),
+      const systemPoints = (id: string) =>
+        page.locator(`[data-testid="${id}"] canvas`).getAttribute('data-points').then(Number);
+      const legendOf = async (id: string) =>
+        (
+          JSON.parse(
+            (await page.locator(`[data-testid="${id}"] canvas`).getAttribute('data-legend'))!,
+          ) as Array<{
+            text: string;
+          }>
+        ).map((l) => l.text);
+      if (detail.summary.wallMs > 10_000) {
+        await page.getByTestId('system-use').scrollIntoViewIfNeeded(); // charts are made as they near the screen
+        await expect.poll(() => systemPoints('system-use'), { timeout: 30_000 }).toBeGreaterThan(0);
+        expect(await legendOf('system-use')).toEqual(['CPU %']);
+      }
+
+      // A run that never trained says it has no system metrics; points written through the store (as a trainer
+      // writes them) are all drawn: CPU and memory, no GPU lines on a CPU run.
+      const idle = await callApi<{ id: string }>(served.url, 'runs:create', {
+        config: poly(100, { kind: 'full' }),
+        name: 'never started',
+        start: false,
       });
-    } finally {
-      store.close();
-    }
-    await page.reload();
-    await page.getByTestId('system-use').scrollIntoViewIfNeeded();
-    for (const id of ['system-use', 'system-memory'])
-      await expect.poll(() => systemPoints(id), { timeout: 30_000 }).toBe(20);
-    expect(await legendOf('system-use')).toEqual(['CPU %']);
-    expect(await page.getByTestId('system-none').count()).toBe(0);
-    await screenshotFour(browser, page.url(), '[data-testid="system-use"]', 'rm-run-system', (p) =>
-      p.getByTestId('system-use').scrollIntoViewIfNeeded(),
-    );
-    await screenshotFour(browser, page.url(), '[data-testid="loss-chart"]', 'rm-export-dialog', (p) =>
-      p.getByRole('button', { name: 'Export…' }).click(),
-    );
-    expect(page.errors).toEqual([]);
-  }, 300_000);
+      await page.goto(`${served.url}#/run/${idle.id}`);
+      await expect.poll(() => page.getByTestId('system-none').textContent()).toContain('No system metrics');
+      const store = openDatabase(db);
+      try {
+        const sampled = (value: (i: number) => number) =>
+          [...Array(20).keys()].map((i) => ({
+            step: i * 100,
+            value: value(i),
+            wallMs: i * 2000,
+            flops: i * 1e6,
+            tokens: i * 3200,
+          }));
+        appendSeriesPoints(store, {
+          runId: idle.id,
+          key: 'system/cpu_percent',
+          points: sampled((i) => 150 + i),
+        });
+        appendSeriesPoints(store, {
+          runId: idle.id,
+          key: 'system/rss_mb',
+          points: sampled((i) => 400 + 5 * i),
+        });
+      } finally {
+        store.close();
+      }
+      await page.reload();
+      await page.getByTestId('system-use').scrollIntoViewIfNeeded();
+      for (const id of ['system-use', 'system-memory'])
+        await expect.poll(() => systemPoints(id), { timeout: 30_000 }).toBe(20);
+      expect(await legendOf('system-use')).toEqual(['CPU %']);
+      expect(await page.getByTestId('system-none').count()).toBe(0);
+      await screenshotFour(browser, page.url(), '[data-testid="system-use"]', 'rm-run-system', (p) =>
+        p.getByTestId('system-use').scrollIntoViewIfNeeded(),
+      );
+      await screenshotFour(browser, page.url(), '[data-testid="loss-chart"]', 'rm-export-dialog', (p) =>
+        p.getByRole('button', { name: 'Export…' }).click(),
+      );
+      expect(page.errors).toEqual([]);
+    },
+    CEILING_MS + 300_000,
+  ); // it may wait for the other process to finish the run
 
   it(
     'compares runs of two tasks in groups, around a deleted run, refusing a bad target',
