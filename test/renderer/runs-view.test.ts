@@ -166,7 +166,7 @@ describe('runs view', () => {
 });
 
 describe('runs table, the full kit', () => {
-  function kit() {
+  function kit(hash = '#/runs') {
     const runs = [
       summary('a', { bestEvalLoss: 3, tags: ['x'] }),
       summary('b', { status: 'running', bestEvalLoss: 2, tags: ['x', 'study:poly'], policy: 'full' }),
@@ -195,7 +195,7 @@ describe('runs table, the full kit', () => {
         ),
       'runs:delete': () => ({ deleted: true }),
     });
-    window.location.hash = '#/runs';
+    window.location.hash = hash;
     const router = new Router();
     render(RunsView, { api: fake.api, router });
     return { fake, runs, router };
@@ -228,6 +228,12 @@ describe('runs table, the full kit', () => {
     const listed = fake.calls.filter((c) => c.channel === 'runs:list').at(-1)!.request;
     expect(listed).toMatchObject({ columns: ['config:model.layers'] });
     expect(screen.getByRole('button', { name: /^model\.layers/ })).toBeTruthy();
+  });
+
+  it('shows a column named twice in its link once', async () => {
+    kit('#/runs?cols=config%3Amodel.layers~config%3Amodel.layers');
+    await waitFor(() => expect(row('b').querySelectorAll('td.extra')).toHaveLength(1));
+    expect(screen.getAllByRole('button', { name: /^model\.layers/ })).toHaveLength(1);
   });
 
   it('groups by tag, with a heading per group', async () => {

@@ -76,7 +76,8 @@ export function parseRoute(hash: string): Route {
     return runParams ? { view: 'run', id: parts[1]!, params: runParams } : { view: 'run', id: parts[1]! };
   }
   if (parts[0] === 'compare' && parts.length === 1) {
-    const ids = (params.get('ids') ?? '').split(',').filter(Boolean);
+    // A run named twice (a hand-edited or concatenated link) is compared once.
+    const ids = [...new Set((params.get('ids') ?? '').split(',').filter(Boolean))];
     const options = compareOptions(params);
     const extra = paramsOf(params, COMPARE_OPTION_NAMES);
     return {

@@ -99,7 +99,9 @@ export class RunsList {
     const [key = 'created', dir] = (params.sort ?? '').split(/\.(?=(?:asc|desc)$)/);
     this.sortKey = isSortKey(key) ? key : 'created';
     this.sortDir = dir === 'asc' ? 'asc' : 'desc';
-    this.columns = (params.cols ?? '').split('~').filter(isSortKey);
+    // A column named twice in the address is shown once (each column is a keyed header).
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway Set to dedupe, never stored
+    this.columns = [...new Set((params.cols ?? '').split('~').filter(isSortKey))];
     this.groupBy = GROUPINGS.includes(params.group as GroupBy) ? (params.group as GroupBy) : 'none';
     if (this.requestKey() !== filtersBefore) this.reloadSoon(0);
   }
