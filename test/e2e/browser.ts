@@ -42,7 +42,8 @@ export async function openPage(
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(RESULTS, { recursive: true });
   const path = join(RESULTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  // A page drawing live steps on a loaded machine can take well over Playwright's 30 s to give a frame.
+  await page.screenshot({ path, fullPage: true, timeout: 120_000 });
   return path;
 }
 
