@@ -59,7 +59,9 @@ export function stageRanges(db: Db, runId: string): Array<{ stage: number; first
   const ranges: Array<{ stage: number; first: number; last: number }> = [];
   const end = latestStep(db, runId);
   let current = stepAtOrAfter(db, runId, Number.MIN_SAFE_INTEGER);
-  while (current && end) {
+  // Bounded by `end`: another process may append steps of the current stage while this reads, and a stage
+  // found again past `end` would be listed twice.
+  while (current && end && current.step <= end.step) {
     let lo = current.step;
     let hi = end.step;
     while (lo < hi) {
