@@ -23,6 +23,31 @@ const nodeBuiltins = [
   'net',
 ];
 
+/** The training engine's files: they are bundled into the GPU renderer (scripts/build-gpu-renderer.mjs). */
+const PORTABLE_ENGINE = [
+  'src-main/trainer/train-loop.ts',
+  'src-main/trainer/engine-io.ts',
+  'src-main/trainer/checkpoint-contents.ts',
+  'src-main/trainer/telemetry.ts',
+  'src-main/trainer/transitions.ts',
+  'src-main/trainer/tf.ts',
+  'src-main/trainer/yield.ts',
+  'src-main/trainer/model/**/*.ts',
+  'src-main/trainer/optim/**/*.ts',
+  'src-main/trainer/subnet/**/*.ts',
+  'src-main/trainer/tasks/**/*.ts',
+  'src-main/trainer/eval/**/*.ts',
+  'src-main/trainer/data/mlm/**/*.ts',
+  'src-main/trainer/data/probes/classifiers/**/*.ts',
+  'src-main/trainer/data/probes/{prepared,baselines,types}.ts',
+  'src-main/trainer/data/tokens/token-source.ts',
+  'src-main/trainer/backend/{fused-common,fused-gradients,fused-ops,device-guard,device-limits,in-place-kernels}.ts',
+  'src-main/trainer/error-message.ts',
+  'src-main/trainer/gpu-route/*.ts',
+  'src-main/trainer/gpu-route/renderer/**/*.ts',
+  'src-main/checkpoints/state.ts',
+];
+
 /** @param {string[]} patterns @param {string} why */
 const forbid = (patterns, why) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message: why }] }],
@@ -104,18 +129,56 @@ export default tseslint.config(
     ),
   },
   {
-    // Only main.ts, preload.ts and the Electron host may touch Electron; the rest of main runs in plain Node too.
+    // The engine (train loop, model, policies, optimizer, evals, the data it reads) runs in a Node trainer
+    // and, bundled, in the desktop app's GPU renderer: no Node, no files. Its I/O (engine-io.ts) is
+    // implemented for Node in node-engine.ts and for the renderer in gpu-route/renderer/.
+    // (This replaces the trainer rule above for these files, so it repeats its list.)
+    files: PORTABLE_ENGINE,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'webgpu', message: 'Dawn is Node-only: only backend/webgpu/dawn-node.ts loads it.' },
+          ],
+          patterns: [
+            {
+              group: [
+                ...nodeBuiltins,
+                '@tensorflow/tfjs-node-gpu',
+                '@tensorflow/tfjs-backend-wasm',
+                'electron',
+                'electron/*',
+                'better-sqlite3',
+                '**/store/**',
+                '**/runs/**',
+                '**/services/**',
+                '**/server/**',
+                '**/cli/**',
+                '**/src-renderer/**',
+              ],
+              message:
+                'The engine runs in the GPU renderer too: no Node, Electron or main-process imports; put file and process work behind EngineIO (engine-io.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only main.ts, the preloads and the Electron host may touch Electron; the rest of main runs in plain Node too.
     files: ['src-main/**/*.ts'],
     ignores: [
       'src-main/main.ts',
       'src-main/preload.ts',
+      'src-main/gpu-preload.ts',
       'src-main/electron/**',
       'src-main/runs/electron-host.ts',
       'src-main/trainer/**',
     ],
     rules: forbid(
       ['electron', 'electron/*', '**/src-renderer/**'],
-      'Electron is only imported by main.ts, preload.ts and src-main/electron/.',
+      'Electron is only imported by main.ts, the preloads and src-main/electron/.',
     ),
   },
   ...svelte.configs.recommended,

@@ -13,10 +13,14 @@
 // - Inline `eng-disable` comments in src-main/electron/window.ts, each reviewed where it stands:
 //   PRELOAD_JS_CHECK ("review the use of preload scripts": reviewed, the preload exposes one function
 //   per contract channel and nothing generic) and OPEN_EXTERNAL_JS_CHECK (the URL's scheme is checked
-//   to be http or https on the line before).
+//   to be http or https on the line before); and in src-main/electron/gpu-window.ts PRELOAD_JS_CHECK for
+//   the hidden GPU renderer's preload (reviewed: it passes one MessagePort to the page and exposes the
+//   renderer's own CPU and memory figures, nothing else).
 // Not failing, shown for information: CSP_GLOBAL_CHECK "failed to parse CSP" (LOW): the scanner only
 // reads string literals and our policy is assembled at run time; test/electron checks the assembled
-// policy with the same CSP evaluator instead.
+// policy with the same CSP evaluator instead. CSP_GLOBAL_CHECK (LOW) on the GPU renderer's page
+// (src-main/trainer/gpu-route/renderer/index.html): "script-src 'self' can be problematic if you host
+// JSONP, Angular or user uploaded files"; 'self' there is the app's own bundle folder, which holds none.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

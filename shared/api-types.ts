@@ -147,15 +147,34 @@ export interface LatestEval {
   step: number;
 }
 
+/** The stability monitor's last evaluation (shared/stability.ts): what `raptr show` prints. */
+export interface StabilityRow {
+  /** The evaluation's step (0-based, the step just completed). */
+  step: number;
+  /** The full model's loss on the monitor's held-out batches. */
+  fullLoss: number | null;
+  /** Loss with block i bypassed minus the full loss, by block; null where it was not measured. */
+  drops: Array<number | null>;
+  /** The forecast: expected loss under this stage's masks and the next stage's, and the gap; null without one. */
+  stageLoss: number | null;
+  nextLoss: number | null;
+  gap: number | null;
+}
+
 export interface RunDetail {
   run: Run;
   summary: RunSummary;
-  /** The schedule as configured (before anything ran). */
+  /**
+   * The schedule: as configured before anything ran, then as the trainer last sent it (an adaptive schedule's
+   * stages as they happened, the rest as planned then).
+   */
   plannedStages: StagePlan[];
   /** What happened in each stage, from the recorded rows. */
   stages: StageSummary[];
   latestEvals: LatestEval[];
   transitions: Array<Omit<TransitionRecord, 'type'>>;
+  /** The stability monitor's last evaluation; null when the run recorded none. */
+  stability: StabilityRow | null;
   checkpoints: Checkpoint[];
   errors: Array<{ step: number | null; message: string }>;
   expectedRelativeFlops: number;

@@ -82,13 +82,17 @@ export function expectedActiveAt(config: RunConfig, stages: readonly StagePlan[]
 
 /**
  * The paper's "x": full-training FLOPs / expected method FLOPs, at the same steps and tokens.
- * blocksOnly ignores embedding and head: rel = L / sum_s (T_s / T) n_s.
+ * blocksOnly ignores embedding and head: rel = L / sum_s (T_s / T) n_s. `stages` replaces planStages(config).
  * (For PLD the single stage's expectedActive is the run average, so the same sum is exact.)
  */
-export function expectedRelativeFlops(config: RunConfig, options: { blocksOnly?: boolean } = {}): number {
+export function expectedRelativeFlops(
+  config: RunConfig,
+  options: { blocksOnly?: boolean; stages?: readonly StagePlan[] } = {},
+): number {
   const layers = config.model.layers;
   const totalSteps = config.training.steps;
-  const expectedBlockSteps = planStages(config).reduce(
+  // An adaptive schedule's stages as they happened (and the rest as planned now), else the plan.
+  const expectedBlockSteps = (options.stages ?? planStages(config)).reduce(
     (sum, stage) => sum + (stage.endStep - stage.startStep) * stage.expectedActive,
     0,
   );

@@ -96,7 +96,8 @@ function explicitLengths(
       total,
       stages.map((s) => s.fraction!),
     );
-  return stageLengths(total, stages.length, mode);
+  // Adaptive lengths start from equal shares; the trainer moves the ends (shared/adaptive-schedule.ts).
+  return stageLengths(total, stages.length, mode === 'proportional' ? 'proportional' : 'equal');
 }
 
 function stackingStages(policy: StackingPolicy, totalSteps: number): StagePlan[] {
@@ -172,6 +173,37 @@ export function planStages(config: RunConfig): StagePlan[] {
     default:
       return assertNever(policy, 'policy');
   }
+}
+
+/**
+ * The plan with stage `index` ending at `endStep` instead, and the stages after it sharing the steps left
+ * up to the run's end in proportion to their current lengths (remainders as in stage-lengths.ts): the total
+ * is kept, and equal stages stay equal. The stages before it are unchanged.
+ */
+export function withStageEnd(stages: readonly StagePlan[], index: number, endStep: number): StagePlan[] {
+  const stage = stages[index];
+  if (!stage) throw new RangeError(`no stage ${index}`);
+  const later = stages.slice(index + 1);
+  const runEnd = stages[stages.length - 1]!.endStep;
+  const fits = later.length === 0 ? endStep === runEnd : runEnd - endStep >= later.length;
+  if (endStep <= stage.startStep || !fits)
+    throw new RangeError(
+      `stage ${index} cannot end at step ${endStep}: it starts at ${stage.startStep} and ${later.length} stage(s) must fit before ${runEnd}`,
+    );
+  const lengths =
+    later.length === 0
+      ? []
+      : apportionSteps(
+          runEnd - endStep,
+          later.map((s) => s.endStep - s.startStep),
+        );
+  let step = endStep;
+  const moved = later.map((s, i) => {
+    const next = { ...s, startStep: step, endStep: step + lengths[i]! };
+    step = next.endStep;
+    return next;
+  });
+  return [...stages.slice(0, index), { ...stage, endStep }, ...moved];
 }
 
 /**

@@ -25,6 +25,11 @@ export const StartRequestSchema = z.strictObject({
     })
     .nullable()
     .default(null),
+  /**
+   * CPU threads the host gives this run (its share of the cores, when CPU runs train side by side); null:
+   * the trainer uses the machine's physical cores. A config's training.threads overrides both.
+   */
+  threads: z.number().int().positive().nullable().default(null),
 });
 
 export const HostMessageSchema = z.discriminatedUnion('type', [
@@ -35,6 +40,26 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('checkpoint-now') }),
   /** Try every backend, answer with a probe message, and exit (system:info). */
   z.strictObject({ type: z.literal('probe') }),
+  /**
+   * The desktop app's answer to open-gpu-renderer: the hidden GPU renderer is loading, and the message
+   * carries one end of a MessagePort to it (Electron puts it in the event's ports, not in the data).
+   */
+  z.strictObject({ type: z.literal('gpu-renderer') }),
+  /** The GPU renderer is gone (crashed, killed, failed to load) or cannot be opened here; why, in words. */
+  z.strictObject({ type: z.literal('gpu-renderer-gone'), reason: z.string() }),
+  /** The run's share of the cores changed: use this many CPU threads from the next step (results do not change). */
+  z.strictObject({ type: z.literal('threads'), threads: z.number().int().positive() }),
+]);
+
+/**
+ * What a trainer asks of its host beyond the run's record (they are not trainer messages: the run manager
+ * never sees them). Only the desktop app answers; a trainer asks only inside Electron, where Dawn cannot run.
+ */
+export const HostRequestSchema = z.discriminatedUnion('type', [
+  /** Open a hidden GPU renderer for this trainer (Chromium's WebGPU) and send a port to it. */
+  z.strictObject({ type: z.literal('open-gpu-renderer') }),
+  /** Close it again (the run does not use it, or is over). */
+  z.strictObject({ type: z.literal('close-gpu-renderer') }),
 ]);
 
 export const BackendNameSchema = z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']);
@@ -111,6 +136,19 @@ export const StepMetricsSchema = z.strictObject({
   wallMs: z.number(),
 });
 
+/**
+ * The stability monitor's forecast at the last evaluation of a stage (shared/stability.ts): the expected
+ * held-out loss under this stage's masks and under the next stage's, and their difference.
+ */
+export const StageForecastSchema = z.strictObject({
+  /** The evaluation's step (0-based, the step just completed). */
+  step: z.number().int(),
+  stageLoss: z.number(),
+  nextLoss: z.number(),
+  /** nextLoss - stageLoss: the jump the change is forecast to bring. */
+  gap: z.number(),
+});
+
 export const EvalResultSchema = z.strictObject({
   /** TensorBoard-style tag, e.g. "eval/loss" or "eval/poly/err_deg3". */
   name: z.string(),
@@ -134,10 +172,15 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     facts: z.record(z.string(), z.union([z.string(), z.number()])),
   }),
   z.strictObject({ type: z.literal('step'), ...StepMetricsSchema.shape }),
+  /** The backend changed during the run (its CPU threads, when the host resized its share of the cores). */
+  z.strictObject({ type: z.literal('backend'), step: z.number().int(), backend: BackendInfoSchema }),
   z.strictObject({
     type: z.literal('stage'),
+    /** The stage's first step; or, when an adaptive schedule moved the end of the current stage, the step of the evaluation that did. */
     step: z.number().int(),
     stage: StagePlanSchema,
+    /** The whole schedule as it stands now: the stages so far as they happened, the rest as planned. */
+    plan: z.array(StagePlanSchema).optional(),
   }),
   z.strictObject({
     type: z.literal('eval'),
@@ -161,6 +204,8 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
     /** The train loss of the last step before and of the first step after the boundary. */
     lastBefore: z.number(),
     firstAfter: z.number(),
+    /** The stability monitor's forecast at the old stage's last evaluation; null when none was made. */
+    forecast: StageForecastSchema.nullable().default(null),
   }),
   z.strictObject({
     type: z.literal('checkpoint'),
@@ -193,6 +238,7 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
 ]);
 
 export type StartRequest = z.output<typeof StartRequestSchema>;
+export type HostRequest = z.output<typeof HostRequestSchema>;
 export type HostMessage = z.input<typeof HostMessageSchema>;
 export type BackendInfo = z.output<typeof BackendInfoSchema>;
 export type AdapterInfo = z.output<typeof AdapterInfoSchema>;
@@ -200,9 +246,15 @@ export type BackendProbe = z.output<typeof BackendProbeSchema>;
 export type StagePlan = z.output<typeof StagePlanSchema>;
 export type StepMetrics = z.output<typeof StepMetricsSchema>;
 export type EvalResult = z.output<typeof EvalResultSchema>;
+export type StageForecast = z.output<typeof StageForecastSchema>;
 export type TransitionRecord = Extract<z.output<typeof TrainerMessageSchema>, { type: 'transition' }>;
 export type TrainerMessage = z.output<typeof TrainerMessageSchema>;
 export type TrainerMessageType = TrainerMessage['type'];
+
+/** How a backend change reads in a run's log, the CLI and the app: "from step 501: CPU (..., 2 threads) · ...". */
+export function backendChangeText(message: Extract<TrainerMessage, { type: 'backend' }>): string {
+  return `from step ${message.step + 1}: ${message.backend.device}`;
+}
 
 /** Ends a switch over a tagged union: the compiler proves every case was handled. */
 export function assertNever(value: never, what = 'value'): never {

@@ -16,6 +16,7 @@ export const OVERRIDE_ALIASES: Readonly<Record<string, string>> = {
   seed: 'training.seed',
   evalEvery: 'training.evalEvery',
   backend: 'training.backend',
+  threads: 'training.threads',
   lr: 'optimizer.lr',
   layers: 'model.layers',
 };

@@ -181,6 +181,30 @@ export const SamplerSchema = z.enum(['bernoulli', 'exact-k']);
 /** none: bypassed blocks get no gradient and no update; zero: a zero gradient, so Adam's momentum moves them. */
 export const SkippedGradSchema = z.enum(['none', 'zero']);
 export const StageLengthsSchema = z.enum(['equal', 'proportional']);
+/** RaPTr's stage lengths: the two fixed rules, or adaptive (experimental; see AdaptiveLengthsSchema). */
+export const RaptrLengthsSchema = z.enum(['equal', 'proportional', 'adaptive']);
+
+/**
+ * Adaptive stage lengths (experimental). A stage starts with its equal share of the steps; at an evaluation
+ * it ends early when (1) the forecast gap, the next stage's expected held-out loss minus this stage's as a
+ * fraction of this stage's (stability/next_stage_gap), is below epsilon, and (2) the primary eval loss
+ * improved by less than the fraction delta over the last `window` evaluations of the stage. A stage that
+ * reaches its planned end without both holding runs on, one evalEvery at a time, up to maxSteps. Either way
+ * the stages after it share the steps that are left (the run's step budget is kept). Every stage, the last
+ * one included, gets at least minSteps; the warm start keeps its length and the last stage runs to the end.
+ */
+export const AdaptiveLengthsSchema = z.strictObject({
+  /** The forecast gap (a fraction of the stage's expected loss) must be below this; 0: no rise at all. */
+  epsilon: z.number({ error: 'epsilon must be a number' }).default(0),
+  /** The eval loss must have improved by less than this fraction over the last `window` evaluations. */
+  delta: z.number({ error: 'delta must be a number' }).min(0, 'delta must be >= 0').default(0.01),
+  /** w: evaluations of the stage the improvement is measured over. */
+  window: positiveInt('window').default(2),
+  /** Steps a stage runs at least. Default: half its equal share. */
+  minSteps: positiveInt('minSteps').optional(),
+  /** Steps a stage runs at most. Default: twice its equal share. */
+  maxSteps: positiveInt('maxSteps').optional(),
+});
 
 /** One explicit stage: its length (a fraction of the post-warm-start steps, or a step count) and p or size. */
 export const ExplicitStageSchema = z
@@ -219,8 +243,13 @@ export const RaptrScheduleSchema = z.strictObject({
     .optional(),
   /** Explicit stages; used instead of label when given. */
   stages: list(ExplicitStageSchema).min(1, 'give at least one stage').optional(),
-  /** Stage lengths when not explicit: equal, or proportional to the stage index 1:2:...:k. */
-  lengths: StageLengthsSchema.default('equal'),
+  /**
+   * Stage lengths when not explicit: equal, proportional to the stage index 1:2:...:k, or adaptive
+   * (experimental: equal to begin with, then cut or stretched by what the stability monitor sees).
+   */
+  lengths: RaptrLengthsSchema.default('equal'),
+  /** The adaptive rule's settings (lengths "adaptive" only); absent: the defaults. */
+  adaptive: AdaptiveLengthsSchema.optional(),
   /** I: blocks always included. Default first and last ("the first and last layers play different roles"). */
   fixed: layerList.default([0, -1]),
   /** Train the full model for this many steps before the first stage (the paper's UL2 variant). */
@@ -280,6 +309,9 @@ export const PolicySchema = z.discriminatedUnion('kind', [
 
 // ---------------------------------------------------------------- optimizer and training
 
+/** More kernel threads than any CPU has cores is a typo, not a setting. */
+export const MAX_THREADS = 256;
+
 export const OptimizerSchema = z.strictObject({
   kind: z.literal('adamw').default('adamw'),
   lr: z
@@ -304,12 +336,29 @@ export const OptimizerSchema = z.strictObject({
   gradClip: z.number().min(0).default(1),
 });
 
+/**
+ * The stability monitor (RAPTR.md, "Headline results": the loss gap between subnetworks and the full model
+ * is bounded by how much the output moves when one block is dropped). At every evaluation, on a few fixed
+ * held-out batches: the full model's loss, the loss with each block bypassed (stability/drop_block_i), and
+ * for RaPTr and PLD the expected loss under the next stage's masks against the current stage's
+ * (stability/next_stage_gap). It draws no randomness from the training streams. Absent: on, these defaults.
+ */
+export const StabilitySchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Held-out batches (of training.batchSize examples) every stability loss is measured on; the same each time. */
+  heldOutBatches: positiveInt('heldOutBatches', LIMITS.samples).default(2),
+  /** Masks drawn from each stage's distribution for the forecast, with a fixed seed (the same masks each time). */
+  masks: positiveInt('masks', LIMITS.listItems).default(4),
+});
+
 export const TrainingSchema = z.strictObject({
   batchSize: positiveInt('batchSize', LIMITS.batchSize).default(16),
   steps: positiveInt('steps').default(2000),
   seed: nonNegativeInt('seed', Number.MAX_SAFE_INTEGER).default(0),
   /** Evaluate the full model every N steps (0: only at stage ends and at the end). */
   evalEvery: nonNegativeInt('evalEvery').default(200),
+  /** The stability monitor at every evaluation; absent: on, with its defaults. */
+  stability: StabilitySchema.optional(),
   /** Steps averaged on each side of a stage change for the transition record ("does the loss spike?"). */
   transitionWindow: positiveInt('transitionWindow').default(20),
   /** Write a checkpoint every N steps (0: only at the end). */
@@ -319,6 +368,11 @@ export const TrainingSchema = z.strictObject({
    * name also accepts a software adapter (tests).
    */
   backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
+  /**
+   * CPU threads of the wasm backend. Default: the physical cores the run manager gives the run (concurrent
+   * CPU runs share the cores). Results are the same for any thread count.
+   */
+  threads: positiveInt('threads', MAX_THREADS).optional(),
 });
 
 export const RunConfigSchema = z
@@ -372,3 +426,5 @@ export type ScaleBy = z.output<typeof ScaleBySchema>;
 export type Sampler = z.output<typeof SamplerSchema>;
 export type SkippedGrad = z.output<typeof SkippedGradSchema>;
 export type ExplicitStage = z.output<typeof ExplicitStageSchema>;
+export type StabilitySettings = z.output<typeof StabilitySchema>;
+export type AdaptiveLengths = z.output<typeof AdaptiveLengthsSchema>;

@@ -1,6 +1,7 @@
 // Turns untrusted input into a RunConfig, or into one message per problem, each naming the field path.
 import type { z } from 'zod';
 import { nestedTooDeep, TOO_DEEP } from '../json-depth.js';
+import { adaptiveIssues } from './adaptive.js';
 import { RunConfigSchema, type RunConfig } from './schema.js';
 
 export interface ConfigIssue {
@@ -101,7 +102,10 @@ function crossFieldIssues(config: RunConfig): ConfigIssue[] {
       }),
     );
 
-  if (policy.kind === 'raptr') raptrIssues(policy.schedule, L, training.steps, issues);
+  if (policy.kind === 'raptr') {
+    raptrIssues(policy.schedule, L, training.steps, issues);
+    issues.push(...adaptiveIssues(config, raptrStageCount(policy.schedule)));
+  }
   if (policy.kind === 'stochastic-depth') {
     layersInRange(policy.fixed, L, 'policy.fixed', issues);
     if (policy.keepProb === 0 && policy.fixed.length === 0)
@@ -136,6 +140,11 @@ function crossFieldIssues(config: RunConfig): ConfigIssue[] {
 }
 
 type RaptrSchedule = Extract<RunConfig['policy'], { kind: 'raptr' }>['schedule'];
+
+/** Stages after the warm start: one per label size or explicit stage. */
+function raptrStageCount(schedule: RaptrSchedule): number {
+  return schedule.stages?.length ?? parseSizeLabel(schedule.label ?? '').length;
+}
 
 function raptrIssues(schedule: RaptrSchedule, L: number, steps: number, issues: ConfigIssue[]): void {
   const base = 'policy.schedule';

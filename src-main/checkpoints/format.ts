@@ -9,37 +9,23 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import {
+  CHECKPOINT_FORMAT,
+  CheckpointStateSchema,
+  type CheckpointState,
+  type CheckpointStateDraft,
+  type WrittenCheckpoint,
+} from './state.js';
 
-export const CHECKPOINT_FORMAT = 1;
 export const STATE_FILE = 'state.json';
 
-const RngStateSchema = z.tuple([z.number(), z.number(), z.number(), z.number()]);
-
-export const CheckpointStateSchema = z.object({
-  format: z.literal(CHECKPOINT_FORMAT),
-  /** Optimizer steps completed: training resumes at this step index. */
-  step: z.number().int().min(0),
-  config: z.record(z.string(), z.unknown()),
-  rng: z.object({ masks: RngStateSchema, task: z.record(z.string(), RngStateSchema) }),
-  optimizerSteps: z.record(z.string(), z.number().int().min(0)),
-  counters: z.object({
-    cumFlops: z.number(),
-    cumFullFlops: z.number(),
-    tokens: z.number(),
-    wallMs: z.number(),
-  }),
-  /** The loss window the transition records need, so records across a resume match an uninterrupted run. */
-  transitions: z.unknown(),
-  /** The run's primary eval loss measured at this step, when an evaluation ran here. */
-  evalLoss: z.number().nullable(),
-  files: z.record(z.string(), z.object({ bytes: z.number().int(), sha256: z.string().length(64) })),
-  appVersion: z.string(),
-  createdAt: z.string(),
-});
-
-export type CheckpointState = z.output<typeof CheckpointStateSchema>;
-export type CheckpointStateDraft = Omit<CheckpointState, 'files' | 'format' | 'createdAt'>;
+export {
+  CHECKPOINT_FORMAT,
+  CheckpointStateSchema,
+  type CheckpointState,
+  type CheckpointStateDraft,
+  type WrittenCheckpoint,
+} from './state.js';
 
 export class CheckpointError extends Error {
   constructor(
@@ -82,14 +68,6 @@ async function syncFolder(path: string): Promise<void> {
   } catch {
     // best effort
   }
-}
-
-export interface WrittenCheckpoint {
-  path: string;
-  /** All files together. */
-  bytes: number;
-  /** sha256 of state.json, which itself lists the sha256 of every other file. */
-  sha256: string;
 }
 
 export async function writeCheckpoint(

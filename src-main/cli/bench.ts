@@ -1,6 +1,8 @@
 // `raptr bench ...`: speed measurements, each printing exactly one JSON object on stdout.
 import type { Command } from 'commander';
+import { MAX_THREADS } from '../../shared/config/schema.js';
 import type { BackendRequest } from '../trainer/backend/select-backend.js';
+import { backendFlag } from './backend-flag.js';
 import { benchSkip, BERT_MINI_BENCH } from '../trainer/bench/skip-bench.js';
 import { benchmarkData } from '../trainer/data/benchmark.js';
 import { benchStore } from '../../bench/store.js';
@@ -15,11 +17,22 @@ function positiveInt(flag: string) {
   };
 }
 
-const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
-function backend(value: string): BackendRequest {
-  if (!BACKENDS.includes(value))
-    throw new InputError([`--backend: expected one of ${BACKENDS.join(', ')}, got "${value}"`]);
-  return value as BackendRequest;
+/** "1,2,4": the thread counts to measure, each a whole number from 1 to MAX_THREADS, none twice. */
+function threadList(value: string): number[] {
+  const counts = value.split(',').map((part) => Number(part.trim()));
+  const bad = counts.find((n) => !Number.isInteger(n) || n < 1 || n > MAX_THREADS);
+  if (bad !== undefined || value.trim() === '')
+    throw new InputError([
+      `--threads: expected whole numbers from 1 to ${MAX_THREADS} separated by commas, got "${value}"`,
+    ]);
+  if (new Set(counts).size !== counts.length)
+    throw new InputError([`--threads: "${value}" lists a count twice`]);
+  return counts;
+}
+
+interface CpuFlags {
+  threads: number[];
+  relaxedSimd: boolean;
 }
 
 export function registerBench(program: Command): void {
@@ -46,8 +59,15 @@ export function registerBench(program: Command): void {
     .option('--seq <n>', 'sequence length', positiveInt('--seq'), BERT_MINI_BENCH.seqLen)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), BERT_MINI_BENCH.batchSize)
     .option('--vocab <n>', 'vocabulary size', positiveInt('--vocab'), BERT_MINI_BENCH.vocabSize)
-    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backend, 'auto')
-    .action(async (o: Record<string, number> & { backend: BackendRequest }) => {
+    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backendFlag, 'auto')
+    .option(
+      '--threads <list>',
+      'CPU thread counts to measure, e.g. 1,2,4 (alternating step by step)',
+      threadList,
+      [1],
+    )
+    .option('--no-relaxed-simd', 'the plain SIMD kernels, without fused multiply-add')
+    .action(async (o: Record<string, number> & CpuFlags & { backend: BackendRequest }) => {
       if (o.active! > o.layers!)
         throw new InputError([`--active ${o.active} is more than --layers ${o.layers}`]);
       const result = await benchSkip({
@@ -62,6 +82,8 @@ export function registerBench(program: Command): void {
         batchSize: o.batch!,
         vocabSize: o.vocab!,
         backend: o.backend,
+        threads: o.threads,
+        relaxedSimd: o.relaxedSimd,
       });
       process.stdout.write(`${JSON.stringify(result)}\n`);
     });
@@ -83,10 +105,18 @@ export function registerBench(program: Command): void {
       'the BERT-mini step (d=128, 4 heads, ff=512, seq 64, batch 16, L=12): full vs 6 of 12 blocks',
     )
     .option('--steps <n>', 'measured step pairs', positiveInt('--steps'), BERT_MINI_BENCH.steps)
-    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backend, 'auto')
-    .action(async (o: { steps: number; backend: BackendRequest }) => {
+    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu', backendFlag, 'auto')
+    .option(
+      '--threads <list>',
+      'CPU thread counts to measure, e.g. 1,2,4 (alternating step by step)',
+      threadList,
+      [1],
+    )
+    .option('--no-relaxed-simd', 'the plain SIMD kernels, without fused multiply-add')
+    .action(async (o: CpuFlags & { steps: number; backend: BackendRequest }) => {
+      const options = { ...BERT_MINI_BENCH, steps: o.steps, backend: o.backend, threads: o.threads };
       process.stdout.write(
-        `${JSON.stringify(await benchSkip({ ...BERT_MINI_BENCH, steps: o.steps, backend: o.backend }))}\n`,
+        `${JSON.stringify(await benchSkip({ ...options, relaxedSimd: o.relaxedSimd }))}\n`,
       );
     });
 }

@@ -2,8 +2,10 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { RunConfig } from '../../shared/config/schema.js';
+import type { BackendRequest } from '../trainer/backend/select-backend.js';
 import { getRun, mustGetRun } from '../store/index.js';
 import { exitFor, followRun } from './follow-run.js';
+import { backendFlag } from './backend-flag.js';
 import { InputError } from './input-error.js';
 import { JsonView, TerminalView } from './run-views.js';
 import { asInputError, openManager, withDbOption, type StoreFlags } from './store-access.js';
@@ -15,12 +17,17 @@ export function registerControl(program: Command): void {
     program
       .command('resume <id>')
       .description('continue a stopped, interrupted or failed run from its last checkpoint')
+      .option(
+        '--backend <name>',
+        'train on this backend from now on, e.g. after its GPU failed (auto | tensorflow | webgpu | wasm | cpu)',
+        backendFlag,
+      )
       .option('--json', 'JSON lines on stdout'),
-  ).action(async (id: string, flags: StoreFlags & { json?: boolean }) => {
+  ).action(async (id: string, flags: StoreFlags & { json?: boolean; backend?: BackendRequest }) => {
     const { manager } = openManager(flags);
     try {
       const run = guard(() => mustGetRun(manager.db, id));
-      const { fromStep } = guard(() => manager.resume(id));
+      const { fromStep } = guard(() => manager.resume(id, 0, { backend: flags.backend }));
       if (!flags.json)
         process.stderr.write(
           `resuming ${run.name} (${id}) from step ${fromStep} (or the newest checkpoint before it that ` +

@@ -2,7 +2,7 @@
 import type { RunConfig } from '../../shared/config/schema.js';
 import { formatDuration, formatFlops, formatMetric, formatPercent, formatSi } from '../../shared/format.js';
 import { SYSTEM_METRICS } from '../../shared/metrics.js';
-import { assertNever, type TrainerMessage } from '../../shared/trainer-protocol.js';
+import { assertNever, backendChangeText, type TrainerMessage } from '../../shared/trainer-protocol.js';
 import { ProgressLine } from './progress.js';
 
 export interface RunView {
@@ -20,7 +20,7 @@ class RunFacts {
   device = '';
 
   record(message: TrainerMessage): void {
-    if (message.type === 'start') {
+    if (message.type === 'start' || message.type === 'backend') {
       this.backend = message.backend.name;
       this.device = message.backend.device;
     }
@@ -128,6 +128,9 @@ export class TerminalView extends RunFacts implements RunView {
         );
         if (message.backend.hint) this.note(`no GPU: ${message.backend.hint}`);
         if (message.resumedFromStep !== null) this.note(`resumed from step ${message.resumedFromStep}`);
+        return;
+      case 'backend':
+        this.note(backendChangeText(message));
         return;
       case 'stage':
         this.note(

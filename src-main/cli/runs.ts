@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatDuration, formatFlops, formatMetric, formatPercent } from '../../shared/format.js';
 import { EVAL_MASKING_LABELS } from '../../shared/metrics.js';
+import type { StabilityRow } from '../../shared/api-types.js';
 import { getRunDetail } from '../services/run-detail.js';
 import { listRunSummaries, type RunSummary } from '../services/run-summary.js';
 import type { RunStatus } from '../store/index.js';
@@ -11,6 +12,20 @@ import { renderTable } from './table.js';
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
 const json = (value: unknown): void => print(JSON.stringify(value, null, 2));
 const metric = (v: number | null | undefined) => (v === null || v === undefined ? '-' : formatMetric(v));
+const signed = (v: number | null) => (v === null ? '-' : `${v > 0 ? '+' : ''}${formatMetric(v)}`);
+
+/** The stability monitor's last evaluation: the drop loss of every block and the forecast. */
+function stabilityText(row: StabilityRow): string {
+  const lines = [
+    `stability at step ${row.step + 1} (held-out loss ${metric(row.fullLoss)} with every block)`,
+    `  drop loss by block: ${row.drops.map((d, i) => `${i}:${signed(d)}`).join(' ')}`,
+  ];
+  if (row.gap !== null)
+    lines.push(
+      `  next stage forecast: ${metric(row.stageLoss)} -> ${metric(row.nextLoss)} (${signed(row.gap)})`,
+    );
+  return lines.join('\n');
+}
 
 export function registerRuns(program: Command): void {
   withDbOption(
@@ -78,7 +93,9 @@ export function registerRuns(program: Command): void {
   withDbOption(
     program
       .command('show <id>')
-      .description('one run: config, per-stage table, evals, transitions, checkpoints')
+      .description(
+        'one run: config, per-stage table, evals, transitions with their forecasts, stability, checkpoints',
+      )
       .option('--json', 'print as JSON'),
   ).action((id: string, flags: StoreFlags & { json?: boolean }) => {
     const { db } = openStore(flags);
@@ -119,12 +136,17 @@ export function registerRuns(program: Command): void {
       ]),
     );
     if (detail.transitions.length > 0) {
-      print('\ntransitions (train loss, window mean before -> after)');
+      print(
+        '\ntransitions (train loss, window mean before -> after; the forecast jump measured before the change)',
+      );
       for (const t of detail.transitions)
         print(
-          `  stage ${t.fromStage + 1} -> ${t.toStage + 1} at step ${t.step}: ${metric(t.lossBefore)} -> ${metric(t.lossAfter)} (window ${t.window})`,
+          `  stage ${t.fromStage + 1} -> ${t.toStage + 1} at step ${t.step}: ${metric(t.lossBefore)} -> ${metric(t.lossAfter)} ` +
+            `(jump ${signed(t.lossAfter - t.lossBefore)}, window ${t.window})` +
+            (t.forecast ? `; forecast ${signed(t.forecast.gap)} at step ${t.forecast.step + 1}` : ''),
         );
     }
+    if (detail.stability) print(`\n${stabilityText(detail.stability)}`);
     print('\nlatest evals');
     for (const e of detail.latestEvals)
       print(`  ${e.name.padEnd(32)} ${metric(e.value)}  (step ${e.step + 1})`);

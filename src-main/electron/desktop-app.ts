@@ -4,10 +4,12 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, session, shell 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runsDirFor } from '../paths.js';
+import { utilityTrainer } from '../runs/electron-host.js';
 import { openAppServices, type AppServices } from './app-services.js';
 import { installContentPolicy } from './content-policy.js';
 import { forwardLiveEvents, registerIpcHandlers } from './ipc.js';
 import { appMenuTemplate } from './menu.js';
+import { openGpuRenderer } from './gpu-window.js';
 import { guardQuit } from './quit-guard.js';
 import { isOwnPage, rendererSource, type RendererSource } from './renderer-source.js';
 import { createMainWindow, guardWebContents } from './window.js';
@@ -24,9 +26,17 @@ export async function startDesktopApp(databasePath: string): Promise<DesktopApp 
   const source = rendererSource({ appPath: app.getAppPath(), isPackaged: app.isPackaged, env: process.env });
   const ownPage = (url: string | undefined) => isOwnPage(source, url);
 
+  // Trainers are utility processes; one training on WebGPU gets a hidden GPU renderer of its own.
+  const preloads = join(app.getAppPath(), 'dist', 'preload');
+  const gpuRenderer = () =>
+    openGpuRenderer({ appPath: app.getAppPath(), preloadPath: join(preloads, 'gpu-preload.cjs') });
   let services: AppServices;
   try {
-    services = openAppServices({ databasePath, electronVersion: process.versions.electron ?? 'unknown' });
+    services = openAppServices({
+      databasePath,
+      electronVersion: process.versions.electron ?? 'unknown',
+      launch: (env) => utilityTrainer(env, gpuRenderer),
+    });
   } catch (error) {
     dialog.showErrorBox('RaPTr Studio cannot open its run database', explainOpenFailure(error));
     app.exit(1);
@@ -43,9 +53,14 @@ export async function startDesktopApp(databasePath: string): Promise<DesktopApp 
     if (!window || window.isDestroyed()) {
       window = createMainWindow({
         source,
-        preloadPath: join(app.getAppPath(), 'dist', 'preload', 'preload.cjs'),
+        preloadPath: join(preloads, 'preload.cjs'),
         devTools: !app.isPackaged,
         dark: nativeTheme.shouldUseDarkColors,
+      });
+      // Hidden GPU renderers are windows too, so 'window-all-closed' would wait for them: closing the
+      // main window is what quits (except on macOS, below).
+      window.on('closed', () => {
+        if (process.platform !== 'darwin') app.quit();
       });
     }
     if (window.isMinimized()) window.restore();

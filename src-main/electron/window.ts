@@ -2,6 +2,7 @@
 // an isolated, sandboxed renderer without Node, our own page only, no navigation away from it, no new
 // windows (http(s) links open in the OS browser instead), no <webview>.
 import { BrowserWindow, shell, type WebContents } from 'electron';
+import { isGpuRenderer } from './gpu-window.js';
 import { isOwnPage, type RendererSource } from './renderer-source.js';
 
 export interface WindowOptions {
@@ -49,19 +50,25 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   return window;
 }
 
-/** Applied to every web contents the app creates (app 'web-contents-created'), windows and dev tools. */
+/**
+ * Applied to every web contents the app creates (app 'web-contents-created'), windows and dev tools. A GPU
+ * renderer (gpu-window.ts) has no links to follow: it navigates nowhere and opens nothing, not even in
+ * the OS browser.
+ */
 export function guardWebContents(contents: WebContents, source: RendererSource): void {
+  const linksWork = () => !isGpuRenderer(contents);
   contents.on('will-navigate', (event) => {
-    if (isOwnPage(source, event.url)) return; // reloads of our own page (dev hot reload) stay allowed
+    // Reloads of our own page (dev hot reload) stay allowed.
+    if (linksWork() && isOwnPage(source, event.url)) return;
     event.preventDefault();
-    openInBrowser(event.url);
+    if (linksWork()) openInBrowser(event.url);
   });
   contents.on('will-redirect', (event) => {
-    if (!isOwnPage(source, event.url)) event.preventDefault();
+    if (!linksWork() || !isOwnPage(source, event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    openInBrowser(url);
+    if (linksWork()) openInBrowser(url);
     return { action: 'deny' };
   });
 }

@@ -10,7 +10,8 @@ import { MLM_KEYS } from '../../shared/metrics.js';
 import { compareRuns } from '../services/compare.js';
 import { evalSeries, latestStep } from '../store/index.js';
 import { beyondFrequencies } from './beyond-frequencies.js';
-import { image, mean, table } from './markdown.js';
+import { comparisonCaveat, span } from './frequency-findings.js';
+import { decimal3 as f3, image, mean, percentCell as pct, table } from './markdown.js';
 import { matchedPldGamma } from './polynomial.js';
 import type { PlanOptions, Study, StudyContext } from './study.js';
 
@@ -84,9 +85,6 @@ function finalEvals(ctx: StudyContext, id: string): Record<string, number> {
     out[key] = points.at(-1)?.value ?? Number.NaN;
   return out;
 }
-
-const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3));
-const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : formatPercent(x));
 
 const stepsFor = (quick: boolean) => (quick ? 150 : 1500);
 
@@ -181,6 +179,12 @@ export const bertMini: Study = {
     const target = loss(raptr);
     const equalSteps = of('full-equal-flops').steps;
     const ranked = [...byMethod].sort((a, b) => a.loss - b.loss);
+    const caveat = comparisonCaveat(results.map((r) => ({ ...r, label: label(r), method: r.m.id })));
+    // Each seed holds out its own speeches, so its line sits a little apart from another seed's.
+    const unigramLines = span(
+      results.filter((r) => r.m.id === 'full').map((r) => r.evals[MLM_KEYS.unigramLoss] ?? Number.NaN),
+      f3,
+    );
 
     const charts = await ctx.charts();
     const allIds = seed0.map((r) => r.id).join(',');
@@ -199,7 +203,7 @@ export const bertMini: Study = {
       testId: 'compare-eval',
       file: `${ctx.outDir}/${ctx.chartPath('eval-vs-wall.png')}`,
     });
-    for (const group of ['mlm-loss', 'mlm-acc'])
+    for (const group of ['mlm-loss', 'mlm-acc', 'mlm-top-share'])
       await charts.shoot({
         hash: `#/run/${full.id}`,
         testId: `eval-chart-${group}`,
@@ -213,9 +217,11 @@ export const bertMini: Study = {
         method: r.m.id,
         seed: r.seed,
         steps: r.steps,
+        flops: r.flops,
         evals: r.evals,
       })),
       METHODS.map((m) => m.id),
+      'full',
     );
 
     const c = mustParseRunConfig(raptr.run.config);
@@ -246,7 +252,7 @@ ${table(
     'FLOPs',
     'fewer FLOPs than full',
     'wall time (vs full)',
-    'held-out MLM loss',
+    'held-out MLM loss ([MASK] at every target)',
     'masked-token acc',
     ...PROBES.map((p) => `${p} probe`),
   ],
@@ -271,10 +277,10 @@ ${table(
 
 `
     : ''
-}- FLOPs to reach RaPTr's final held-out MLM loss: ${reaches.join('; ')}.
+}${caveat ? `- ${caveat}\n` : ''}- FLOPs to reach RaPTr's final held-out MLM loss: ${reaches.join('; ')}.
 - At equal FLOPs, full training (its own run of ${equalSteps} steps, so its learning rate decays fully) ends at
   ${f3(meanLoss('full-equal-flops'))} against RaPTr's ${f3(meanLoss('raptr'))}${seeds > 1 ? ' (means over seeds)' : ''}.
-- Ranked by final held-out MLM loss${seeds > 1 ? ' (mean over seeds)' : ''}: ${ranked.map((b) => `${b.method.label} ${f3(b.loss)}`).join('; ')}.
+- Ranked by final held-out MLM loss${seeds > 1 ? ' (mean over seeds)' : ''}, against a unigram line of ${unigramLines}: ${ranked.map((b) => `${b.method.label} ${f3(b.loss)}`).join('; ')}.
 - How much to read into it: ${
       seeds > 1
         ? `the same method's final loss moved by up to ${f3(spread)} nats from one seed to another, so differences between methods smaller than that are not evidence of an ordering.`
@@ -305,6 +311,8 @@ ${frequencies}
 ${image('held-out MLM loss of full training, seed 0, beside the training-masking figure and the unigram line', ctx.chartPath('full-mlm-loss.png'))}
 
 ${image('masked-token accuracy of full training, seed 0, beside the most-frequent-token guess', ctx.chartPath('full-mlm-acc.png'))}
+
+${image('share of held-out targets given the single most common prediction of full training, seed 0 (100%: one token everywhere)', ctx.chartPath('full-mlm-top-share.png'))}
 
 ## Scaling up
 

@@ -17,13 +17,13 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** A fresh headless browser (playwright gives each launch its own temporary profile). */
-export async function launchChromium(): Promise<Browser> {
+/** A fresh headless browser (playwright gives each launch its own temporary profile) with these flags. */
+export async function launchChromium(args: readonly string[] = CHROMIUM_ARGS): Promise<Browser> {
   if (!hasChromium)
     throw new Error(
       `chromium is not installed at ${CHROMIUM} (Debian: apt-get install chromium; or set RAPTR_CHROMIUM)`,
     );
   // playwright-core is a development dependency: the studies and tests need it, the app does not.
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...args] });
 }

@@ -1,4 +1,5 @@
 // Small Markdown helpers for the study reports.
+import { formatPercent } from '../../shared/format.js';
 
 export function table(
   headers: string[],
@@ -25,4 +26,14 @@ export function meanSd(values: number[], format: (x: number) => string): string 
 
 export function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** A loss for a table cell: three decimals, "-" where there is no number. */
+export function decimal3(x: number | undefined): string {
+  return x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3);
+}
+
+/** A fraction as a percentage for a table cell, "-" where there is no number. */
+export function percentCell(x: number | undefined): string {
+  return x === undefined || !Number.isFinite(x) ? '-' : formatPercent(x);
 }

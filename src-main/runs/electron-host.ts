@@ -1,15 +1,30 @@
 // Starts a trainer with Electron's utilityProcess.fork (inside the desktop app). Same TrainerHost as
 // fork-host.ts, so the run manager does not know which kind of process it drives. Differences handled
-// here: a utility process reports only an exit code (no signal) and its kill() only sends SIGTERM.
-import { utilityProcess, type UtilityProcess } from 'electron';
+// here: a utility process reports only an exit code (no signal) and its kill() only sends SIGTERM; and a
+// trainer that trains on WebGPU asks for a hidden GPU renderer (Dawn cannot load in a utility process),
+// which this host opens, connects to the trainer with a MessagePort, and closes with it.
+import { MessageChannelMain, utilityProcess, type UtilityProcess } from 'electron';
+import type { GpuRenderer } from '../electron/gpu-window.js';
 import { trainerEntryPath } from './fork-host.js';
 import { TailBuffer, validateTrainerMessage, type TrainerExit, type TrainerHost } from './trainer-host.js';
-import type { TrainerMessage } from '../../shared/trainer-protocol.js';
+import {
+  assertNever,
+  HostRequestSchema,
+  type HostMessage,
+  type HostRequest,
+  type TrainerMessage,
+} from '../../shared/trainer-protocol.js';
 
 /** How long an exit waits for the last stderr bytes before it is reported anyway. */
 const STDERR_DRAIN_MS = 1000;
 
-export function utilityTrainer(env: NodeJS.ProcessEnv = process.env): TrainerHost {
+/** Opens a hidden GPU renderer (electron/gpu-window.ts); absent where there is none to open. */
+export type OpenGpuRenderer = () => GpuRenderer;
+
+export function utilityTrainer(
+  env: NodeJS.ProcessEnv = process.env,
+  openGpuRenderer?: OpenGpuRenderer,
+): TrainerHost {
   const child = utilityProcess.fork(trainerEntryPath(), [], {
     serviceName: 'RaPTr trainer',
     stdio: 'pipe',
@@ -23,13 +38,49 @@ export function utilityTrainer(env: NodeJS.ProcessEnv = process.env): TrainerHos
   let exited = false;
   let killedWith: NodeJS.Signals | null = null;
 
+  const post = (message: HostMessage) => {
+    if (!exited) child.postMessage(message);
+  };
+
+  // One GPU renderer per trainer at most, and never longer than the trainer.
+  let renderer: GpuRenderer | null = null;
+  const closeRenderer = () => {
+    renderer?.close();
+    renderer = null;
+  };
+  const answer = (request: HostRequest) => {
+    switch (request.type) {
+      case 'open-gpu-renderer': {
+        closeRenderer();
+        if (!openGpuRenderer)
+          return post({ type: 'gpu-renderer-gone', reason: 'this app opens no GPU renderer' });
+        const opened = openGpuRenderer();
+        renderer = opened;
+        opened.onGone((reason) => {
+          if (renderer === opened) post({ type: 'gpu-renderer-gone', reason });
+        });
+        const { port1, port2 } = new MessageChannelMain();
+        opened.connect(port2);
+        if (!exited) child.postMessage({ type: 'gpu-renderer' } satisfies HostMessage, [port1]);
+        return;
+      }
+      case 'close-gpu-renderer':
+        return closeRenderer();
+      default:
+        assertNever(request, 'host request');
+    }
+  };
+
   child.on('message', (raw: unknown) => {
+    const request = HostRequestSchema.safeParse(raw);
+    if (request.success) return answer(request.data);
     const message = validateTrainerMessage(raw);
     for (const handler of messageHandlers) handler(message);
   });
   child.on('error', (type, location) => stderr.push(`\n${type} in the trainer at ${location}\n`));
   child.on('exit', (code) => {
     exited = true;
+    closeRenderer();
     // Like child_process 'close': report the exit after the stderr stream has ended, and one turn of
     // the event loop later, so the last messages and stderr lines reach the run manager first.
     void withTimeout(stderrDrained, STDERR_DRAIN_MS).then(() =>
@@ -44,9 +95,7 @@ export function utilityTrainer(env: NodeJS.ProcessEnv = process.env): TrainerHos
     get pid() {
       return child.pid;
     },
-    send: (message) => {
-      if (!exited) child.postMessage(message);
-    },
+    send: post,
     onMessage: (handler) => {
       messageHandlers.push(handler);
     },

@@ -81,6 +81,8 @@ interface Queued {
     sha256: string | null;
     fallbacks: Array<{ path: string; sha256: string | null }>;
   } | null;
+  /** Train on this backend instead of the config's (a resume after the GPU failed); the record keeps the config. */
+  backend?: RunConfig['training']['backend'];
 }
 
 /** A request that does not fit the run's state (resume a running run, start a finished one, ...). */
@@ -194,9 +196,14 @@ export class RunManager {
    * Queues a stopped, interrupted or failed run again from its latest checkpoint (or from the start), or
    * from the checkpoint at `fromStep`. Resuming from an earlier checkpoint rewinds the run: the trainer's
    * replay drops what was recorded after that step, and the later checkpoints are deleted here, so no
-   * later resume can pick up a checkpoint of the abandoned branch.
+   * later resume can pick up a checkpoint of the abandoned branch. `backend` trains this resume on another
+   * backend (a run whose GPU failed goes on on the CPU); the recorded config keeps the one the run asked for.
    */
-  resume(runId: string, priority = 0, fromStep?: number): { fromStep: number } {
+  resume(
+    runId: string,
+    priority = 0,
+    { fromStep, backend }: { fromStep?: number; backend?: RunConfig['training']['backend'] } = {},
+  ): { fromStep: number } {
     const run = mustGetRun(this.db, runId);
     const resumable = ['stopped', 'interrupted', 'failed'].includes(run.status);
     // A completed run can be continued from one of its earlier checkpoints (a rewind), not from its end.
@@ -211,7 +218,7 @@ export class RunManager {
       .sort((a, b) => b.step - a.step)
       .map((c) => ({ path: c.path, sha256: c.sha256, step: c.step }));
     const ref = (c: { path: string; sha256: string }) => ({ path: c.path, sha256: c.sha256 });
-    this.enqueue(runId, priority, newest ? { ...ref(newest), fallbacks: older.map(ref) } : null);
+    this.enqueue(runId, priority, newest ? { ...ref(newest), fallbacks: older.map(ref) } : null, backend);
     return { fromStep: newest?.step ?? 0 };
   }
 
@@ -322,26 +329,49 @@ export class RunManager {
     return target;
   }
 
-  private enqueue(runId: string, priority: number, resume: Queued['resume']): void {
+  private enqueue(
+    runId: string,
+    priority: number,
+    resume: Queued['resume'],
+    backend?: Queued['backend'],
+  ): void {
     if (this.isActive(runId)) throw new RunStateError(`run ${runId} is already queued or running`);
     setOwner(this.db, runId, THIS_PROCESS); // so that start-up recovery elsewhere leaves the queue alone
     this.setStatus(runId, 'queued');
     this.endings.forget(runId);
     this.reserve.ensure(); // written again after a full disk used it, once there is room
-    this.queue.push({ runId, priority, order: this.order++, resume });
+    this.queue.push({ runId, priority, order: this.order++, resume, ...(backend ? { backend } : {}) });
     this.queue.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.schedule();
   }
 
   private schedule(): void {
+    const starting: Array<{ item: Queued; config: RunConfig; slot: Slot }> = [];
     for (const item of [...this.queue]) {
       const run = quietly('read a queued run', () => mustGetRun(this.db, item.runId));
       if (!run) continue;
-      const config = run.config as unknown as RunConfig;
-      const slot = this.slots.take(wantsGpu(config, this.slots.limits));
+      const recorded = run.config as unknown as RunConfig;
+      const config = item.backend
+        ? { ...recorded, training: { ...recorded.training, backend: item.backend } }
+        : recorded;
+      const gpu = wantsGpu(config, this.slots.limits);
+      const slot = this.slots.take({ runId: item.runId, gpu, threads: config.training.threads ?? null });
       if (!slot) continue; // a later run may want the other kind of slot
       this.queue.splice(this.queue.indexOf(item), 1);
-      this.launchRun(item, config, slot);
+      starting.push({ item, config, slot });
+    }
+    // Every run starting now is counted in the CPU shares before the first of them is told its own.
+    for (const { item, config, slot } of starting) this.launchRun(item, config, slot);
+    this.shareCores();
+  }
+
+  /** Tells each CPU trainer whose share of the cores changed (a run started or ended) its new thread count. */
+  private shareCores(): void {
+    for (const [runId, threads] of this.slots.cpuThreads()) {
+      const session = this.active.get(runId);
+      if (!session || session.threads === threads) continue;
+      session.threads = threads;
+      session.host.send({ type: 'threads', threads });
     }
   }
 
@@ -366,6 +396,7 @@ export class RunManager {
       keepLastCheckpoints: this.options.keepLastCheckpoints ?? 3,
       publish: (message) => this.notify({ type: 'message', runId, message }),
     });
+    session.threads = slot.kind === 'cpu' ? (this.slots.cpuThreads().get(runId) ?? null) : null;
     this.active.set(runId, session);
     this.notify({ type: 'status', runId, status: 'running' });
     host.onMessage((message) => quietly('record a trainer message', () => session.onMessage(message)));
@@ -377,7 +408,13 @@ export class RunManager {
         this.schedule();
       }),
     );
-    host.send({ type: 'start', config, outDir: this.runDir(runId), resume: item.resume });
+    host.send({
+      type: 'start',
+      config,
+      outDir: this.runDir(runId),
+      resume: item.resume,
+      threads: session.threads,
+    });
   }
 
   /** Records a run's final status (and that no process owns it now), then tells the listeners. */

@@ -34,6 +34,8 @@ export class TrainerSession {
   stopping = false;
   /** What it sent could not be recorded: it is being killed. */
   private unrecorded = false;
+  /** CPU threads the trainer was last told to use (null: a GPU run). */
+  threads: number | null = null;
 
   constructor(
     readonly runId: string,

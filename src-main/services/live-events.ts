@@ -5,6 +5,7 @@
 // out as sampled, every few seconds. Runs trained by another process on the same database (a `raptr train`
 // in a terminal) are announced from what it commits (external-writes.ts), as the same events.
 import type { EventName, Events, LiveStep } from '../../shared/ipc-contract.js';
+import { backendChangeText } from '../../shared/trainer-protocol.js';
 import type { RunManager } from '../runs/run-manager.js';
 import { watchExternalWrites } from './external-writes.js';
 
@@ -68,6 +69,10 @@ export function liveEvents(manager: RunManager, options: LiveEventOptions = {}):
         return;
       case 'log':
         send('run:log', { runId, level: m.level, message: m.message });
+        return;
+      case 'backend':
+        // The run's CPU threads changed (runs share the cores); the header's device follows on its next poll.
+        send('run:log', { runId, level: 'info', message: backendChangeText(m) });
         return;
       case 'error':
         send('run:log', { runId, level: 'error', message: m.message });

@@ -15,6 +15,7 @@ import {
   type StepRow,
 } from '../store/index.js';
 import { summarizeRun } from './run-summary.js';
+import { latestPlan, latestStability } from './stability-detail.js';
 import type { LatestEval, RunDetail, StageSummary, StepMark } from '../../shared/api-types.js';
 
 export type { LatestEval, RunDetail };
@@ -23,11 +24,12 @@ export function getRunDetail(db: Db, runId: string): RunDetail {
   const run = mustGetRun(db, runId);
   const config = run.config as unknown as RunConfig;
   const evals = evalSeries(db, runId);
+  const plannedStages = latestPlan(listEvents(db, runId, { kinds: ['stage'] })) ?? planStages(config);
   const stages = stageSummary(db, runId);
   return {
     run,
     summary: summarizeRun(db, run),
-    plannedStages: planStages(config),
+    plannedStages,
     stages,
     latestEvals: Object.entries(evals)
       .map(([name, points]) => ({
@@ -40,14 +42,16 @@ export function getRunDetail(db: Db, runId: string): RunDetail {
       const { source: _source, ...record } = e.payload as Omit<TransitionRecord, 'type'> & {
         source?: string;
       };
-      return record;
+      // Records made before the stability monitor carry no forecast.
+      return { ...record, forecast: record.forecast ?? null };
     }),
+    stability: latestStability(listEvents(db, runId, { kinds: ['eval'] })),
     checkpoints: listCheckpoints(db, runId),
     errors: listEvents(db, runId, { kinds: ['error'] }).map((e) => ({
       step: e.step,
       message: (e.payload as { message?: string }).message ?? JSON.stringify(e.payload),
     })),
-    expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false }),
+    expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false, stages: plannedStages }),
     stageMarks: stageMarks(db, runId, stages),
   };
 }

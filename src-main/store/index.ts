@@ -32,7 +32,14 @@ export { series, type SeriesQuery, type SeriesResult } from './series-query.js';
 export { MetricIngestor, type IngestorOptions } from './ingest/ingestor.js';
 export { truncateRunFrom } from './ingest/rewind.js';
 export { appendSeriesPoints } from './metrics-write.js';
-export { recentMasks, latestStep, stageRanges, stepAtOrAfter, type StepRow } from './step-queries.js';
+export {
+  recentMasks,
+  latestStep,
+  stageRanges,
+  stepAtOrAfter,
+  stepAtOrBefore,
+  type StepRow,
+} from './step-queries.js';
 export { stageSummary, type StageSummary } from './stage-summary.js';
 export { meanOverSteps } from './range-aggregate.js';
 export { firstReach, type FirstReach, type FirstReachQuery } from './first-reach.js';

@@ -3,12 +3,13 @@
 
 export interface HostChannel {
   send(message: unknown): Promise<void>;
-  onMessage(handler: (message: unknown) => void): void;
+  /** `ports`: MessagePorts that came with the message (Electron only: the GPU renderer's port). */
+  onMessage(handler: (message: unknown, ports: readonly unknown[]) => void): void;
 }
 
 /** Electron's process.parentPort (typed here so the trainer needs no Electron import). */
 interface ParentPort {
-  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  on(event: 'message', listener: (event: { data: unknown; ports?: unknown[] }) => void): void;
   postMessage(message: unknown): void;
 }
 
@@ -17,7 +18,7 @@ export function connectToHost(): HostChannel {
   if (parentPort) {
     return {
       send: async (message) => parentPort.postMessage(message),
-      onMessage: (handler) => parentPort.on('message', (event) => handler(event.data)),
+      onMessage: (handler) => parentPort.on('message', (event) => handler(event.data, event.ports ?? [])),
     };
   }
   if (!process.send)
@@ -27,6 +28,6 @@ export function connectToHost(): HostChannel {
       new Promise((resolve, reject) =>
         process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())),
       ),
-    onMessage: (handler) => process.on('message', handler),
+    onMessage: (handler) => process.on('message', (message) => handler(message, [])),
   };
 }

@@ -1,103 +1,49 @@
-// Saving and restoring everything a run needs to continue exactly: weights, AdamW moments and step
-// counts, the mask and data RNG states, the counters, and the transition window (format in
-// checkpoints/format.ts). A run resumed from step k logs the same losses after k as one never stopped.
+// A checkpoint's files (format in checkpoints/format.ts): the contents the engine read off the device
+// (checkpoint-contents.ts) written as safetensors plus state.json, and read back verified. A run resumed
+// from step k logs the same losses after k as one never stopped.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RngState } from '../../shared/rng.js';
 import {
   CheckpointError,
   readCheckpoint,
   writeCheckpoint,
-  type CheckpointState,
   type WrittenCheckpoint,
 } from '../checkpoints/format.js';
-import { decodeSafetensors, encodeSafetensors } from '../checkpoints/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type NamedArray } from '../checkpoints/safetensors.js';
 import { APP_VERSION } from '../version.js';
-import type { ParameterSet } from './model/params.js';
-import type { AdamW, SlotState } from './optim/adamw.js';
-import { tf, type Tensor } from './tf.js';
-import type { TransitionTrackerState } from './transitions.js';
-import { weightsAsArrays } from './weights.js';
+import type { CheckpointContents } from './checkpoint-contents.js';
 
-export interface TrainingSnapshot {
-  step: number;
-  config: Record<string, unknown>;
-  params: ParameterSet;
-  optimizer: AdamW;
-  masksRng: RngState;
-  taskRng: Record<string, RngState>;
-  counters: CheckpointState['counters'];
-  transitions: TransitionTrackerState;
-  evalLoss: number | null;
-  /** Folder with tokenizer.json and vocab.txt to copy in (MLM runs). */
-  tokenizerDir: string | null;
-}
-
-export async function saveCheckpoint(
+/**
+ * Writes one checkpoint folder under `checkpointsDir`; `tokenizerDir` (MLM runs) is the folder whose
+ * tokenizer.json and vocab.txt are copied in, so the checkpoint is self-contained.
+ */
+export async function writeCheckpointFiles(
   checkpointsDir: string,
-  s: TrainingSnapshot,
+  contents: CheckpointContents,
+  tokenizerDir: string | null,
 ): Promise<WrittenCheckpoint> {
-  const optimizerState = await s.optimizer.exportState();
-  const weights = await weightsAsArrays(s.params);
+  const { state } = contents;
   const files = new Map<string, Uint8Array>([
-    ['model.safetensors', encodeSafetensors(weights, { format: 'raptr-studio', step: String(s.step) })],
     [
-      'optimizer.safetensors',
-      encodeSafetensors(
-        optimizerState.flatMap((slot) => {
-          const shape = s.params.get(slot.name).shape;
-          return [
-            { name: `${slot.name}.m`, shape, data: slot.m },
-            { name: `${slot.name}.v`, shape, data: slot.v },
-          ];
-        }),
-      ),
+      'model.safetensors',
+      encodeSafetensors(contents.weights, { format: 'raptr-studio', step: String(state.step) }),
     ],
+    ['optimizer.safetensors', encodeSafetensors(contents.moments)],
   ]);
-  if (s.tokenizerDir)
+  if (tokenizerDir)
     for (const name of ['tokenizer.json', 'vocab.txt'])
-      files.set(name, await readFile(join(s.tokenizerDir, name)));
-  return writeCheckpoint(checkpointsDir, files, {
-    step: s.step,
-    config: s.config,
-    rng: { masks: s.masksRng, task: s.taskRng },
-    optimizerSteps: Object.fromEntries(optimizerState.map((slot) => [slot.name, slot.step])),
-    counters: s.counters,
-    transitions: s.transitions,
-    evalLoss: s.evalLoss,
-    appVersion: APP_VERSION,
-  });
+      files.set(name, await readFile(join(tokenizerDir, name)));
+  return writeCheckpoint(checkpointsDir, files, { ...state, appVersion: APP_VERSION });
 }
 
-export interface RestoredTraining {
-  state: CheckpointState;
-  /** Applies the weights and optimizer state to a freshly built model of the same config. */
-  apply(params: ParameterSet, optimizer: AdamW): void;
-}
-
-export async function loadCheckpoint(path: string, expectedSha256?: string): Promise<RestoredTraining> {
+/** Reads a checkpoint folder, verified against the sha256 of its state.json the database recorded. */
+export async function readCheckpointFiles(
+  path: string,
+  expectedSha256?: string,
+): Promise<CheckpointContents> {
   const { state, files } = await readCheckpoint(path, expectedSha256);
-  const weights = decodeSafetensors(files.get('model.safetensors')!).tensors;
-  const moments = decodeSafetensors(files.get('optimizer.safetensors')!).tensors;
-  return {
-    state,
-    apply(params, optimizer) {
-      const values = new Map<string, Tensor>();
-      for (const [name, t] of weights) values.set(name, tf.tensor(t.data, t.shape));
-      try {
-        params.load(values);
-      } finally {
-        tf.dispose([...values.values()]);
-      }
-      const slots: SlotState[] = Object.entries(state.optimizerSteps).map(([name, step]) => {
-        const m = moments.get(`${name}.m`);
-        const v = moments.get(`${name}.v`);
-        if (!m || !v) throw new Error(`checkpoint ${path}: optimizer state for ${name} is missing`);
-        return { name, step, m: m.data as Float32Array, v: v.data as Float32Array };
-      });
-      optimizer.importState(slots);
-    },
-  };
+  const arrays = (name: string): NamedArray[] => [...decodeSafetensors(files.get(name)!).tensors.values()];
+  return { state, weights: arrays('model.safetensors'), moments: arrays('optimizer.safetensors') };
 }
 
 export interface CheckpointRef {
@@ -113,11 +59,11 @@ export interface CheckpointRef {
 export async function loadNewestVerified(
   candidates: readonly CheckpointRef[],
   warn: (message: string) => void,
-): Promise<RestoredTraining> {
+): Promise<CheckpointContents> {
   const skipped: string[] = [];
   for (const candidate of candidates) {
     try {
-      const restored = await loadCheckpoint(candidate.path, candidate.sha256 ?? undefined);
+      const restored = await readCheckpointFiles(candidate.path, candidate.sha256 ?? undefined);
       if (skipped.length > 0)
         warn(`resuming from step ${restored.state.step}: skipped ${skipped.join('; ')}`);
       return restored;

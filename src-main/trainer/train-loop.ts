@@ -1,7 +1,9 @@
 // The training loop, top to bottom: config -> model, data, optimizer, mask policy -> for each step:
-// stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval.
-// It knows nothing of processes, Electron or SQLite: it emits typed messages and obeys a control object.
-import { join } from 'node:path';
+// stage, mask, batch, forward + loss + backward (only the blocks that run), optimizer step, log, eval
+// (with the stability monitor, which may move an adaptive schedule's stage end).
+// It knows nothing of processes, files, Electron or SQLite: it emits typed messages, obeys a control
+// object, and leaves backends, data preparation and checkpoint storage to its I/O (engine-io.ts), so it
+// runs as it is in a Node trainer and in the desktop app's GPU renderer.
 import { withRecordedFields } from '../../shared/config/recorded.js';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import type { RunConfig } from '../../shared/config/schema.js';
@@ -9,84 +11,93 @@ import { expectedRelativeFlops, trainStepFlops } from '../../shared/flops.js';
 import { learningRateAt } from '../../shared/lr-schedule.js';
 import { primaryEvalKey } from '../../shared/metrics.js';
 import { Rng } from '../../shared/rng.js';
-import { planStages, stageIndexAt } from '../../shared/schedule.js';
+import { StageSchedule, type ScheduleChange } from '../../shared/adaptive-schedule.js';
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
 import { runGuarded } from './backend/device-guard.js';
 import { activationShapes, assertFitsDevice } from './backend/device-limits.js';
-import { selectBackend } from './backend/select-backend.js';
 import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
 import { createPolicy, maskToString, type StepMask } from './subnet/index.js';
+import { StabilityMonitor } from './eval/stability.js';
 import { createTask } from './tasks/index.js';
 import type { EvalReason, TaskBatch, TrainingTask } from './tasks/types.js';
 import { TransitionTracker, type TransitionTrackerState } from './transitions.js';
 import { tf, type Variable } from './tf.js';
 import { startTelemetry } from './telemetry.js';
-import { writeFinalWeights } from './weights.js';
-import { loadNewestVerified, saveCheckpoint, type CheckpointRef } from './checkpoint.js';
+import { applyContents, snapshotContents, weightsAsArrays } from './checkpoint-contents.js';
+import type { EngineIO } from './engine-io.js';
+import { yieldToEventLoop } from './yield.js';
 
 export interface TrainControl {
   /** Polled between steps: finish the current step, write a checkpoint (when there is an outDir), stop. */
   stopRequested(): boolean;
   /** Polled between steps: true once per request to write a checkpoint now and continue. */
   checkpointRequested(): boolean;
+  /** Polled between steps: the CPU threads the host gives this run now (null or absent: it has not said). */
+  threadsGranted?(): number | null;
 }
 
 export interface TrainOptions {
   emit(message: TrainerMessage): void;
   control: TrainControl;
-  /** Run folder for checkpoints (outDir/checkpoints) and the final weights; null keeps nothing on disk. */
-  outDir: string | null;
-  /**
-   * Continue a run from one of its checkpoints (verified against the sha256 the database recorded), or
-   * from the newest of its older ones (fallbacks, newest first) that verifies.
-   */
-  resume: (CheckpointRef & { fallbacks?: CheckpointRef[] }) | null;
-  cacheDir: string;
+  /** Backend, data, checkpoints and telemetry of the place the engine runs in. */
+  io: EngineIO;
   /** Device telemetry every this many ms (CPU, memory, GPU); 0 turns it off. Default 5000. */
   telemetryMs?: number;
 }
 
 export async function train(rawConfig: unknown, options: TrainOptions): Promise<void> {
-  const { emit, control } = options;
+  try {
+    await trainRun(rawConfig, options);
+  } finally {
+    // The kernel threads end with the run, however it ends (the process may go on: tests, benchmarks).
+    await options.io.releaseCpuThreads?.();
+  }
+}
+
+async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void> {
+  const { emit, control, io } = options;
   const log = (message: string) => emit({ type: 'log', level: 'info', message });
 
   // 1. Config (a resumed run continues with the config it was saved with, as that version meant it, on the
   // backend asked for now: checkpoints are backend-neutral, so a run whose GPU failed resumes on another),
-  // backend, stage plan.
-  const resume = options.resume
-    ? await loadNewestVerified([options.resume, ...(options.resume.fallbacks ?? [])], (message) =>
-        emit({ type: 'log', level: 'warn', message }),
-      )
-    : null;
+  // backend, stage schedule (a resumed one with its stages as they happened).
+  const resume = await io.readResume((message) => emit({ type: 'log', level: 'warn', message }));
   const requested = mustParseRunConfig(rawConfig);
   let config: RunConfig = resume
     ? mustParseRunConfig(
         withBackend(withRecordedFields(resume.state.config, true), requested.training.backend),
       )
     : requested;
-  const backend = await selectBackend(config.training.backend);
+  // CPU threads: the config's, else the host's share of the cores, else the I/O's default (Node: every
+  // physical core).
+  const threads = () => config.training.threads ?? control.threadsGranted?.() ?? null;
+  let backend = await io.startBackend(config.training.backend, threads());
   const { steps, seed, evalEvery, checkpointEvery } = config.training;
 
   // 2. Model and data (the task builds both), optimizer, mask policy; restored when resuming.
   const params = new ParameterSet(Rng.stream(seed, 'init'));
-  const task = await createTask(config, params, { cacheDir: options.cacheDir, log });
+  const task = await createTask(config, params, {
+    mlmData: (mlm, shape) => io.mlmData(mlm, shape, log),
+    log,
+  });
   config = { ...config, model: { ...config.model, ...task.modelOverrides } };
   assertFitsDevice([
     ...params.all().map((p) => ({ name: `parameter ${p.name}`, shape: p.variable.shape })),
     ...activationShapes(config),
   ]);
-  const stages = planStages(config);
+  const schedule = new StageSchedule(config, resume?.state.schedule);
   const optimizer = new AdamW(params, config.optimizer);
   const masksRng = resume ? Rng.fromState(resume.state.rng.masks) : Rng.stream(seed, 'masks');
-  const policy = createPolicy(config, stages, masksRng);
+  const policy = createPolicy(config, schedule, masksRng);
+  const monitor = StabilityMonitor.create(config, task);
   const transitions = new TransitionTracker(config.training.transitionWindow);
   const counters = resume
     ? { ...resume.state.counters }
     : { cumFlops: 0, cumFullFlops: 0, tokens: 0, wallMs: 0 };
   const firstStep = resume?.state.step ?? 0;
   if (resume) {
-    resume.apply(params, optimizer);
+    applyContents(resume, params, optimizer, `of step ${firstStep}`);
     task.restoreRngStates(resume.state.rng.task);
     transitions.restore(resume.state.transitions as TransitionTrackerState);
   }
@@ -98,19 +109,18 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     type: 'start',
     backend,
     config,
-    stages,
+    stages: [...schedule.stages],
     parameterCount: params.count(),
-    expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false }),
+    expectedRelativeFlops: expectedRelativeFlops(config, { blocksOnly: false, stages: schedule.stages }),
     resumedFromStep: resume ? firstStep : null,
     facts: task.facts,
   });
 
-  const checkpointsDir = options.outDir ? join(options.outDir, 'checkpoints') : null;
   let lastEval: { completed: number; loss: number } | null = null;
   let lastCheckpoint = firstStep;
   const writeCheckpointAt = async (completedSteps: number, wallMs: number) => {
-    if (!checkpointsDir) return;
-    const written = await saveCheckpoint(checkpointsDir, {
+    if (!io.keepsFiles) return;
+    const contents = await snapshotContents({
       step: completedSteps,
       config,
       params,
@@ -119,8 +129,13 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       taskRng: task.rngStates(),
       counters: { ...counters, wallMs },
       transitions: transitions.state(),
+      schedule: schedule.state(),
       evalLoss: lastEval?.completed === completedSteps ? lastEval.loss : null,
-      tokenizerDir: typeof task.facts.tokenizerDir === 'string' ? task.facts.tokenizerDir : null,
+    });
+    // Named here, so a failed write (a full disk, most often) says what it was writing and at which step.
+    const written = await io.writeCheckpoint(contents).catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      throw new Error(`could not write the checkpoint at step ${completedSteps}: ${text}`, { cause: error });
     });
     lastCheckpoint = completedSteps;
     emit({
@@ -134,32 +149,40 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
   // 3. The loop.
   // The stage of the last completed step: a resume at a stage boundary still announces (and, for
   // stacking, grows into) the new stage.
-  let stage: StagePlan | null = firstStep > 0 ? stages[stageIndexAt(stages, firstStep - 1)]! : null;
+  let stage: StagePlan | null = firstStep > 0 ? schedule.stageAt(firstStep - 1) : null;
   let completed = firstStep;
   const started = performance.now();
   const wallMs = () => counters.wallMs + performance.now() - started;
-  const stopTelemetry = startTelemetry(emit, () => completed - 1, options.telemetryMs ?? 5000);
+  const stopTelemetry = startTelemetry(
+    emit,
+    () => completed - 1,
+    options.telemetryMs ?? 5000,
+    () => io.systemSampler(),
+  );
   try {
     for (let step = firstStep; step < steps; step++) {
       // Let the process deliver the messages emitted so far and receive a stop request: the step
       // itself is synchronous tensor work that would otherwise hold the event loop for the whole run.
       await yieldToEventLoop();
       if (control.stopRequested()) break;
+      // Another CPU run started or ended: follow this run's new share of the cores.
+      const resized = (await io.resizeCpuThreads?.(backend, threads())) ?? backend;
+      if (resized !== backend) emit({ type: 'backend', step, backend: (backend = resized) });
       const stepStarted = performance.now();
 
       // Stage boundary: announce it; gradual stacking grows the model by copying its top block.
-      const current = stages[stageIndexAt(stages, step)]!;
-      if (current !== stage) {
+      const current = schedule.stageAt(step);
+      if (current.index !== stage?.index) {
         if (stage && current.depth > stage.depth)
           growByStacking(params, optimizer, stage.depth, current.depth);
         stage = current;
-        emit({ type: 'stage', step, stage });
+        emit({ type: 'stage', step, stage, plan: [...schedule.stages] });
       }
 
       // Which blocks run this step, and the data.
       const mask = policy.maskAt(step);
       const batch = task.nextBatch();
-      const lr = learningRateAt(config, stages, step);
+      const lr = learningRateAt(config, schedule.stages, step);
 
       // Forward, loss, backward through exactly the blocks that ran, and the optimizer step.
       const loss = await trainOnBatch(task, params, optimizer, batch, mask, lr, zeroGradForSkipped);
@@ -197,13 +220,26 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
       completed = step + 1;
       for (const record of transitions.onStep(step, current.index, loss)) emit(record);
 
-      // Evaluate the full model (every block, a = 1) periodically, at each stage end and at the end.
+      // Evaluate the full model (every block, a = 1) periodically, at each stage end and at the end. The
+      // stability monitor scores the same model with each block dropped and forecasts the next stage's loss;
+      // with adaptive stage lengths, what this evaluation saw may end the stage here or let it run on.
       const reason = evalReason(step, steps, current, evalEvery);
       if (reason) {
         const results = await evaluateFull(task, L, current.depth, reason);
+        const stability = monitor ? await monitor.measure(step, schedule.stages) : null;
         const primary = results.find((r) => r.name === primaryKey);
         if (primary) lastEval = { completed, loss: primary.value };
-        emit({ type: 'eval', step, stage: current.index, reason, results });
+        if (stability?.forecast) transitions.noteForecast(current.index, stability.forecast);
+        const change = schedule.afterEval(completed, primary?.value ?? null, stability?.forecast ?? null);
+        emit({
+          type: 'eval',
+          step,
+          stage: current.index,
+          reason: reasonAfter(reason, change),
+          results: [...results, ...(stability?.results ?? [])],
+        });
+        if (change === 'extended')
+          emit({ type: 'stage', step, stage: schedule.stageAt(step), plan: [...schedule.stages] });
       }
 
       // Checkpoint periodically and when asked.
@@ -214,7 +250,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     for (const record of transitions.flush()) emit(record);
     // The last checkpoint: the end of the run, or where it was stopped (a stop always saves first).
     if (completed > lastCheckpoint) await writeCheckpointAt(completed, wallMs());
-    if (options.outDir) await writeFinalWeights(options.outDir, params, config, completed);
+    if (io.keepsFiles) await io.writeFinalWeights(await weightsAsArrays(params), config, completed);
     emit({
       type: 'done',
       status: completed === steps ? 'completed' : 'stopped',
@@ -225,6 +261,7 @@ export async function train(rawConfig: unknown, options: TrainOptions): Promise<
     });
   } finally {
     stopTelemetry();
+    monitor?.dispose();
     task.dispose();
     optimizer.dispose();
     params.dispose();
@@ -269,8 +306,6 @@ function withBackend(saved: unknown, backend: RunConfig['training']['backend']):
   return { ...config, training: { ...config.training, backend } };
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** The embedding and head always run; a block runs when the mask says so. */
 function variablesThatRun(params: ParameterSet, mask: StepMask): Variable[] {
   return params
@@ -292,6 +327,12 @@ function evalReason(step: number, steps: number, stage: StagePlan, every: number
   if (step + 1 === stage.endStep) return 'stage-end';
   if (every > 0 && (step + 1) % every === 0) return 'periodic';
   return null;
+}
+
+/** An evaluation where an adaptive schedule ended the stage is its stage end; one where it ran on is not. */
+function reasonAfter(reason: EvalReason, change: ScheduleChange): EvalReason {
+  if (change === 'ended') return 'stage-end';
+  return change === 'extended' && reason === 'stage-end' ? 'periodic' : reason;
 }
 
 /** Evaluation always uses the full model at its current depth, every branch factor 1 (RAPTR.md). */

@@ -5,17 +5,6 @@ import { join } from 'node:path';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { writeSynced } from '../checkpoints/format.js';
 import { encodeSafetensors, type NamedArray } from '../checkpoints/safetensors.js';
-import type { ParameterSet } from './model/params.js';
-
-export async function weightsAsArrays(params: ParameterSet): Promise<NamedArray[]> {
-  return Promise.all(
-    params.all().map(async (p) => ({
-      name: p.name,
-      shape: p.variable.shape,
-      data: (await p.variable.data()) as Float32Array,
-    })),
-  );
-}
 
 /**
  * A temp file, fsynced, then renamed: a crash never leaves a half-written file under the final name, and a
@@ -32,15 +21,16 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   await rename(temp, path);
 }
 
+/** outDir/model.safetensors: the weights the run ended with, and the config that made them. */
 export async function writeFinalWeights(
   outDir: string,
-  params: ParameterSet,
+  weights: readonly NamedArray[],
   config: RunConfig,
   step: number,
 ): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'model.safetensors');
-  const bytes = encodeSafetensors(await weightsAsArrays(params), {
+  const bytes = encodeSafetensors(weights, {
     format: 'raptr-studio',
     step: String(step),
     config: JSON.stringify(config),

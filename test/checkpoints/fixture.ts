@@ -16,7 +16,7 @@ import {
   type Db,
   type Run,
 } from '../../src-main/store/index.js';
-import { train } from '../../src-main/trainer/train-loop.js';
+import { trainInNode } from '../../src-main/trainer/node-engine.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-export-cache-'));
 
@@ -90,7 +90,7 @@ export async function trainedRun(config: Record<string, unknown>): Promise<Train
   setRunStatus(db, run.id, { status: 'running' });
   const ingestor = new MetricIngestor(db);
   const messages: TrainerMessage[] = [];
-  await train(config, {
+  await trainInNode(config, {
     emit: (m) => {
       messages.push(m);
       ingestor.ingest(run.id, m);

@@ -150,10 +150,21 @@ describe('raptr train', () => {
 describe('Ctrl-C', () => {
   it('stops the run with a checkpoint when the terminal signals the whole process group', async () => {
     const home = mkdtempSync(join(tmpdir(), 'raptr-home-'));
+    // Wide enough that each step's products are split between the 2 kernel threads (tens of ms a step),
+    // so the signal lands while threads are at work.
+    const threaded = ['training.threads=2', 'model.dModel=256', 'model.ffDim=1024', 'batchSize=256'];
     // detached: its own process group, so the signal reaches the CLI and its trainer, as a terminal sends it.
     const child = spawn(
       process.execPath,
-      [join(root, 'bin/raptr.js'), 'train', '--preset', 'polynomial-raptr', '--set', 'steps=1000000'],
+      [
+        join(root, 'bin/raptr.js'),
+        'train',
+        '--preset',
+        'polynomial-raptr',
+        '--set',
+        'steps=1000000',
+        ...threaded.flatMap((setting) => ['--set', setting]),
+      ],
       {
         env: { ...process.env, RAPTR_HOME: home, RAPTR_DB: '' },
         detached: true,
@@ -170,6 +181,7 @@ describe('Ctrl-C', () => {
         }
       }, 100);
     });
+    expect(stderr).toMatch(/2 threads\)/);
     process.kill(-child.pid!, 'SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(130);
@@ -207,10 +219,18 @@ describe('the run database from the command line', () => {
     expect(raptr(['runs', '--tag', 'method'], home).stdout).toContain('RaPTr 4-6-8');
     const show = JSON.parse(raptr(['show', runs[0]!.id, '--json'], home).stdout) as {
       stages: unknown[];
-      transitions: unknown[];
+      transitions: Array<{ forecast: { gap: number } | null }>;
+      stability: { drops: number[] } | null;
     };
     expect(show.stages).toHaveLength(3);
     expect(show.transitions).toHaveLength(2);
+    expect(show.transitions.every((t) => typeof t.forecast?.gap === 'number')).toBe(true);
+    expect(show.stability?.drops).toHaveLength(8);
+    const shown = raptr(['show', runs[0]!.id], home).stdout;
+    expect(shown).toMatch(
+      /stage 1 -> 2 at step \d+: .*\(jump [-+]\S+, window \d+\); forecast [-+]\S+ at step \d+/,
+    );
+    expect(shown).toMatch(/stability at step 40 .*\n {2}drop loss by block: 0:[-+]\S+ 1:.* 7:[-+]\S+\n/);
     const compare = JSON.parse(raptr(['compare', runs[1]!.id, runs[0]!.id, '--json'], home).stdout) as {
       target: number;
       runs: Array<{ reach: { flops: number } | null; flopsRatio: number | null }>;

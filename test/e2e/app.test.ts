@@ -98,6 +98,14 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
       await waitForStatus(raptrRunId, 'completed');
       await expect.poll(() => page.getByTestId('stage-table').locator('tbody tr').count()).toBe(4);
       await expect.poll(() => page.getByTestId('transition-table').locator('tbody tr').count()).toBe(3);
+      // The stability monitor: a drop loss for every block at every evaluation, under the same stage bands,
+      // and at each change the forecast made before it, beside the realized jump.
+      const drops = page.locator('[data-testid="stability-heatmap"] canvas');
+      await expect.poll(() => drops.getAttribute('data-stage-bands')).toBe('stage 1|stage 2|stage 3|stage 4');
+      expect(Number(await drops.getAttribute('data-points'))).toBeGreaterThanOrEqual(4 * 6);
+      const forecasts = await page.getByTestId('transition-forecast').allTextContents();
+      expect(forecasts).toHaveLength(3);
+      for (const text of forecasts) expect(text).toMatch(/^\s*[+-]?\d.*at step \d+\)\s*$/);
       await screenshot(page, 'run-done-light');
       const dark = await openPage(browser, 'dark');
       await dark.goto(`${served.url}#/run/${raptrRunId}`);

@@ -1,7 +1,7 @@
 // The desktop app's security rules, asserted on the real main process (src-main/main.ts) running against
 // the fake electron module: window options, CSP, navigation and window.open, permissions, the IPC sender
 // check, the menu, the single-instance hand-over and the shared database.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DesktopApp } from '../../src-main/electron/desktop-app.js';
 import { contentSecurityPolicy } from '../../src-main/electron/content-policy.js';
+import { openGpuRenderer } from '../../src-main/electron/gpu-window.js';
 import { appMenuTemplate } from '../../src-main/electron/menu.js';
 import { isOwnPage, rendererSource } from '../../src-main/electron/renderer-source.js';
 import { fake } from './fake/electron.js';
+import { FakeMessageChannelMain } from './fake/message-channel.js';
 
 vi.mock('electron', () => import('./fake/electron.js'));
 
@@ -95,25 +97,14 @@ describe('the desktop window', () => {
   });
 
   it("has a CSP with no high or medium finding from Google's CSP evaluator (electronegativity's)", () => {
-    // The evaluator is electronegativity's own dependency: load it from there.
-    const scanner = createRequire(import.meta.url).resolve('@doyensec/electronegativity');
-    const csp = createRequire(scanner)('@doyensec/csp-evaluator') as CspEvaluatorModule;
     const source = rendererSource({ appPath: fake.repoRoot, isPackaged: false, env: {} });
     const dev = rendererSource({
       appPath: fake.repoRoot,
       isPackaged: false,
       env: { RAPTR_DEV_SERVER_URL: 'http://localhost:5173' },
     });
-    for (const policy of [contentSecurityPolicy(source), contentSecurityPolicy(dev)]) {
-      const findings = new csp.CspEvaluator(new csp.CspParser(policy).csp, csp.Version.CSP3).evaluate();
-      const serious = [
-        csp.severities.HIGH,
-        csp.severities.SYNTAX,
-        csp.severities.MEDIUM,
-        csp.severities.HIGH_MAYBE,
-      ];
-      expect(findings.filter((f) => serious.includes(f.severity)).map((f) => f.description)).toEqual([]);
-    }
+    for (const policy of [contentSecurityPolicy(source), contentSecurityPolicy(dev)])
+      expect(seriousCspFindings(policy)).toEqual([]);
   });
 
   it('blocks navigation away from our page; web links go to the OS browser, nothing else does', () => {
@@ -221,6 +212,100 @@ describe('the desktop window', () => {
     expect(window().focusCount).toBe(focused + 1);
   });
 });
+
+describe('the hidden GPU renderer', () => {
+  const gpuPage = join(fake.repoRoot, 'dist', 'gpu-renderer', 'index.html');
+
+  it('gets what Chromium needs for WebGPU on Linux, set before the app is ready', () => {
+    const names = fake.app.commandLine.switches.map((s) => (s.value ? `${s.name}=${s.value}` : s.name));
+    if (process.platform === 'linux')
+      expect(names).toEqual(expect.arrayContaining(['enable-unsafe-webgpu', 'enable-features=Vulkan']));
+    expect(names).toContain('enable-webgpu-developer-features');
+  });
+
+  it('is hidden, isolated, sandboxed, without Node or dev tools; goes nowhere, opens nothing, gets no IPC', async () => {
+    const own = fake.ipcRenderer.senderFrame;
+    const external = fake.desktop.openedExternal.length;
+    const renderer = openGpuRenderer({
+      appPath: fake.repoRoot,
+      preloadPath: join(fake.repoRoot, 'dist', 'preload', 'gpu-preload.cjs'),
+    });
+    const gpu = fake.BrowserWindow.all.at(-1)!;
+    try {
+      expect(gpu).not.toBe(window());
+      expect(gpu.options.show).toBe(false);
+      expect(gpu.options.webPreferences).toMatchObject({
+        preload: join(fake.repoRoot, 'dist', 'preload', 'gpu-preload.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        devTools: false,
+        backgroundThrottling: false,
+      });
+      expect(gpu.webContents.getURL()).toBe(pathToFileURL(gpuPage).href);
+
+      // Not even a reload of its own page, and nothing goes to the OS browser.
+      const contents = gpu.webContents;
+      expect(contents.navigate('will-navigate', 'https://example.com/')).toBe(true);
+      expect(contents.navigate('will-navigate', contents.getURL())).toBe(true);
+      expect(contents.navigate('will-navigate', indexUrl)).toBe(true);
+      expect(contents.navigate('will-redirect', indexUrl)).toBe(true);
+      expect(contents.windowOpenHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+      expect(fake.desktop.openedExternal).toHaveLength(external);
+      // Its page is not the main window's: the IPC contract refuses it.
+      await expect(fake.ipcRenderer.invoke('presets:list', {})).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'unauthorized' },
+      });
+
+      // It gets its port once loaded, and says when its process goes, in words.
+      const { port2 } = new FakeMessageChannelMain();
+      renderer.connect(port2 as never);
+      await vi.waitFor(() =>
+        expect(contents.posted).toEqual([{ channel: 'raptr:gpu-port', message: null, ports: [port2] }]),
+      );
+      const reasons: string[] = [];
+      renderer.onGone((reason) => reasons.push(reason));
+      contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 133 });
+      expect(reasons).toEqual(['ended (crashed, exit code 133)']);
+      renderer.close();
+      expect(gpu.isDestroyed()).toBe(true);
+      expect(window().isDestroyed()).toBe(false); // the app stays up
+    } finally {
+      fake.ipcRenderer.senderFrame = own;
+      renderer.close();
+    }
+  });
+
+  it('has its own CSP (no network, no eval, no WebAssembly) with no high or medium finding', () => {
+    const html = readFileSync(join(fake.repoRoot, 'src-main/trainer/gpu-route/renderer/index.html'), 'utf8');
+    const policy = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)![1]!;
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("connect-src 'none'");
+    expect(policy).not.toMatch(/unsafe-eval|wasm-unsafe-eval|unsafe-inline|\*/);
+    expect(seriousCspFindings(policy)).toEqual([]);
+  });
+});
+
+/** What Google's CSP evaluator (electronegativity's own dependency) rates high, medium or broken. */
+function seriousCspFindings(policy: string): string[] {
+  const scanner = createRequire(import.meta.url).resolve('@doyensec/electronegativity');
+  const csp = createRequire(scanner)('@doyensec/csp-evaluator') as CspEvaluatorModule;
+  const findings = new csp.CspEvaluator(new csp.CspParser(policy).csp, csp.Version.CSP3).evaluate();
+  const serious = [
+    csp.severities.HIGH,
+    csp.severities.SYNTAX,
+    csp.severities.MEDIUM,
+    csp.severities.HIGH_MAYBE,
+  ];
+  return findings.filter((f) => serious.includes(f.severity)).map((f) => f.description);
+}
 
 interface CspEvaluatorModule {
   CspParser: new (policy: string) => { csp: unknown };

@@ -126,6 +126,31 @@ describe('run manager', () => {
     expect(losses(db, run.id)).toEqual(losses(db, alone.id));
   });
 
+  it('resumes a run on another backend when asked, keeping the recorded config', async () => {
+    const { db, manager } = setup();
+    const run = manager.create({ config: tiny(100000) });
+    await new Promise<void>((resolve) =>
+      manager.subscribe(
+        (e) => e.type === 'message' && e.message.type === 'step' && e.message.step === 12 && resolve(),
+      ),
+    );
+    manager.stop(run.id);
+    expect(await manager.waitFor(run.id)).toBe('stopped');
+    expect(getRun(db, run.id)!.backend).toBe('wasm');
+    const resumedOn = new Promise<string>((resolve) =>
+      manager.subscribe((e) => {
+        if (e.runId === run.id && e.type === 'message' && e.message.type === 'start')
+          resolve(e.message.backend.name);
+      }),
+    );
+    manager.resume(run.id, 0, { backend: 'cpu' });
+    expect(await resumedOn).toBe('cpu');
+    manager.stop(run.id);
+    expect(await manager.waitFor(run.id)).toBe('stopped');
+    expect(getRun(db, run.id)!.backend).toBe('cpu');
+    expect((getRun(db, run.id)!.config as { training: { backend: string } }).training.backend).toBe('wasm');
+  });
+
   it('turns runs left running by a dead process into interrupted ones at start-up, and resumes them', async () => {
     const { db, dir } = setup();
     const first = new RunManager({ db, runsDir: join(dir, 'runs'), slots: { gpus: [], cpu: 1 } });

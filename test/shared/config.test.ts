@@ -73,6 +73,21 @@ describe('run config', () => {
     ]);
   });
 
+  it('takes CPU threads as a whole number from 1 to 256, absent meaning the cores the run is given', () => {
+    const result = parseRunConfig({ training: { threads: 4 } });
+    expect(result.ok && result.config.training.threads).toBe(4);
+    const absent = parseRunConfig({});
+    expect(absent.ok && absent.config.training.threads).toBeUndefined();
+    expect(problems({ training: { threads: 0 } })).toEqual(['training.threads: threads must be > 0']);
+    expect(problems({ training: { threads: 2.5 } })).toEqual([
+      'training.threads: threads must be a whole number',
+    ]);
+    expect(problems({ training: { threads: 1000 } })).toEqual(['training.threads: threads must be <= 256']);
+    expect(problems({ training: { threads: 'all' } })).toEqual([
+      'training.threads: threads must be a number',
+    ]);
+  });
+
   it('rejects unknown fields instead of ignoring typos', () => {
     expect(problems({ optimizer: { learningRate: 0.1 } })).toEqual([
       'optimizer: unknown field(s) "learningRate"',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
-import { train, type TrainOptions } from '../../src-main/trainer/train-loop.js';
+import { trainInNode, type NodeTrainOptions } from '../../src-main/trainer/node-engine.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
 
@@ -25,10 +25,10 @@ const polynomial = {
   },
 };
 
-async function run(config: unknown, options: Partial<TrainOptions> & { stopAfter?: number } = {}) {
+async function run(config: unknown, options: Partial<NodeTrainOptions> & { stopAfter?: number } = {}) {
   const messages: TrainerMessage[] = [];
   let steps = 0;
-  await train(config, {
+  await trainInNode(config, {
     emit: (m) => {
       messages.push(m);
       if (m.type === 'step') steps++;
@@ -73,9 +73,42 @@ describe.each([
     const resumed = await run(config, { outDir, resume: { path: last.path, sha256: last.sha256 } });
     expect(resumed.find((m) => m.type === 'start')).toMatchObject({ resumedFromStep: 12 });
     expect(stepLosses(resumed)).toEqual(stepLosses(alone).slice(12));
-    const evals = (ms: TrainerMessage[]) => ms.filter((m) => m.type === 'eval' || m.type === 'transition');
+    const evals = (ms: TrainerMessage[]) =>
+      ms.filter((m) => m.type === 'eval' || m.type === 'transition' || m.type === 'stage');
     expect(evals(resumed)).toEqual(evals(alone).filter((m) => m.step >= 12));
     expect(resumed.at(-1)).toMatchObject({ type: 'done', status: 'completed', step: 36 });
+  });
+});
+
+describe('resume with adaptive stage lengths', () => {
+  // Settles easily (a forecast rise under 100%, an improvement under 50% over one evaluation), so stages
+  // end early and the plan moves; evaluations every 3 steps, so the stop at 12 falls between two.
+  const adaptive = {
+    ...polynomial,
+    policy: {
+      kind: 'raptr',
+      schedule: { label: '2-3-4', lengths: 'adaptive', adaptive: { epsilon: 1, delta: 0.5, window: 1 } },
+    },
+    training: { ...polynomial.training, evalEvery: 3, checkpointEvery: 0 },
+  };
+  const boundaries = (ms: TrainerMessage[]) =>
+    ms.flatMap((m) => (m.type === 'stage' && m.step === m.stage.startStep ? [m.step] : []));
+
+  it('follows the same stages, decided the same way, as a run never stopped', async () => {
+    const alone = await run(adaptive);
+    expect(boundaries(alone)).not.toEqual([0, 12, 24]); // the equal plan
+    const outDir = mkdtempSync(join(tmpdir(), 'raptr-run-'));
+    const first = await run(adaptive, { outDir, stopAfter: 10 });
+    const last = checkpoints(first).at(-1)!;
+    expect(last.step).toBe(10);
+    const resumed = await run(adaptive, { outDir, resume: { path: last.path, sha256: last.sha256 } });
+    expect(stepLosses(resumed)).toEqual(stepLosses(alone).slice(10));
+    const later = (ms: TrainerMessage[]) =>
+      ms.filter((m) => (m.type === 'eval' || m.type === 'stage' || m.type === 'transition') && m.step >= 10);
+    expect(later(resumed)).toEqual(later(alone));
+    const start = (ms: TrainerMessage[]) => ms.find((m) => m.type === 'start');
+    const plans = alone.flatMap((m) => (m.type === 'stage' && m.step < 10 ? [m.plan] : []));
+    expect(start(resumed)).toMatchObject({ stages: plans.at(-1) });
   });
 });
 

@@ -12,6 +12,7 @@ import { Rng } from '../../shared/rng.js';
 import { selectBackend } from '../../src-main/trainer/backend/select-backend.js';
 import { maskEveryTarget } from '../../src-main/trainer/data/mlm/batch.js';
 import { prepareMlmData, type MlmData } from '../../src-main/trainer/data/prepare.js';
+import { prepareMlmDataset } from '../../src-main/trainer/data/prepare-dataset.js';
 import { MASK_ID } from '../../src-main/trainer/data/tokenizer/special-tokens.js';
 import { ParameterSet } from '../../src-main/trainer/model/params.js';
 import { firstBlocksMask } from '../../src-main/trainer/subnet/mask.js';
@@ -88,7 +89,9 @@ function makeCopier(params: ParameterSet, vocab: number, logProbs: Float64Array,
 async function evaluateCopier(evalMasking: 'every-target' | 'training-rule') {
   const config = configWith(evalMasking);
   const params = new ParameterSet(Rng.stream(7, 'init'));
-  const task = await createMlmTask(config, config.task as never, params, { cacheDir, log: () => {} });
+  const mlm = config.task as Extract<RunConfig['task'], { kind: 'mlm' }>;
+  const dataset = await prepareMlmDataset(mlm, { seqLen: 32, batchSize: 4, seed: 7 }, cacheDir, () => {});
+  const task = createMlmTask(config, mlm, params, dataset, () => {});
   try {
     makeCopier(params, data.vocabSize, data.unigramLogProbs, 5);
     const mask = firstBlocksMask(LAYERS, LAYERS);

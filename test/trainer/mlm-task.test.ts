@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
-import { train } from '../../src-main/trainer/train-loop.js';
+import { trainInNode } from '../../src-main/trainer/node-engine.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
 
@@ -25,7 +25,7 @@ const toy = {
 
 async function run(config: unknown): Promise<TrainerMessage[]> {
   const messages: TrainerMessage[] = [];
-  await train(config, {
+  await trainInNode(config, {
     emit: (m) => messages.push(m),
     control: { stopRequested: () => false, checkpointRequested: () => false },
     resume: null,
@@ -73,7 +73,7 @@ describe('masked language modelling', () => {
     const config = { ...toy, task: { ...toy.task, probes: { ...toy.task.probes, custom: { path } } } };
     const messages: TrainerMessage[] = [];
     await expect(
-      train(config, {
+      trainInNode(config, {
         emit: (m) => messages.push(m),
         control: { stopRequested: () => false, checkpointRequested: () => false },
         resume: null,

@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_METRICS } from '../../shared/metrics.js';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
-import { train } from '../../src-main/trainer/train-loop.js';
+import { trainInNode } from '../../src-main/trainer/node-engine.js';
 
 async function trainWithTelemetry(telemetryMs: number): Promise<TrainerMessage[]> {
   const messages: TrainerMessage[] = [];
-  await train(
+  await trainInNode(
     {
       task: { kind: 'polynomial', inputDim: 10, terms: [{ support: [0] }, { support: [1, 2] }] },
       model: { layers: 4, dModel: 32, ffDim: 64 },

@@ -10,7 +10,8 @@ import { AdamW } from '../../src-main/trainer/optim/adamw.js';
 import type { StepMask } from '../../src-main/trainer/subnet/index.js';
 import { createPolynomialTask } from '../../src-main/trainer/tasks/polynomial.js';
 import { tf } from '../../src-main/trainer/tf.js';
-import { train, trainOnBatch } from '../../src-main/trainer/train-loop.js';
+import { trainOnBatch } from '../../src-main/trainer/train-loop.js';
+import { trainInNode } from '../../src-main/trainer/node-engine.js';
 import { requireAdapter, skipWebgpu } from './backend/webgpu-adapter.js';
 
 const tiny = {
@@ -45,7 +46,7 @@ const blockValues = (params: ParameterSet, block: number) =>
 
 async function runTrain(config: unknown): Promise<TrainerMessage[]> {
   const messages: TrainerMessage[] = [];
-  await train(config, {
+  await trainInNode(config, {
     emit: (m) => messages.push(m),
     control: { stopRequested: () => false, checkpointRequested: () => false },
     resume: null,

@@ -17,6 +17,7 @@ describe('transition records', () => {
         lossAfter: 5,
         lastBefore: 2,
         firstAfter: 6,
+        forecast: null,
       },
     ]);
     expect(tracker.flush()).toEqual([]);
@@ -37,6 +38,7 @@ describe('transition records', () => {
         lossAfter: 2,
         lastBefore: 1,
         firstAfter: 2,
+        forecast: null,
       },
     ]);
   });

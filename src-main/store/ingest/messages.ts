@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import {
   EvalResultSchema,
+  StageForecastSchema,
   StepMetricsSchema,
   TrainerMessageSchema,
   type TrainerMessage,
@@ -67,6 +68,14 @@ export const TransitionIngestSchema = z.strictObject({
   lossAfter: metricValue,
   lastBefore: metricValue,
   firstAfter: metricValue,
+  /** The stability monitor's forecast for the change (absent from records made before it existed). */
+  forecast: StageForecastSchema.extend({
+    stageLoss: metricValue,
+    nextLoss: metricValue,
+    gap: metricValue,
+  })
+    .nullable()
+    .optional(),
 });
 
 export type StepIngest = z.output<typeof StepIngestSchema>;

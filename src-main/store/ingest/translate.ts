@@ -1,6 +1,6 @@
 // From trainer messages to rows: what each message type becomes (step rows, series points, events,
 // checkpoints), and the replay after a resume.
-import { assertNever } from '../../../shared/trainer-protocol.js';
+import { assertNever, backendChangeText } from '../../../shared/trainer-protocol.js';
 import { unknownRun } from '../errors.js';
 import type { EventKind } from '../events.js';
 import { runExists } from '../run-rows.js';
@@ -64,8 +64,14 @@ export class MessageTranslator {
       case 'step':
         this.applyStep(runId, msg);
         return false;
+      case 'backend':
+        // The run's CPU threads changed (runs share the cores): the run shows what it trains on now.
+        setRunEnvironment(this.db, runId, { backend: msg.backend.name, device: msg.backend.device });
+        event('log', msg.step, { level: 'info', message: backendChangeText(msg) });
+        return true;
       case 'stage':
-        event('stage', msg.step, msg.stage);
+        // The plan (when the trainer sent one) is the schedule as it stands: adaptive runs move stage ends.
+        event('stage', msg.step, msg.plan ? { ...msg.stage, plan: msg.plan } : msg.stage);
         return false;
       case 'eval':
         this.applyEval(runId, state, msg);

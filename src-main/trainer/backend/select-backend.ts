@@ -1,22 +1,39 @@
 // Picks the fastest TensorFlow.js backend that works here: tfjs-node-gpu ("tensorflow") when it loads on
-// a GPU, else WebGPU (Dawn) on a real GPU adapter, else wasm (XNNPACK + our SIMD kernels), else the pure-JS
-// cpu backend. Reports which, and why not faster. A software WebGPU adapter (lavapipe, SwiftShader) is
-// used only when "webgpu" is asked for by name: it is for tests, slower than wasm.
+// a GPU, else WebGPU (Dawn) on a real GPU adapter, else wasm (XNNPACK + our SIMD kernels on every core
+// given to the run), else the pure-JS cpu backend. Reports which, and why not faster. A software WebGPU
+// adapter (lavapipe, SwiftShader) is used only when "webgpu" is asked for by name: it is for tests, slower
+// than wasm.
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { BackendInfo, BackendProbe } from '../../../shared/trainer-protocol.js';
+import type { BackendRequest } from '../engine-io.js';
 import { tf } from '../tf.js';
 import { explainGpuLoadFailure, nvidiaGpuNames } from './tensorflow/gpu-hints.js';
-import { installWasmKernels } from './wasm/wasm-kernels.js';
+import {
+  releaseWasmThreads,
+  setWasmThreads,
+  startWasmBackend,
+  type WasmOptions,
+} from './wasm/wasm-backend.js';
 import { installCpuKernels } from './cpu/cpu-kernels.js';
 import { adapterLabel, describeAdapter } from './webgpu/adapter.js';
 import { dawnBlocker, requestNodeAdapter } from './webgpu/dawn-node.js';
 import { gpuDriverHint } from './webgpu/driver-hint.js';
 import { startWebgpu } from './webgpu/start-webgpu.js';
 
-export type BackendRequest = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type { BackendRequest } from '../engine-io.js';
+
+export interface SelectOptions {
+  /**
+   * Why WebGPU cannot be used in this process, decided elsewhere: in the desktop app, the GPU renderer
+   * that would have run it found no usable adapter. Dawn is then not tried.
+   */
+  webgpuUnavailable?: string;
+  /** The CPU (wasm) backend's threads and FMA. */
+  cpu?: CpuOptions;
+}
 
 type Attempt = { info: BackendInfo } | { failure: string };
 
@@ -50,7 +67,8 @@ async function tryTensorflow(): Promise<Attempt> {
 }
 
 /** WebGPU through Dawn; a software adapter only when `allowSoftware` (asked for by name). */
-async function tryWebgpu(allowSoftware: boolean): Promise<Attempt> {
+async function tryWebgpu(allowSoftware: boolean, options: SelectOptions): Promise<Attempt> {
+  if (options.webgpuUnavailable) return { failure: options.webgpuUnavailable };
   const blocked = dawnBlocker();
   if (blocked) return { failure: blocked };
   try {
@@ -92,7 +110,14 @@ function cpuModel(): string {
   return cpus()[0]?.model.trim().replace(/\s+/g, ' ') ?? 'unknown CPU';
 }
 
-export async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
+/** How the CPU (wasm) backend runs: its kernel threads (1 by default) and whether it may use FMA. */
+export type CpuOptions = Partial<WasmOptions>;
+
+export async function selectBackend(
+  request: BackendRequest,
+  options: SelectOptions = {},
+): Promise<BackendInfo> {
+  const cpu = options.cpu ?? {};
   // tfjs prints "install the node backend" advice on stderr; we report the backend ourselves.
   tf.env().set('PROD', true);
   let hint: string | null = null;
@@ -106,7 +131,7 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
     else hint = tensorflow.failure;
   }
   if (request === 'auto' || request === 'webgpu') {
-    const webgpu = await tryWebgpu(request === 'webgpu');
+    const webgpu = await tryWebgpu(request === 'webgpu', options);
     if ('info' in webgpu) return webgpu.info;
     if (request === 'webgpu') throw new Error(`backend "webgpu" is not available: ${webgpu.failure}`);
     hint = joinHints(hint, webgpu.failure);
@@ -121,16 +146,15 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
   installCpuKernels();
   if (request === 'auto' || request === 'wasm') {
     try {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setWasmPaths(wasmFolder());
-      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
-      const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-      const accelerated = simd === true && installWasmKernels();
+      const wasm = await startWasmBackend(wasmFolder(), {
+        threads: cpu.threads ?? 1,
+        relaxedSimd: cpu.relaxedSimd ?? true,
+      });
       return {
         name: 'wasm',
-        device: `CPU (wasm${simd ? ', SIMD' : ''}${accelerated ? ' + RaPTr kernels' : ''}, 1 thread) · ${cpuModel()}`,
+        device: `CPU (${wasm.label}) · ${cpuModel()}`,
         gpu: false,
-        hint,
+        hint: joinHints(hint, wasm.hint),
         adapter: null,
       };
     } catch (error) {
@@ -142,12 +166,36 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
   return { name: 'cpu', device: `CPU (JavaScript) · ${cpuModel()}`, gpu: false, hint, adapter: null };
 }
 
-/** What each backend would do on this machine (system:info): tried in the order auto would try them. */
-export async function probeBackends(): Promise<BackendProbe[]> {
+/**
+ * Gives the CPU backend `threads` threads from now on (between steps: results do not change); returns the
+ * backend info with its new device label, or `info` itself when nothing changed or threads do not apply.
+ */
+export async function resizeCpuThreads(info: BackendInfo, threads: number): Promise<BackendInfo> {
+  if (info.name !== 'wasm') return info;
+  const label = await setWasmThreads(threads);
+  const device = label ? `CPU (${label}) · ${cpuModel()}` : info.device;
+  return device === info.device ? info : { ...info, device };
+}
+
+/** Stops the CPU backend's threads at the end of a run (the process may go on: tests, benchmarks). */
+export function releaseCpuThreads(): Promise<void> {
+  return releaseWasmThreads();
+}
+
+/**
+ * What each backend would do on this machine (system:info): tried in the order auto would try them.
+ * `webgpu` replaces the Dawn probe where WebGPU is someone else's (the desktop app's GPU renderer).
+ */
+export async function probeBackends(webgpu?: () => Promise<BackendProbe>): Promise<BackendProbe[]> {
   const probes: BackendProbe[] = [];
   for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
     try {
-      const info = await selectBackend(name);
+      if (name === 'webgpu' && webgpu) {
+        probes.push(await webgpu());
+        continue;
+      }
+      // A probe says how many threads a run could use; it starts none.
+      const info = await selectBackend(name, { cpu: { threads: 'available' } });
       probes.push({ name, available: true, detail: info.device });
     } catch (error) {
       probes.push({ name, available: false, detail: error instanceof Error ? error.message : String(error) });

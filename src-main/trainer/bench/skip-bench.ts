@@ -1,9 +1,16 @@
-// Measures what skipping blocks saves in wall time: full steps and subnetwork steps alternate in one
-// process (so machine noise hits both alike), on the real training step (forward, backward, AdamW).
+// Measures what skipping blocks saves in wall time, and what threads give: full steps and subnetwork steps
+// alternate in one process, and so do the thread counts asked for (so machine noise hits every variant
+// alike), on the real training step (forward, backward, AdamW).
 import { mustParseRunConfig } from '../../../shared/config/validate.js';
 import { trainStepFlops } from '../../../shared/flops.js';
 import { Rng } from '../../../shared/rng.js';
-import { selectBackend, type BackendRequest } from '../backend/select-backend.js';
+import { loadavg } from 'node:os';
+import {
+  releaseCpuThreads,
+  resizeCpuThreads,
+  selectBackend,
+  type BackendRequest,
+} from '../backend/select-backend.js';
 import { countDispatches, dispatchCount } from '../backend/webgpu/dispatch-counter.js';
 import { ParameterSet } from '../model/params.js';
 import { BertEncoder } from '../model/transformer.js';
@@ -25,6 +32,24 @@ export interface SkipBenchOptions {
   batchSize: number;
   vocabSize: number;
   backend: BackendRequest;
+  /** CPU thread counts to measure, alternating step by step (the first also fills the top-level fields). */
+  threads: number[];
+  /** Use the relaxed-SIMD (FMA) kernels where the runtime has them. */
+  relaxedSimd: boolean;
+}
+
+/** One thread count's figures: medians, and the fastest and slowest full step. */
+export interface ThreadsResult {
+  threads: number;
+  device: string;
+  full_ms: number;
+  full_ms_min: number;
+  full_ms_max: number;
+  subnet_ms: number;
+  gflops_per_s: number;
+  subnet_gflops_per_s: number;
+  /** This count's full step over the first count's (0.5: twice as fast). */
+  full_vs_first: number;
 }
 
 export interface SkipBenchResult {
@@ -40,6 +65,9 @@ export interface SkipBenchResult {
   gflops_per_s: number;
   subnet_gflops_per_s: number;
   steps: number;
+  by_threads: ThreadsResult[];
+  /** The 1-minute load average when the benchmark started and ended (other processes share the CPU). */
+  load_avg: [number, number];
   /** GPU kernel dispatches per full and per subnetwork step (webgpu only). */
   dispatches_full: number | null;
   dispatches_subnet: number | null;
@@ -58,6 +86,8 @@ export const BERT_MINI_BENCH: SkipBenchOptions = {
   batchSize: 16,
   vocabSize: 8000,
   backend: 'auto',
+  threads: [1],
+  relaxedSimd: true,
 };
 
 function median(values: number[]): number {
@@ -83,7 +113,10 @@ function maskOf(layers: number, active: number): StepMask {
 
 export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchResult> {
   const o = options;
-  const backend = await selectBackend(o.backend);
+  const loadAtStart = loadavg()[0]!;
+  let backend = await selectBackend(o.backend, {
+    cpu: { threads: o.threads[0]!, relaxedSimd: o.relaxedSimd },
+  });
   const config = mustParseRunConfig({
     task: { kind: 'mlm' },
     model: {
@@ -103,31 +136,37 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
   const rng = Rng.stream(0, 'bench-data');
   const tokens = o.batchSize * o.seqLen;
   const predicted = Math.round(tokens * 0.15);
+  // Random tokens: the bench measures speed, not learning. Held-out batches come from their own stream.
+  const randomBatch = (from: Rng) => {
+    const ids = tf.tensor1d(
+      Int32Array.from({ length: tokens }, () => from.int(o.vocabSize)),
+      'int32',
+    );
+    const positions = tf.tensor1d(
+      Int32Array.from({ length: predicted }, (_, i) => Math.floor((i * tokens) / predicted)),
+      'int32',
+    );
+    const labels = tf.tensor1d(
+      Int32Array.from({ length: predicted }, () => from.int(o.vocabSize)),
+      'int32',
+    );
+    return {
+      ids,
+      positions,
+      labels,
+      examples: o.batchSize,
+      tokens,
+      predicted,
+      dispose: () => tf.dispose([ids, positions, labels]),
+    };
+  };
   const task: TrainingTask<TaskBatch & { ids: tf.Tensor; positions: tf.Tensor; labels: tf.Tensor }> = {
     modelOverrides: {},
     facts: {},
-    nextBatch() {
-      const ids = tf.tensor1d(
-        Int32Array.from({ length: tokens }, () => rng.int(o.vocabSize)),
-        'int32',
-      );
-      const positions = tf.tensor1d(
-        Int32Array.from({ length: predicted }, (_, i) => Math.floor((i * tokens) / predicted)),
-        'int32',
-      );
-      const labels = tf.tensor1d(
-        Int32Array.from({ length: predicted }, () => rng.int(o.vocabSize)),
-        'int32',
-      );
-      return {
-        ids,
-        positions,
-        labels,
-        examples: o.batchSize,
-        tokens,
-        predicted,
-        dispose: () => tf.dispose([ids, positions, labels]),
-      };
+    nextBatch: () => randomBatch(rng),
+    heldOutBatches: (count) => {
+      const heldOut = Rng.stream(0, 'bench-held-out');
+      return Array.from({ length: count }, () => randomBatch(heldOut));
     },
     loss: (b, mask) => model.mlmLoss(model.hidden(b.ids, o.batchSize, mask), b),
     evaluate: async () => [],
@@ -150,29 +189,46 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
     batch.dispose();
     return ms;
   };
-  const fullTimes: number[] = [];
-  const subnetTimes: number[] = [];
-  for (let i = 0; i < o.warmup + o.steps; i++) {
-    const f = await time(full, 'full');
-    const s = await time(subnet, 'subnet');
-    if (i >= o.warmup) {
-      fullTimes.push(f);
-      subnetTimes.push(s);
+  const times = o.threads.map(() => ({ device: '', full: [] as number[], subnet: [] as number[] }));
+  for (let i = 0; i < o.warmup + o.steps; i++)
+    for (const [k, threads] of o.threads.entries()) {
+      backend = await resizeCpuThreads(backend, threads);
+      times[k]!.device = backend.device;
+      const f = await time(full, 'full');
+      const s = await time(subnet, 'subnet');
+      if (i >= o.warmup) {
+        times[k]!.full.push(f);
+        times[k]!.subnet.push(s);
+      }
     }
-  }
   optimizer.dispose();
   params.dispose();
-  const fullMs = median(fullTimes);
-  const subnetMs = median(subnetTimes);
+  await releaseCpuThreads();
+  const fullMs = median(times[0]!.full);
+  const subnetMs = median(times[0]!.subnet);
   const fullFlops = trainStepFlops(config, { activeBlocks: o.layers, predictedTokens: predicted });
   const subnetFlops = trainStepFlops(config, {
     activeBlocks: subnet.activeCount,
     predictedTokens: predicted,
   });
   const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+  const byThreads = o.threads.map((threads, k): ThreadsResult => {
+    const { device, full: f, subnet: s } = times[k]!;
+    return {
+      threads,
+      device,
+      full_ms: round(median(f), 1),
+      full_ms_min: round(Math.min(...f), 1),
+      full_ms_max: round(Math.max(...f), 1),
+      subnet_ms: round(median(s), 1),
+      gflops_per_s: round(fullFlops / median(f) / 1e6, 2),
+      subnet_gflops_per_s: round(subnetFlops / median(s) / 1e6, 2),
+      full_vs_first: round(median(f) / fullMs),
+    };
+  });
   return {
     backend: backend.name,
-    device: backend.device,
+    device: times[0]!.device,
     adapter: backend.adapter,
     shape: `L=${o.layers} d=${o.dModel} h=${o.heads} ff=${o.ffDim} S=${o.seqLen} B=${o.batchSize} V=${o.vocabSize}`,
     full_ms: round(fullMs, 1),
@@ -182,6 +238,8 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
     gflops_per_s: round(fullFlops / fullMs / 1e6, 2),
     subnet_gflops_per_s: round(subnetFlops / subnetMs / 1e6, 2),
     steps: o.steps,
+    by_threads: byThreads,
+    load_avg: [round(loadAtStart, 2), round(loadavg()[0]!, 2)],
     dispatches_full: counting ? dispatches.full : null,
     dispatches_subnet: counting ? dispatches.subnet : null,
   };

@@ -11,7 +11,7 @@ import { HeldOutBatches, TrainBatcher } from './mlm/batchers.js';
 import { unigramLogProbs, unigramLoss } from './mlm/unigram.js';
 import { loadOrTrainTokenizer } from './tokenizer/tokenizer-cache.js';
 import type { WordPieceTokenizer } from './tokenizer/wordpiece.js';
-import { loadOrEncodeCorpus } from './tokens/encode-corpus.js';
+import { loadOrEncodeCorpus, type TokenFiles } from './tokens/encode-corpus.js';
 import type { TokenSource } from './tokens/token-file.js';
 
 export type DataProgress =
@@ -60,6 +60,8 @@ export interface MlmData {
   unigramLoss: number;
   /** Whether the tokenizer and the token files came from the cache. */
   fromCache: { tokenizer: boolean; tokens: boolean };
+  /** Where the splits' tokens are stored, and their width. */
+  tokenFiles: TokenFiles;
   /** Releases open token files (big corpora are read from disk). */
   close(): void;
 }
@@ -124,6 +126,7 @@ export async function prepareMlmData(task: MlmTask, opts: PrepareMlmOptions): Pr
     unigramLogProbs: logProbs,
     unigramLoss: unigramLoss(heldOut.iterate(), logProbs),
     fromCache: { tokenizer: tokenizer.fromCache, tokens: encoded.fromCache },
+    tokenFiles: encoded.files,
     close() {
       encoded.train.close();
       encoded.heldOut.close();

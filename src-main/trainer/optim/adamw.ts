@@ -6,7 +6,7 @@
 // Three implementations of the same update: in place on the wasm heap, in place on the GPU
 // (backend/webgpu/adamw-kernels.ts), and tf ops elsewhere. None reads a tensor back to the CPU.
 import type { OptimizerConfig } from '../../../shared/config/schema.js';
-import { inPlaceKernels } from '../backend/wasm/wasm-kernels.js';
+import { inPlaceKernels } from '../backend/in-place-kernels.js';
 import { webgpuOptimizer, type GpuOptimizer } from '../backend/webgpu/adamw-kernels.js';
 import { assignOwned, type Param, type ParameterSet } from '../model/params.js';
 import { tf, type NamedTensorMap, type Tensor, type Variable } from '../tf.js';
@@ -72,7 +72,7 @@ export class AdamW {
     const fast = inPlaceKernels();
     if (fast) {
       const norm = Math.sqrt(
-        grads.reduce((sum, g) => sum + fast.kernels.sumSquares(fast.offsetOf(g), g.size), 0),
+        grads.reduce((sum, g) => sum + fast.runner.kernels.sumSquares(fast.offsetOf(g), g.size), 0),
       );
       return norm > clip ? clip / (norm + 1e-6) : 1;
     }
@@ -125,21 +125,10 @@ export class AdamW {
     if (fast && typeof clipScale === 'number') {
       // One pass over the heap instead of ~10 tensor ops; the variables own their data (see params.ts).
       const g = grad ? fast.offsetOf(grad) : 0;
-      fast.kernels.adamwUpdate(
-        fast.offsetOf(p),
-        g,
-        fast.offsetOf(slot.m),
-        fast.offsetOf(slot.v),
-        p.size,
-        lr,
-        b1,
-        b2,
-        eps,
-        wd,
-        bc1,
-        bc2,
-        clipScale,
-      );
+      const args = [fast.offsetOf(p), g, fast.offsetOf(slot.m), fast.offsetOf(slot.v), p.size] as const;
+      // About 20 operations per element (two moments, a square root, a divide).
+      const parts = fast.runner.parts(p.size * 20);
+      fast.runner.run('adamwUpdate', [...args, lr, b1, b2, eps, wd, bc1, bc2, clipScale], parts);
       return;
     }
     tf.tidy(() => {

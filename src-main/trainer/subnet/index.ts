@@ -2,23 +2,24 @@
 // Pure TypeScript (no TensorFlow): the engine applies the masks.
 import type { RunConfig } from '../../../shared/config/schema.js';
 import type { Rng } from '../../../shared/rng.js';
-import { assertNever, type StagePlan } from '../../../shared/trainer-protocol.js';
+import { assertNever } from '../../../shared/trainer-protocol.js';
 import { createFullPolicy } from './full.js';
 import { createPldPolicy } from './pld.js';
 import { createRaptrPolicy } from './raptr.js';
 import { createStackingPolicy } from './stacking.js';
 import { createStochasticDepthPolicy } from './stochastic-depth.js';
-import type { SubnetPolicy } from './types.js';
+import type { StageLookup, SubnetPolicy } from './types.js';
 
-export type { StepMask, SubnetPolicy } from './types.js';
+export type { StageLookup, StepMask, SubnetPolicy } from './types.js';
 export { maskToString } from './mask.js';
 
 /**
- * The policy of a validated config. `stages` comes from planStages(config); `rng` should be the run's own
+ * The policy of a validated config. `stages` says which stage a step is in (the run's StageSchedule, which
+ * starts from planStages(config)); `rng` should be the run's own
  * mask stream (Rng.stream(seed, 'masks'), or Rng.fromState of a checkpoint's rngState() on resume) so that
  * sampling masks never shifts the data or init streams. maskAt must be called once per step, in order.
  */
-export function createPolicy(config: RunConfig, stages: StagePlan[], rng: Rng): SubnetPolicy {
+export function createPolicy(config: RunConfig, stages: StageLookup, rng: Rng): SubnetPolicy {
   const { policy } = config;
   return inStepOrder(select());
 

@@ -3,15 +3,13 @@
 // a = h(L / k). A warm-start or last stage with p = 1 is ordinary full training with a = 1.
 import type { RaptrPolicy, RunConfig } from '../../../shared/config/schema.js';
 import type { Rng } from '../../../shared/rng.js';
-import { stageIndexAt } from '../../../shared/schedule.js';
-import type { StagePlan } from '../../../shared/trainer-protocol.js';
 import { sampleSubsetMask } from './random-subset.js';
-import type { SubnetPolicy } from './types.js';
+import type { StageLookup, SubnetPolicy } from './types.js';
 
 export function createRaptrPolicy(
   config: RunConfig,
   policy: RaptrPolicy,
-  stages: readonly StagePlan[],
+  stages: StageLookup,
   rng: Rng,
 ): SubnetPolicy {
   const options = {
@@ -23,7 +21,7 @@ export function createRaptrPolicy(
   return {
     kind: 'raptr',
     // The stage plan already holds each stage's resolved fixed set, p and n_s.
-    maskAt: (step) => sampleSubsetMask(stages[stageIndexAt(stages, step)]!, options, rng),
+    maskAt: (step) => sampleSubsetMask(stages.stageAt(step), options, rng),
     rngState: () => rng.state(),
   };
 }

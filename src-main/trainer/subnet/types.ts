@@ -1,6 +1,15 @@
 // What a subnetwork policy hands the engine at every optimizer step.
 import type { PolicyKind } from '../../../shared/config/schema.js';
 import type { RngState } from '../../../shared/rng.js';
+import type { StagePlan } from '../../../shared/trainer-protocol.js';
+
+/**
+ * Which stage a step belongs to. A lookup rather than a fixed list, because adaptive stage lengths move
+ * stage ends while the run trains (shared/adaptive-schedule.ts's StageSchedule is the run's).
+ */
+export interface StageLookup {
+  stageAt(step: number): StagePlan;
+}
 
 export interface StepMask {
   /** Blocks that exist this step (stacking grows it; otherwise L). */

@@ -1,13 +1,14 @@
 // Builds the task (and with it the model) a config asks for.
-import type { RunConfig } from '../../../shared/config/schema.js';
+import type { MlmTask, RunConfig } from '../../../shared/config/schema.js';
 import { assertNever } from '../../../shared/trainer-protocol.js';
+import type { MlmDataset, MlmDataShape } from '../data/mlm/dataset.js';
 import type { ParameterSet } from '../model/params.js';
 import { createPolynomialTask } from './polynomial.js';
 import type { TaskBatch, TrainingTask } from './types.js';
 
 export interface TaskOptions {
-  /** Where trained tokenizers and tokenized corpora are cached. */
-  cacheDir: string;
+  /** An MLM run's data, prepared where the files are (the engine's I/O, engine-io.ts). */
+  mlmData(task: MlmTask, shape: MlmDataShape): Promise<MlmDataset>;
   log(message: string): void;
 }
 
@@ -28,7 +29,13 @@ export async function createTask(
       ) as TrainingTask<TaskBatch>;
     case 'mlm': {
       const { createMlmTask } = await import('./mlm.js');
-      return createMlmTask(config, task, params, options);
+      const { seqLen } = model;
+      const data = await options.mlmData(task, {
+        seqLen,
+        batchSize: training.batchSize,
+        seed: training.seed,
+      });
+      return createMlmTask(config, task, params, data, options.log);
     }
     default:
       return assertNever(task, 'task');

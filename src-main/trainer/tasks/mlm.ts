@@ -1,18 +1,18 @@
 // Masked language modelling on a corpus (the built-in State of the Union addresses by default): the data
-// comes from data/prepare.ts, the model is the BERT-style encoder with its head tied to the embeddings, the
-// held-out figures from eval/mlm-held-out.ts.
+// comes prepared (data/mlm/dataset.ts), the model is the BERT-style encoder with its head tied to the
+// embeddings, the held-out figures from eval/mlm-held-out.ts.
 import type { MlmTask, RunConfig } from '../../../shared/config/schema.js';
 import { EVAL_MASKING_LABELS } from '../../../shared/metrics.js';
 import type { EvalResult } from '../../../shared/trainer-protocol.js';
-import { prepareMlmData } from '../data/prepare.js';
 import type { MlmBatch } from '../data/mlm/batch.js';
+import { HeldOutBatches, TrainBatcher } from '../data/mlm/batchers.js';
+import type { MlmDataset } from '../data/mlm/dataset.js';
 import type { ParameterSet } from '../model/params.js';
 import { BertEncoder } from '../model/transformer.js';
 import type { StepMask } from '../subnet/index.js';
 import { tf, type Tensor } from '../tf.js';
-import type { TaskOptions } from './index.js';
 import type { EvalReason, TaskBatch, TrainingTask } from './types.js';
-import { prepareProbes, runLinearProbe } from '../eval/probes.js';
+import { runLinearProbe } from '../eval/probes.js';
 import { runFinetuneProbe } from '../eval/finetune-probe.js';
 import { heldOutEvaluator } from '../eval/mlm-held-out.js';
 
@@ -39,43 +39,35 @@ function toTensors(batch: MlmBatch): MlmTensors {
   };
 }
 
-export async function createMlmTask(
+export function createMlmTask(
   config: RunConfig,
   task: MlmTask,
   params: ParameterSet,
-  options: TaskOptions,
-): Promise<TrainingTask<MlmTensors>> {
+  data: MlmDataset,
+  log: (message: string) => void,
+): TrainingTask<MlmTensors> {
   const { seqLen } = config.model;
   const { batchSize, seed } = config.training;
-  const data = await prepareMlmData(task, {
-    seqLen,
-    batchSize,
-    seed,
-    cacheDir: options.cacheDir,
-    onProgress: (p) => {
-      if (p.phase === 'fingerprint') options.log(`reading corpus ${p.corpus}`);
-    },
-  });
-  options.log(
-    `corpus ${data.corpusLabel}: ${data.train.tokens} training tokens (${data.train.documents} documents), ` +
-      `${data.heldOut.tokens} held-out tokens (${data.heldOut.documents} documents), vocabulary ${data.vocabSize}` +
-      `${data.fromCache.tokenizer ? ' (tokenizer from cache)' : ''}`,
+  const shape = { batchSize, seqLen };
+  const masking = { maskProb: task.maskProb, vocabSize: data.vocabSize };
+  const train = new TrainBatcher(data.train.source, shape, masking, seed);
+  log(
+    `corpus ${data.corpusLabel}: ${data.train.source.length} training tokens (${data.train.documents} documents), ` +
+      `${data.heldOut.source.length} held-out tokens (${data.heldOut.documents} documents), vocabulary ${data.vocabSize}` +
+      `${data.tokenizerFromCache ? ' (tokenizer from cache)' : ''}`,
   );
   // The vocabulary the tokenizer actually learned sizes the embedding and the head.
-  const shape = { ...config.model, vocabSize: data.vocabSize };
-  const model = new BertEncoder(shape, params);
+  const model = new BertEncoder({ ...config.model, vocabSize: data.vocabSize }, params);
   const heldOut = heldOutEvaluator(
     model,
-    data.heldOut.batches(task.evalBatches),
+    new HeldOutBatches(data.heldOut.source, shape, masking, seed).batches(task.evalBatches),
     data.unigramLogProbs,
     task.evalMasking,
   );
-  options.log(`held-out MLM evaluation: ${EVAL_MASKING_LABELS[task.evalMasking]}`);
-  // Probe texts, their encodings and baselines are fixed for the run: prepare them once, up front, so a
-  // bad labelled file fails before the first step.
-  const probes = await prepareProbes(task, data.tokenizer, seqLen, seed);
+  log(`held-out MLM evaluation: ${EVAL_MASKING_LABELS[task.evalMasking]}`);
+  const { probes } = data;
   if (probes.length > 0)
-    options.log(
+    log(
       `probes: ${probes.map((p) => `${p.name} (${p.train.texts.length} train, ${p.test.texts.length} test)`).join(', ')}`,
     );
   const runProbes = async (mask: StepMask): Promise<EvalResult[]> => {
@@ -83,7 +75,7 @@ export async function createMlmTask(
     for (const probe of probes)
       results.push(
         ...(task.probes.mode === 'finetune'
-          ? await runFinetuneProbe(params, shape, probe, mask, task.probes.finetuneSteps, seed)
+          ? await runFinetuneProbe(params, model.shape, probe, mask, task.probes.finetuneSteps, seed)
           : await runLinearProbe(model, probe, mask)),
       );
     return results;
@@ -97,7 +89,7 @@ export async function createMlmTask(
       vocabSize: data.vocabSize,
       tokenizerDir: data.tokenizerDir,
     },
-    nextBatch: () => toTensors(data.train.next()),
+    nextBatch: () => toTensors(train.next()),
     loss(batch, mask) {
       return model.mlmLoss(model.hidden(batch.inputIds, batch.batchSize, mask), batch);
     },
@@ -109,9 +101,11 @@ export async function createMlmTask(
         (when === 'final' && reason === 'final');
       return [...(await heldOut(mask)), ...(withProbes ? await runProbes(mask) : [])];
     },
-    rngStates: () => ({ data: data.train.rngState() }),
+    heldOutBatches: (count) =>
+      new HeldOutBatches(data.heldOut.source, shape, masking, seed).batches(count).map(toTensors),
+    rngStates: () => ({ data: train.rngState() }),
     restoreRngStates(states) {
-      if (states.data) data.train.restore(states.data);
+      if (states.data) train.restore(states.data);
     },
     dispose: () => data.close(),
   };

@@ -63,6 +63,17 @@ export function componentErrorNames(task: PolynomialTask): string[] {
 
 const EVAL_CHUNK = 4096;
 
+function toBatch(x: Float32Array, f: Float32Array, rows: number): PolynomialBatch {
+  const batch = { x: tf.tensor2d(x, [rows, x.length / rows]), y: tf.tensor1d(f) };
+  return {
+    ...batch,
+    examples: rows,
+    tokens: rows,
+    predicted: rows,
+    dispose: () => tf.dispose([batch.x, batch.y]),
+  };
+}
+
 export function createPolynomialTask(
   task: PolynomialTask,
   model: ModelConfig,
@@ -88,15 +99,18 @@ export function createPolynomialTask(
     },
     nextBatch() {
       const x = samplePoints(data, batchSize, task.inputDim);
-      const { f } = evaluatePolynomial(task, x, batchSize);
-      const batch = { x: tf.tensor2d(x, [batchSize, task.inputDim]), y: tf.tensor1d(f) };
-      return {
-        ...batch,
-        examples: batchSize,
-        tokens: batchSize,
-        predicted: batchSize,
-        dispose: () => tf.dispose([batch.x, batch.y]),
-      };
+      return toBatch(x, evaluatePolynomial(task, x, batchSize).f, batchSize);
+    },
+    // The first rows of the fixed evaluation sample, batchSize at a time.
+    heldOutBatches(count) {
+      const d = task.inputDim;
+      const batches: PolynomialBatch[] = [];
+      for (let start = 0; batches.length < count && start < task.evalSamples; start += batchSize) {
+        const rows = Math.min(batchSize, task.evalSamples - start);
+        const x = evalSet.slice(start * d, (start + rows) * d);
+        batches.push(toBatch(x, evalTarget.f.slice(start, start + rows), rows));
+      }
+      return batches;
     },
     loss(batch, mask) {
       return tf.losses.meanSquaredError(batch.y, net.predict(batch.x, mask));

@@ -27,6 +27,11 @@ export interface TrainingTask<B extends TaskBatch = TaskBatch> {
    * task run its costlier evaluations (downstream probes) only at stage ends and at the end.
    */
   evaluate(mask: StepMask, reason: EvalReason): Promise<EvalResult[]>;
+  /**
+   * The first `count` held-out batches as training batches (the same ones on every call; fewer when the
+   * held-out data runs out), for the losses the stability monitor scores with loss(). The caller disposes them.
+   */
+  heldOutBatches(count: number): B[];
   /** The data streams' RNG states, for exact resume. */
   rngStates(): Record<string, RngState>;
   restoreRngStates(states: Record<string, RngState>): void;

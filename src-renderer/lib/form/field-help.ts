@@ -93,6 +93,9 @@ export const FIELD_HELP: Record<string, FieldHelp> = {
   'training.backend': {
     help: 'auto: CUDA (tfjs-node-gpu) when it loads, else WebGPU on a real GPU, else wasm, else cpu. webgpu by name also takes a software adapter.',
   },
+  'training.threads': {
+    help: 'CPU threads (wasm). Empty: the cores this run is given; CPU runs side by side share them. Results do not change.',
+  },
 };
 
 /** "dModel" -> "d model", "initialFullSteps" -> "initial full steps". */

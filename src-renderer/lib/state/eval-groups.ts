@@ -1,8 +1,21 @@
 // Which eval series go on which chart: held-out MLM loss beside the unigram baseline (and the training
 // masking's figure), MLM accuracy beside the most-frequent-token guess, each downstream probe beside its
 // majority-class and bag-of-words baselines, the polynomial task's per-degree component errors together;
-// anything else gets a chart of its own. MLM titles say how the run hid its held-out targets.
+// anything else gets a chart of its own. MLM titles say how the run hid its held-out targets. The stability
+// monitor's forecast (its expected loss under this stage's masks and the next stage's, beside the full
+// model's) is one chart; its per-block drop losses are the stability heatmap's, not charts.
 import { EVAL_MASKING_SHORT, metricLabel, MLM_KEYS, type EvalMasking } from '../../../shared/metrics.js';
+import { STABILITY_KEYS } from '../../../shared/stability.js';
+
+/** The stability series drawn as lines (the forecast chart); fetched with the eval series. */
+const FORECAST_KEYS: readonly string[] = [
+  STABILITY_KEYS.fullLoss,
+  STABILITY_KEYS.stageLoss,
+  STABILITY_KEYS.nextStageLoss,
+];
+
+/** A series the run page's eval charts draw: the held-out evaluations and the forecast lines. */
+export const isEvalKey = (key: string): boolean => key.startsWith('eval/') || FORECAST_KEYS.includes(key);
 
 export interface EvalLine {
   key: string;
@@ -24,7 +37,7 @@ export interface EvalGroup {
 const line = (key: string, label: string, reference = false): EvalLine => ({ key, label, reference });
 
 export function groupEvalKeys(allKeys: readonly string[], masking: EvalMasking | null = null): EvalGroup[] {
-  const keys = new Set(allKeys.filter((k) => k.startsWith('eval/')));
+  const keys = new Set(allKeys.filter(isEvalKey));
   const used = new Set<string>();
   const groups: EvalGroup[] = [];
   const take = (key: string) => (keys.has(key) ? (used.add(key), true) : false);
@@ -78,6 +91,21 @@ export function groupEvalKeys(allKeys: readonly string[], masking: EvalMasking |
       percent: false,
     });
   }
+  if (take(STABILITY_KEYS.nextStageLoss)) {
+    const lines = [line(STABILITY_KEYS.nextStageLoss, "next stage's masks")];
+    if (take(STABILITY_KEYS.stageLoss)) lines.push(line(STABILITY_KEYS.stageLoss, "this stage's masks"));
+    if (take(STABILITY_KEYS.fullLoss)) lines.push(line(STABILITY_KEYS.fullLoss, 'every block', true));
+    groups.push({
+      id: 'stability-forecast',
+      title: 'Next-stage forecast',
+      lines,
+      logY: true,
+      percent: false,
+    });
+  }
+  // Without a forecast (full training, stacking, the monitor's last stage only) the full loss is eval/loss.
+  used.add(STABILITY_KEYS.fullLoss);
+  used.add(STABILITY_KEYS.stageLoss);
   for (const key of [...keys].sort())
     if (!used.has(key))
       groups.push({

@@ -11,6 +11,7 @@ import { etaMs, noGpuHint } from './run-numbers.js';
 import { detailRequest, keysRequest, MASK_STEPS, masksRequest } from './run-requests.js';
 import { KeyedSeries, LossSeries } from './run-series.svelte.js';
 import { SingleFlight } from './single-flight.js';
+import { isEvalKey } from './eval-groups.js';
 
 export { MASK_STEPS };
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'stopping'];
@@ -56,8 +57,8 @@ export class RunLive {
     readonly id: string,
   ) {
     this.loss = new LossSeries(api, id);
-    this.evals = new KeyedSeries(api, id, 'eval/', 5000);
-    this.system = new KeyedSeries(api, id, 'system/', 1000);
+    this.evals = new KeyedSeries(api, id, isEvalKey, 5000);
+    this.system = new KeyedSeries(api, id, (k) => k.startsWith('system/'), 1000);
     this.lossFetch = new SingleFlight(() =>
       this.loss.fetch().catch((error: unknown) => void (this.loadError = messageOf(error))),
     );

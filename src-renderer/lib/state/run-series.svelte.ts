@@ -80,7 +80,7 @@ export class LossSeries {
   }
 }
 
-/** A family of series by key prefix ("eval/", "system/"), per x-axis, fetched on demand. */
+/** A family of series chosen by key (the evals, the system metrics), per x-axis, fetched on demand. */
 export class KeyedSeries {
   keys: string[] = $state.raw([]);
   byAxis: Partial<Record<XAxis, Record<string, XY[]>>> = $state.raw({});
@@ -92,7 +92,7 @@ export class KeyedSeries {
   constructor(
     private readonly api: RaptrApi,
     private readonly runId: string,
-    readonly prefix: string,
+    private readonly belongs: (key: string) => boolean,
     private readonly buckets: number,
   ) {}
 
@@ -102,7 +102,7 @@ export class KeyedSeries {
   }
 
   setKeys(all: readonly string[]): void {
-    const keys = all.filter((k) => k.startsWith(this.prefix));
+    const keys = all.filter(this.belongs);
     if (keys.join('\n') !== this.keys.join('\n')) this.keys = keys;
   }
 

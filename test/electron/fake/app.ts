@@ -17,6 +17,11 @@ export class FakeApp extends EventEmitter {
   exitCode: number | null = null;
   quitCount = 0;
   aboutShown = 0;
+  /** app.commandLine: the Chromium switches main appended before the app was ready. */
+  readonly commandLine = {
+    switches: [] as Array<{ name: string; value: string | undefined }>,
+    appendSwitch: (name: string, value?: string) => void this.commandLine.switches.push({ name, value }),
+  };
   private name = 'raptr-studio';
   private readonly paths = new Map<string, string>();
   private quitted = false;

@@ -7,6 +7,7 @@ import { FakeApp } from './app.js';
 import { FakeContextBridge, FakeIpcMain, FakeIpcRenderer } from './ipc.js';
 import { FakeDesktop, FakeSession, fakeBrowserWindowClass } from './web.js';
 import { FakeUtilityProcessModule } from './utility-process.js';
+import { FakeMessageChannelMain } from './message-channel.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
@@ -17,6 +18,7 @@ export const contextBridge = new FakeContextBridge();
 export const BrowserWindow = fakeBrowserWindowClass({ app, renderer: ipcRenderer });
 export const session = { defaultSession: new FakeSession() };
 export const utilityProcess = new FakeUtilityProcessModule();
+export const MessageChannelMain = FakeMessageChannelMain;
 const desktop = new FakeDesktop();
 export const { Menu, shell, dialog, nativeTheme } = desktop;
 

@@ -33,6 +33,8 @@ export class FakeWebContents extends EventEmitter {
   destroyed = false;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   readonly sent: Array<{ channel: string; payload: unknown }> = [];
+  /** webContents.postMessage calls, with the ports they transferred. */
+  readonly posted: Array<{ channel: string; message: unknown; ports: unknown[] }> = [];
   readonly scripts: string[] = [];
   readonly mainFrame: FakeFrame = { url: '', parent: null };
 
@@ -51,6 +53,9 @@ export class FakeWebContents extends EventEmitter {
   send(channel: string, payload: unknown): void {
     this.sent.push({ channel, payload });
     this.renderer.deliver(channel, payload);
+  }
+  postMessage(channel: string, message: unknown, ports: unknown[] = []): void {
+    this.posted.push({ channel, message, ports });
   }
   executeJavaScript(code: string): Promise<unknown> {
     this.scripts.push(code);
@@ -115,8 +120,13 @@ export function fakeBrowserWindowClass(env: FakeWindowEnv) {
       return this.destroyed;
     }
     destroy(): void {
+      if (this.destroyed) return;
       this.destroyed = true;
       this.webContents.destroyed = true;
+      this.emit('closed');
+    }
+    close(): void {
+      this.destroy();
     }
   };
 }

@@ -12,17 +12,12 @@ import {
   residual,
 } from '../../../src-main/trainer/model/layers.js';
 import { tf } from '../../../src-main/trainer/tf.js';
+import { randomTensors } from './random-tensor.js';
 import { Rng } from '../../../shared/rng.js';
 import { requireAdapter, skipWebgpu } from './webgpu-adapter.js';
 
 const rng = Rng.stream(11, 'fused-test');
-function random(shape: number[], scale = 1): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => scale * rng.normal()),
-    shape,
-  );
-}
+const random = randomTensors(rng);
 
 /**
  * max |a - b| / max |b|: relative to the tensor's scale, not element by element, because gradients such as

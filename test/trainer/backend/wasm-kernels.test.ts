@@ -3,16 +3,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/trainer/backend/select-backend.js';
 import { tf } from '../../../src-main/trainer/tf.js';
+import { randomTensors } from './random-tensor.js';
 import { Rng } from '../../../shared/rng.js';
 
 const rng = Rng.stream(7, 'kernel-test');
-function random(shape: number[]): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: n }, () => rng.normal()),
-    shape,
-  );
-}
+const random = randomTensors(rng);
 
 /** Naive matMul over the last two dims, with tfjs's transpose and batch-broadcast semantics. */
 function referenceMatMul(
@@ -164,5 +159,31 @@ describe('Sum, GatherV2 and UnsortedSegmentSum on wasm', () => {
     expect(Array.from(grad.dataSync())).toEqual([10, 11, 12, 8, 10, 12, 0, 0, 0, 0, 0, 0, 4, 5, 6, 0, 0, 0]);
     const segments = tf.unsortedSegmentSum(tf.ones([3, 2]), tf.tensor1d([2, -1, 2], 'int32'), 3);
     expect(Array.from(segments.dataSync())).toEqual([0, 0, 0, 0, 2, 2]);
+  });
+});
+
+describe('Add and Identity on wasm', () => {
+  it('adds same-shape float32 tensors exactly as float32 arithmetic does, and leaves broadcasts to tfjs', () => {
+    const a = random([7, 9]);
+    const b = random([7, 9]);
+    const [av, bv] = [a.dataSync(), b.dataSync()];
+    expect(Array.from(tf.add(a, b).dataSync())).toEqual(Array.from(av, (x, i) => Math.fround(x + bv[i]!)));
+    const row = random([9]);
+    const rv = row.dataSync();
+    expect(Array.from(tf.add(a, row).dataSync())).toEqual(
+      Array.from(av, (x, i) => Math.fround(x + rv[i % 9]!)),
+    );
+    expect(Array.from(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')).dataSync())).toEqual(
+      [4, 6],
+    );
+  });
+
+  it('gives a clone that outlives its source (the data is shared and counted, not copied)', () => {
+    const x = random([5, 4]);
+    const values = Array.from(x.dataSync());
+    const clone = tf.clone(x);
+    x.dispose();
+    expect(Array.from(clone.dataSync())).toEqual(values);
+    clone.dispose();
   });
 });

@@ -16,8 +16,9 @@ import { ResidualMlp } from '../../../src-main/trainer/model/residual-mlp.js';
 import { AdamW } from '../../../src-main/trainer/optim/adamw.js';
 import type { StepMask } from '../../../src-main/trainer/subnet/index.js';
 import { tf, type Tensor } from '../../../src-main/trainer/tf.js';
-import { train, type TrainOptions } from '../../../src-main/trainer/train-loop.js';
+import { trainInNode, type NodeTrainOptions } from '../../../src-main/trainer/node-engine.js';
 import { requireAdapter, skipWebgpu } from './webgpu-adapter.js';
+import { tinyPolynomial } from '../tiny-polynomial.js';
 
 const it = skipWebgpu ? test.skip : test;
 
@@ -167,21 +168,15 @@ describe.each([
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
 
-const polynomial = {
-  task: { kind: 'polynomial', inputDim: 10, terms: [{ support: [0] }, { support: [1, 2] }] },
-  model: { layers: 4, dModel: 16, ffDim: 16 },
-  policy: { kind: 'raptr', schedule: { label: '2-3-4' } },
-  optimizer: { lr: 3e-3 },
-  training: { batchSize: 32, steps: 24, evalEvery: 8, checkpointEvery: 6, seed: 2, backend: 'webgpu' },
-};
+const polynomial = tinyPolynomial;
 
 async function run(
   config: unknown,
-  options: Partial<TrainOptions> & { afterStep?: (step: number) => void; stopAfter?: number } = {},
+  options: Partial<NodeTrainOptions> & { afterStep?: (step: number) => void; stopAfter?: number } = {},
 ) {
   const messages: TrainerMessage[] = [];
   let steps = 0;
-  await train(config, {
+  await trainInNode(config, {
     emit: (m) => {
       messages.push(m);
       if (m.type === 'step') {
@@ -242,7 +237,7 @@ describe('training runs on webgpu', () => {
     };
     const messages: TrainerMessage[] = [];
     await expect(
-      train(huge, {
+      trainInNode(huge, {
         emit: (m) => messages.push(m),
         control: { stopRequested: () => false, checkpointRequested: () => false },
         outDir: null,
@@ -273,7 +268,7 @@ describe('training runs on webgpu', () => {
     const messages: TrainerMessage[] = [];
     const device = () => (tf.backend() as unknown as { device: GPUDevice }).device;
     await expect(
-      train(polynomial, {
+      trainInNode(polynomial, {
         emit: (m) => {
           messages.push(m);
           // The GPU goes away after step 8 (two checkpoints written).

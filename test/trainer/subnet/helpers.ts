@@ -1,14 +1,15 @@
-// Builds a policy from a config input, as the engine will: planStages, then the run's mask stream.
+// Builds a policy from a config input, as the engine will: the run's stage schedule, then its mask stream.
 import type { RunConfig, RunConfigInput } from '../../../shared/config/schema.js';
 import { mustParseRunConfig } from '../../../shared/config/validate.js';
 import { Rng } from '../../../shared/rng.js';
-import { planStages } from '../../../shared/schedule.js';
+import { StageSchedule } from '../../../shared/adaptive-schedule.js';
 import type { StagePlan } from '../../../shared/trainer-protocol.js';
 import { createPolicy, type StepMask, type SubnetPolicy } from '../../../src-main/trainer/subnet/index.js';
 
 export interface Built {
   config: RunConfig;
   stages: StagePlan[];
+  schedule: StageSchedule;
   policy: SubnetPolicy;
 }
 
@@ -18,8 +19,13 @@ export function build(input: RunConfigInput, seed = 0): Built {
     ...input,
     training: { seed, ...input.training },
   });
-  const stages = planStages(config);
-  return { config, stages, policy: createPolicy(config, stages, Rng.stream(seed, 'masks')) };
+  const schedule = new StageSchedule(config);
+  return {
+    config,
+    stages: [...schedule.stages],
+    schedule,
+    policy: createPolicy(config, schedule, Rng.stream(seed, 'masks')),
+  };
 }
 
 /** One mask per step, in order, over the whole run. */

@@ -75,7 +75,7 @@ describe('raptr masks', () => {
     const masks = allMasks(whole).map(maskToString);
     const first = build(raptr(), 3);
     for (let t = 0; t < 150; t++) first.policy.maskAt(t);
-    const resumed = createPolicy(first.config, first.stages, Rng.fromState(first.policy.rngState()));
+    const resumed = createPolicy(first.config, first.schedule, Rng.fromState(first.policy.rngState()));
     for (let t = 150; t < 400; t++) expect(maskToString(resumed.maskAt(t))).toBe(masks[t]);
   });
 

@@ -4,7 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '../../tf.js';
 import { FUSED, float32, registerAll } from '../fused-common.js';
 import { offset, withScratch } from './heap.js';
-import type { RaptrKernels } from './kernel-module.js';
+import type { KernelRunner } from './kernel-runner.js';
 
 interface AttentionAttrs {
   batch: number;
@@ -21,7 +21,10 @@ function dims(q: TensorInfo, { batch, heads }: AttentionAttrs) {
   return { S, dh, scale: 1 / Math.sqrt(dh) };
 }
 
-export function registerAttention(k: RaptrKernels): void {
+/** Multiply-adds of the attention core: two S x S x dh products per (sequence, head). */
+const work = (a: AttentionAttrs, S: number, dh: number) => 2 * a.batch * a.heads * S * S * dh;
+
+export function registerAttention(k: KernelRunner): void {
   registerAll('wasm', {
     [FUSED.attention]: ({ inputs, backend, attrs }) => {
       const { q, k: key, v } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo };
@@ -34,8 +37,13 @@ export function registerAttention(k: RaptrKernels): void {
       const context = wasm.makeOutput(q.shape, 'float32');
       const probs = wasm.makeOutput([a.batch, a.heads, S, S], 'float32');
       const at = (t: TensorInfo) => offset(wasm, t);
-      withScratch(wasm, k.gemmScratchFloats(Math.max(S, dh)), (scratch) =>
-        k.attention(at(q), at(key), at(v), at(context), at(probs), a.batch, S, a.heads, dh, scale, scratch),
+      const parts = k.parts(work(a, S, dh));
+      withScratch(wasm, k.kernels.attentionScratchFloats(S, dh, parts), (scratch) =>
+        k.run(
+          'attention',
+          [at(q), at(key), at(v), at(context), at(probs), a.batch, S, a.heads, dh, scale, scratch],
+          parts,
+        ),
       );
       return [context, probs];
     },
@@ -47,23 +55,27 @@ export function registerAttention(k: RaptrKernels): void {
       const wasm = backend as BackendWasm;
       const [dq, dk, dv] = [0, 1, 2].map(() => wasm.makeOutput(q!.shape, 'float32')) as TensorInfo[];
       const at = (t: TensorInfo) => offset(wasm, t);
-      const floats = k.attentionScratchFloats(S, k.gemmScratchFloats(Math.max(S, dh)));
-      withScratch(wasm, floats, (scratch) =>
-        k.attentionGrad(
-          at(q!),
-          at(key!),
-          at(v!),
-          at(probs!),
-          at(dy!),
-          at(dq!),
-          at(dk!),
-          at(dv!),
-          a.batch,
-          S,
-          a.heads,
-          dh,
-          scale,
-          scratch,
+      const parts = k.parts(2 * work(a, S, dh));
+      withScratch(wasm, k.kernels.attentionScratchFloats(S, dh, parts), (scratch) =>
+        k.run(
+          'attentionGrad',
+          [
+            at(q!),
+            at(key!),
+            at(v!),
+            at(probs!),
+            at(dy!),
+            at(dq!),
+            at(dk!),
+            at(dv!),
+            a.batch,
+            S,
+            a.heads,
+            dh,
+            scale,
+            scratch,
+          ],
+          parts,
         ),
       );
       return [dq!, dk!, dv!];

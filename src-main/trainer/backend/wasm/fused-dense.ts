@@ -4,9 +4,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '../../tf.js';
 import { FUSED, float32, registerAll, rowsOf, size } from '../fused-common.js';
 import { offset, withScratch } from './heap.js';
-import type { RaptrKernels } from './kernel-module.js';
+import type { KernelRunner } from './kernel-runner.js';
 
-export function registerDense(k: RaptrKernels): void {
+/** Relative cost of a logit in the cross-entropy (an exp) against an add. */
+const EXP_COST = 8;
+
+export function registerDense(k: KernelRunner): void {
   registerAll('wasm', {
     [FUSED.linear]: ({ inputs, backend }) => {
       const { x, w, b } = inputs as { x: TensorInfo; w: TensorInfo; b: TensorInfo };
@@ -18,8 +21,9 @@ export function registerDense(k: RaptrKernels): void {
       const wasm = backend as BackendWasm;
       const y = wasm.makeOutput([...x.shape.slice(0, -1), N], 'float32');
       const at = (t: TensorInfo) => offset(wasm, t);
-      withScratch(wasm, k.gemmScratchFloats(N), (scratch) =>
-        k.gemm(at(x), K, 1, at(w), N, 1, at(y), N, M, N, K, 1, false, at(b), scratch),
+      const parts = k.parts(M * N * K);
+      withScratch(wasm, k.kernels.gemmScratchFloats(M, N, parts), (scratch) =>
+        k.run('gemm', [at(x), K, 1, at(w), N, 1, at(y), N, M, N, K, 1, false, at(b), scratch], parts),
       );
       return y;
     },
@@ -33,7 +37,8 @@ export function registerDense(k: RaptrKernels): void {
       const loss = wasm.makeOutput([], 'float32');
       const stats = wasm.makeOutput([rows, 2], 'float32');
       const at = (t: TensorInfo) => offset(wasm, t);
-      const mean = k.softmaxXent(at(logits), at(labels), at(stats), rows, cols);
+      k.run('softmaxXent', [at(logits), at(labels), at(stats), rows, cols], k.parts(rows * cols * EXP_COST));
+      const mean = k.kernels.xentMeanLoss(at(logits), at(labels), at(stats), rows, cols);
       // A heap view is taken only now: an allocation after it could grow the heap and detach it.
       wasm.typedArrayFromHeap(loss)[0] = mean;
       return [loss, stats];
@@ -46,7 +51,11 @@ export function registerDense(k: RaptrKernels): void {
       const dlogits = wasm.makeOutput(logits!.shape, 'float32');
       const scale = wasm.typedArrayFromHeap(dy!)[0]! / Math.max(rows, 1);
       const at = (t: TensorInfo) => offset(wasm, t);
-      k.softmaxXentGrad(at(logits!), at(labels!), at(stats!), at(dlogits), rows, cols, scale);
+      k.run(
+        'softmaxXentGrad',
+        [at(logits!), at(labels!), at(stats!), at(dlogits), rows, cols, scale],
+        k.parts(rows * cols * EXP_COST),
+      );
       return dlogits;
     },
   });

@@ -7,13 +7,13 @@ import { registerAttention } from './fused-attention.js';
 import { registerDense } from './fused-dense.js';
 import { registerLayerNorm } from './fused-norm.js';
 import { registerPointwise } from './fused-pointwise.js';
-import type { RaptrKernels } from './kernel-module.js';
+import type { KernelRunner } from './kernel-runner.js';
 
 export { FUSED } from '../fused-common.js';
 
 let registered = false;
 
-export function registerFusedKernels(kernels: RaptrKernels): void {
+export function registerFusedKernels(kernels: KernelRunner): void {
   if (registered) return;
   registered = true;
   registerPointwise(kernels);

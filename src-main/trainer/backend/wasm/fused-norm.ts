@@ -2,10 +2,13 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '../../tf.js';
 import { FUSED, float32, registerAll, rowsOf, size } from '../fused-common.js';
-import { offset } from './heap.js';
-import type { RaptrKernels } from './kernel-module.js';
+import { offset, withScratch } from './heap.js';
+import type { KernelRunner } from './kernel-runner.js';
 
-export function registerLayerNorm(k: RaptrKernels): void {
+/** Relative cost of an element of LayerNorm (two passes for the statistics, one to normalise). */
+const NORM_COST = 4;
+
+export function registerLayerNorm(k: KernelRunner): void {
   registerAll('wasm', {
     [FUSED.layerNorm]: ({ inputs, backend, attrs }) => {
       const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
@@ -17,7 +20,11 @@ export function registerLayerNorm(k: RaptrKernels): void {
       const y = wasm.makeOutput(x.shape, 'float32');
       const { eps } = attrs as { eps: number };
       const at = (t: TensorInfo) => offset(wasm, t);
-      k.layerNorm(at(x), at(gamma), at(beta), at(y), rows, cols, eps);
+      k.run(
+        'layerNorm',
+        [at(x), at(gamma), at(beta), at(y), rows, cols, eps],
+        k.parts(rows * cols * NORM_COST),
+      );
       return y;
     },
     [FUSED.layerNormGrad]: ({ inputs, backend, attrs }) => {
@@ -31,7 +38,12 @@ export function registerLayerNorm(k: RaptrKernels): void {
       const dbeta = wasm.makeOutput(gamma.shape, 'float32');
       const { eps } = attrs as { eps: number };
       const at = (t: TensorInfo) => offset(wasm, t);
-      k.layerNormGrad(at(x), at(gamma), at(dy), at(dx), at(dgamma), at(dbeta), rows, cols, eps);
+      const parts = k.parts(rows * cols * NORM_COST);
+      // Row statistics, saved by the dx pass for the dgamma / dbeta pass (which splits by column).
+      withScratch(wasm, rows * 2, (stats) => {
+        k.run('layerNormGradRows', [at(x), at(gamma), at(dy), at(dx), stats, rows, cols, eps], parts);
+        k.run('layerNormGradParams', [at(x), at(dy), stats, at(dgamma), at(dbeta), rows, cols], parts);
+      });
       return [dx, dgamma, dbeta];
     },
   });

@@ -3,16 +3,20 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '../../tf.js';
 import { FUSED, float32, registerAll, size } from '../fused-common.js';
 import { offset } from './heap.js';
-import type { RaptrKernels } from './kernel-module.js';
+import type { KernelRunner } from './kernel-runner.js';
 
-export function registerPointwise(k: RaptrKernels): void {
+/** Relative cost of an element: GELU's exp and divide against an add. */
+const GELU_COST = 12;
+
+export function registerPointwise(k: KernelRunner): void {
   registerAll('wasm', {
     [FUSED.gelu]: ({ inputs, backend }) => {
       const x = inputs.x as TensorInfo;
       float32(FUSED.gelu, x);
       const wasm = backend as BackendWasm;
       const y = wasm.makeOutput(x.shape, 'float32');
-      k.gelu(offset(wasm, x), offset(wasm, y), size(x.shape));
+      const n = size(x.shape);
+      k.run('gelu', [offset(wasm, x), offset(wasm, y), n], k.parts(n * GELU_COST));
       return y;
     },
     [FUSED.geluGrad]: ({ inputs, backend }) => {
@@ -20,7 +24,8 @@ export function registerPointwise(k: RaptrKernels): void {
       float32(FUSED.geluGrad, x, dy);
       const wasm = backend as BackendWasm;
       const dx = wasm.makeOutput(x.shape, 'float32');
-      k.geluGrad(offset(wasm, x), offset(wasm, dy), offset(wasm, dx), size(x.shape));
+      const n = size(x.shape);
+      k.run('geluGrad', [offset(wasm, x), offset(wasm, dy), offset(wasm, dx), n], k.parts(n * GELU_COST));
       return dx;
     },
     [FUSED.residual]: ({ inputs, backend, attrs }) => {
@@ -31,7 +36,8 @@ export function registerPointwise(k: RaptrKernels): void {
       const wasm = backend as BackendWasm;
       const out = wasm.makeOutput(y.shape, 'float32');
       const { scale } = attrs as { scale: number };
-      k.addScaled(offset(wasm, y), offset(wasm, branch), offset(wasm, out), size(y.shape), scale);
+      const n = size(y.shape);
+      k.run('addScaled', [offset(wasm, y), offset(wasm, branch), offset(wasm, out), n, scale], k.parts(n));
       return out;
     },
   });

@@ -3,12 +3,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { size } from '../fused-common.js';
 import type { tf, TensorInfo } from '../../tf.js';
 import { offset } from './heap.js';
-import type { RaptrKernels } from './kernel-module.js';
+import type { KernelRunner } from './kernel-runner.js';
 
 type KernelArgs = Parameters<tf.KernelConfig['kernelFunc']>[0];
 
 /** Rows of a float32 table by int32 ids (axis 0, no batch dims); null hands other gathers back to tfjs. */
-export function gatherRows(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+export function gatherRows(kernels: KernelRunner, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const x = inputs.x as TensorInfo;
   const ids = inputs.indices as TensorInfo;
   const { axis, batchDims } = attrs as { axis: number; batchDims: number };
@@ -23,13 +23,18 @@ export function gatherRows(kernels: RaptrKernels, { inputs, backend, attrs }: Ke
   const width = size(x.shape.slice(1));
   // makeOutput may grow the heap, which detaches `values`: count the ids from the shape.
   const out = wasm.makeOutput([...ids.shape, ...x.shape.slice(1)], 'float32');
-  kernels.gatherRows(offset(wasm, x), offset(wasm, ids), offset(wasm, out), size(ids.shape), width);
+  const count = size(ids.shape);
+  kernels.run(
+    'gatherRows',
+    [offset(wasm, x), offset(wasm, ids), offset(wasm, out), count, width],
+    kernels.parts(count * width),
+  );
   return out;
 }
 
 /** out[ids[i]] += x[i], rows of the trailing dims; the gradient of tf.gather. */
 export function unsortedSegmentSum(
-  kernels: RaptrKernels,
+  kernels: KernelRunner,
   { inputs, backend, attrs }: KernelArgs,
 ): TensorInfo {
   const x = inputs.x as TensorInfo;
@@ -43,13 +48,12 @@ export function unsortedSegmentSum(
   const rows = size(ids.shape);
   const rest = x.shape.slice(ids.shape.length);
   const out = wasm.makeOutput([numSegments, ...rest], 'float32');
-  kernels.segmentSumRows(
-    offset(wasm, x),
-    offset(wasm, ids),
-    offset(wasm, out),
-    rows,
-    size(rest),
-    numSegments,
+  const width = size(rest);
+  // Zeroing the whole table is most of the work for an embedding's gradient (8000 x 128 for 1024 rows).
+  kernels.run(
+    'segmentSumRows',
+    [offset(wasm, x), offset(wasm, ids), offset(wasm, out), rows, width, numSegments],
+    kernels.parts((rows + numSegments) * width),
   );
   return out;
 }

@@ -3,7 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { findBuiltFile } from '../../../built-file.js';
 
-/** The functions src-main/trainer/kernels/assembly/index.ts exports; pointers are byte offsets. */
+/**
+ * The functions src-main/trainer/kernels/assembly/index.ts exports; pointers are byte offsets. Those ending
+ * in (part, parts) compute part `part` of `parts` of their output (see ParallelKernel); (0, 1) is all of it.
+ */
 export interface RaptrKernels {
   /** C = alpha A B [+ C] [+ bias] with A(i,k) = A[i*aRow + k*aCol], B(k,j) = B[k*bRow + j*bCol]. */
   gemm(
@@ -22,13 +25,31 @@ export interface RaptrKernels {
     accumulate: boolean,
     bias: number,
     scratch: number,
+    part: number,
+    parts: number,
   ): void;
-  /** Floats of scratch gemm needs for N output columns. */
-  gemmScratchFloats(N: number): number;
-  sumRows(x: number, out: number, rows: number, cols: number): void;
-  gatherRows(x: number, ids: number, out: number, rows: number, width: number): void;
-  gelu(x: number, y: number, n: number): void;
-  addScaled(y: number, branch: number, out: number, n: number, scale: number): void;
+  /** Floats of scratch gemm needs for an M x N product in `parts` parts. */
+  gemmScratchFloats(M: number, N: number, parts: number): number;
+  sumRows(x: number, out: number, rows: number, cols: number, part: number, parts: number): void;
+  gatherRows(
+    x: number,
+    ids: number,
+    out: number,
+    rows: number,
+    width: number,
+    part: number,
+    parts: number,
+  ): void;
+  gelu(x: number, y: number, n: number, part: number, parts: number): void;
+  addScaled(
+    y: number,
+    branch: number,
+    out: number,
+    n: number,
+    scale: number,
+    part: number,
+    parts: number,
+  ): void;
   attention(
     q: number,
     k: number,
@@ -41,6 +62,8 @@ export interface RaptrKernels {
     dh: number,
     scale: number,
     scratch: number,
+    part: number,
+    parts: number,
   ): void;
   attentionGrad(
     q: number,
@@ -57,23 +80,59 @@ export interface RaptrKernels {
     dh: number,
     scale: number,
     scratch: number,
+    part: number,
+    parts: number,
   ): void;
-  attentionScratchFloats(S: number, gemmFloats: number): number;
-  geluGrad(x: number, dy: number, dx: number, n: number): void;
-  layerNorm(x: number, gamma: number, beta: number, y: number, rows: number, cols: number, eps: number): void;
-  layerNormGrad(
+  /** Floats of scratch attention and attentionGrad need for `parts` parts. */
+  attentionScratchFloats(S: number, dh: number, parts: number): number;
+  geluGrad(x: number, dy: number, dx: number, n: number, part: number, parts: number): void;
+  layerNorm(
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    rows: number,
+    cols: number,
+    eps: number,
+    part: number,
+    parts: number,
+  ): void;
+  /** dx, and each row's mean and 1/std into stats [rows, 2] for layerNormGradParams. */
+  layerNormGradRows(
     x: number,
     gamma: number,
     dy: number,
     dx: number,
+    stats: number,
+    rows: number,
+    cols: number,
+    eps: number,
+    part: number,
+    parts: number,
+  ): void;
+  layerNormGradParams(
+    x: number,
+    dy: number,
+    stats: number,
     dgamma: number,
     dbeta: number,
     rows: number,
     cols: number,
-    eps: number,
+    part: number,
+    parts: number,
   ): void;
-  /** Fills stats [rows, 2] (row max, log-sum-exp of x - max); returns the mean loss. */
-  softmaxXent(logits: number, labels: number, stats: number, rows: number, cols: number): number;
+  /** Fills stats [rows, 2] (row max, log-sum-exp of x - max). */
+  softmaxXent(
+    logits: number,
+    labels: number,
+    stats: number,
+    rows: number,
+    cols: number,
+    part: number,
+    parts: number,
+  ): void;
+  /** The mean loss from softmaxXent's stats (one thread, rows in order). */
+  xentMeanLoss(logits: number, labels: number, stats: number, rows: number, cols: number): number;
   softmaxXentGrad(
     logits: number,
     labels: number,
@@ -82,8 +141,19 @@ export interface RaptrKernels {
     rows: number,
     cols: number,
     scale: number,
+    part: number,
+    parts: number,
   ): void;
-  segmentSumRows(x: number, ids: number, out: number, rows: number, width: number, segments: number): void;
+  segmentSumRows(
+    x: number,
+    ids: number,
+    out: number,
+    rows: number,
+    width: number,
+    segments: number,
+    part: number,
+    parts: number,
+  ): void;
   sumSquares(x: number, n: number): number;
   adamwUpdate(
     p: number,
@@ -99,19 +169,57 @@ export interface RaptrKernels {
     bc1: number,
     bc2: number,
     gradScale: number,
+    part: number,
+    parts: number,
   ): void;
 }
 
-/** dist/kernels/raptr-kernels.wasm, found from the compiled module (dist/...) or from the sources (tests). */
-export function kernelWasmPath(): string {
+/** The kernels that split their work between threads; the order is their index in the worker protocol. */
+export const PARALLEL_KERNELS = [
+  'gemm',
+  'sumRows',
+  'gatherRows',
+  'gelu',
+  'geluGrad',
+  'addScaled',
+  'attention',
+  'attentionGrad',
+  'layerNorm',
+  'layerNormGradRows',
+  'layerNormGradParams',
+  'softmaxXent',
+  'softmaxXentGrad',
+  'segmentSumRows',
+  'adamwUpdate',
+] as const satisfies ReadonlyArray<keyof RaptrKernels>;
+
+export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
+
+/** A parallel kernel's arguments without its trailing (part, parts). */
+export type PartArgs<K extends ParallelKernel> =
+  Parameters<RaptrKernels[K]> extends [...infer Args, number, number] ? Args : never;
+
+/** Which build of the kernels: relaxed SIMD (fused multiply-add) or not, on shared memory (threads) or not. */
+export interface KernelBuild {
+  relaxed: boolean;
+  shared: boolean;
+}
+
+/** dist/kernels/raptr-kernels*.wasm, found from the compiled module (dist/...) or from the sources (tests). */
+export function kernelWasmPath(build: KernelBuild): string {
+  const file = `raptr-kernels${build.shared ? '-shared' : ''}${build.relaxed ? '-relaxed' : ''}.wasm`;
   return findBuiltFile('the SIMD kernel module', import.meta.url, [
-    '../../../../kernels/raptr-kernels.wasm',
-    '../../../../dist/kernels/raptr-kernels.wasm',
+    `../../../../kernels/${file}`,
+    `../../../../dist/kernels/${file}`,
   ]);
 }
 
-export function instantiateKernels(memory: WebAssembly.Memory): RaptrKernels {
-  const module = new WebAssembly.Module(readFileSync(kernelWasmPath()));
+/** The compiled module: instantiated here on tfjs's memory, and sent to the worker threads to do the same. */
+export function compileKernels(build: KernelBuild): WebAssembly.Module {
+  return new WebAssembly.Module(readFileSync(kernelWasmPath(build)));
+}
+
+export function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): RaptrKernels {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   return instance.exports as unknown as RaptrKernels;
 }

@@ -4,25 +4,31 @@
 // Measured on this machine (ENGINE-NOTES.md and bench): tfjs-wasm's BatchMatMul reaches ~2 GFLOP/s for the
 // batched (attention) and transposed (gradient) forms and Sum over axis 0 is ~25x slower than over the last
 // axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all, and its GatherV2
-// took ~9 ms to look up 1024 embedding rows.
+// took ~9 ms to look up 1024 embedding rows. Its Identity copies the tensor, and tfjs runs Identity for
+// every tensor it saves for the backward pass (4-5% of a BERT-mini step); here it shares the data, as the
+// cpu backend's does. Its Add (XNNPACK, one thread) sums the gradients of every tensor used twice, ~50 a
+// step; same-shape float32 adds run on our threads instead.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { size } from '../fused-common.js';
+import { provideInPlaceKernels } from '../in-place-kernels.js';
 import { tf, type TensorInfo } from '../../tf.js';
 import { registerFusedKernels } from './fused-kernels.js';
 import { gatherRows, unsortedSegmentSum } from './gather-kernels.js';
 import { offset, withScratch } from './heap.js';
-import { instantiateKernels, type RaptrKernels } from './kernel-module.js';
+import { compileKernels, instantiateKernels } from './kernel-module.js';
+import { KernelRunner } from './kernel-runner.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];
 
-const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2'] as const;
+const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2', 'Identity', 'Add'] as const;
 
-let installed: RaptrKernels | null = null;
+let installed: KernelRunner | null = null;
+let installedRelaxed = false;
 
 /** Direct access to the kernels for in-place work (the optimizer), while the wasm backend is active. */
 export interface InPlaceKernels {
-  kernels: RaptrKernels;
+  runner: KernelRunner;
   /** Byte offset of a tensor's data in the shared heap. */
   offsetOf(tensor: { dataId: object }): number;
 }
@@ -34,36 +40,80 @@ export function wasmKernelsInstalled(): boolean {
 export function inPlaceKernels(): InPlaceKernels | null {
   if (!installed || tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as BackendWasm;
-  return { kernels: installed, offsetOf: (t) => backend.getMemoryOffset(t.dataId) };
+  return { runner: installed, offsetOf: (t) => backend.getMemoryOffset(t.dataId) };
 }
 
-/** Installs the kernels on the wasm backend; returns false (and changes nothing) when that is not possible. */
-export function installWasmKernels(): boolean {
+/** The installed kernels' runner (threads, worker count), or null before installWasmKernels. */
+export function wasmKernelRunner(): KernelRunner | null {
+  return installed;
+}
+
+export interface KernelInstall {
+  /** Relaxed SIMD: the GEMM multiplies and adds in one fused instruction. */
+  relaxed: boolean;
+  /** tfjs's heap is shared memory, so the kernels can use threads. */
+  shared: boolean;
+}
+
+/**
+ * Installs the kernels on the wasm backend (relaxed SIMD when `relaxed` and the runtime has it); returns
+ * null (and changes nothing) when that is not possible. Installing twice keeps the first install.
+ */
+export function installWasmKernels(options: { relaxed: boolean }): KernelInstall | null {
   const backend = tf.findBackend('wasm') as BackendWasm | null;
   const memory = (backend?.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } } | undefined)?.asm
     ?.memory;
-  if (!backend || !(memory instanceof WebAssembly.Memory)) return false;
+  if (!backend || !(memory instanceof WebAssembly.Memory)) return null;
   // A second install would wrap our own kernels as the "originals" to fall back to.
-  if (installed) return true;
-  const kernels = instantiateKernels(memory);
+  if (installed) return { relaxed: installedRelaxed, shared: installed.shared };
+  const shared = memory.buffer instanceof SharedArrayBuffer;
+  const module = compileKernels({ relaxed: options.relaxed, shared });
+  const kernels = new KernelRunner(instantiateKernels(module, memory), module, memory, shared);
   installed = kernels;
+  installedRelaxed = options.relaxed;
+  provideInPlaceKernels(inPlaceKernels);
   const originals = new Map(OVERRIDDEN.map((name) => [name, tf.getKernel(name, 'wasm')?.kernelFunc]));
   const replacements: Record<(typeof OVERRIDDEN)[number], KernelFunc> = {
     BatchMatMul: (args) => batchMatMul(kernels, args) ?? originals.get('BatchMatMul')!(args),
     Sum: (args) => sumLeadingAxes(kernels, args) ?? originals.get('Sum')!(args),
     UnsortedSegmentSum: (args) => unsortedSegmentSum(kernels, args),
     GatherV2: (args) => gatherRows(kernels, args) ?? originals.get('GatherV2')!(args),
+    Identity: (args) => sharedIdentity(args) ?? originals.get('Identity')!(args),
+    Add: (args) => addSameShape(kernels, args) ?? originals.get('Add')!(args),
   };
   for (const name of OVERRIDDEN) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: replacements[name] });
   }
   registerFusedKernels(kernels);
-  return true;
+  return { relaxed: options.relaxed, shared };
+}
+
+/**
+ * A second reference to the same data. Safe because nothing writes a tensor in place except the optimizer,
+ * and only into variables, which own their data alone (model/params.ts copies every value it assigns).
+ */
+function sharedIdentity({ inputs, backend }: KernelArgs): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  if (x.dtype === 'string') return null;
+  (backend as BackendWasm).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/** a + b for float32 tensors of one shape (no broadcasting): the same IEEE sums XNNPACK makes, on threads. */
+function addSameShape(kernels: KernelRunner, { inputs, backend }: KernelArgs): TensorInfo | null {
+  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.join() !== b.shape.join()) return null;
+  const wasm = backend as BackendWasm;
+  const out = wasm.makeOutput(a.shape, 'float32');
+  const n = size(a.shape);
+  // Two reads and a write per element: weigh it as two operations.
+  kernels.run('addScaled', [offset(wasm, a), offset(wasm, b), offset(wasm, out), n, 1], kernels.parts(2 * n));
+  return out;
 }
 
 /** float32 matMul, any transposes, broadcast batch dims; null hands other dtypes back to tfjs. */
-function batchMatMul(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+function batchMatMul(kernels: KernelRunner, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const a = inputs.a as TensorInfo;
   const b = inputs.b as TensorInfo;
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
@@ -91,12 +141,13 @@ function batchMatMul(kernels: RaptrKernels, { inputs, backend, attrs }: KernelAr
   // Element strides of A(i, k) and B(k, j): a transposed operand is the same memory read the other way.
   const [aRow, aCol] = transposeA ? [1, M] : [K, 1];
   const [bRow, bCol] = transposeB ? [1, K] : [N, 1];
-  withScratch(wasm, kernels.gemmScratchFloats(N), (scratch) => {
+  const parts = kernels.parts(M * N * K);
+  withScratch(wasm, kernels.kernels.gemmScratchFloats(M, N, parts), (scratch) => {
     for (let t = 0; t < batches; t++) {
       const A = pa + 4 * aIndex(t) * M * K;
       const B = pb + 4 * bIndex(t) * K * N;
       const C = pc + 4 * t * M * N;
-      kernels.gemm(A, aRow, aCol, B, bRow, bCol, C, N, M, N, K, 1, false, 0, scratch);
+      kernels.run('gemm', [A, aRow, aCol, B, bRow, bCol, C, N, M, N, K, 1, false, 0, scratch], parts);
     }
   });
   return out;
@@ -122,7 +173,7 @@ function batchIndexer(shape: readonly number[], outShape: readonly number[]): (t
 }
 
 /** tf.sum over leading axes (bias and LayerNorm-gain gradients); null hands every other case back. */
-function sumLeadingAxes(kernels: RaptrKernels, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+function sumLeadingAxes(kernels: KernelRunner, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const x = inputs.x as TensorInfo;
   const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
   if (x.dtype !== 'float32' || x.shape.length < 2) return null;
@@ -136,6 +187,9 @@ function sumLeadingAxes(kernels: RaptrKernels, { inputs, backend, attrs }: Kerne
   const kept = x.shape.slice(axes.length);
   const outShape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
   const out = wasm.makeOutput(outShape, 'float32');
-  kernels.sumRows(offset(wasm, x), offset(wasm, out), size(x.shape.slice(0, axes.length)), size(kept));
+  const rows = size(x.shape.slice(0, axes.length)),
+    cols = size(kept);
+  // A read and an add per element, like Add's weight.
+  kernels.run('sumRows', [offset(wasm, x), offset(wasm, out), rows, cols], kernels.parts(2 * rows * cols));
   return out;
 }

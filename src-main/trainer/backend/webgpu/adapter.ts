@@ -40,10 +40,14 @@ export function describeAdapter(adapter: GPUAdapter): AdapterFacts {
   };
 }
 
-/** "NVIDIA · ampere · NVIDIA GeForce RTX 3090" as the run page shows it. */
-export function adapterLabel(facts: AdapterFacts): string {
+/**
+ * "GPU (WebGPU) · NVIDIA · ampere · NVIDIA GeForce RTX 3090" as the run page shows it; `via` names the
+ * WebGPU implementation when it is not Dawn in this process ("Chromium" for the desktop app's GPU renderer).
+ */
+export function adapterLabel(facts: AdapterFacts, via?: string): string {
   const parts = [facts.vendor, facts.architecture, facts.description].filter((p) => p !== '');
-  return `GPU (WebGPU${facts.software ? ', software' : ''}) · ${[...new Set(parts)].join(' · ')}`;
+  const notes = [facts.software ? 'software' : null, via ?? null].filter((n) => n !== null);
+  return `GPU (WebGPU${notes.map((n) => `, ${n}`).join('')}) · ${[...new Set(parts)].join(' · ')}`;
 }
 
 /** The device descriptor: the adapter's own maxima for what training needs (big buffers, many bindings). */

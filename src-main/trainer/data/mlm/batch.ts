@@ -1,7 +1,7 @@
 // Masked-language-model batches as the engine consumes them, and the BERT masking rule that fills them.
 import type { Rng } from '../../../../shared/rng.js';
 import { CLS_ID, FIRST_ORDINARY_ID, MASK_ID, SEP_ID } from '../tokenizer/special-tokens.js';
-import type { TokenSource } from '../tokens/token-file.js';
+import type { TokenSource } from '../tokens/token-source.js';
 
 export interface MlmBatch {
   batchSize: number;

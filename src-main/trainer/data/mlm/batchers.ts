@@ -2,7 +2,7 @@
 // all there is to save for an exact resume. Held-out batches: a fixed list of consecutive windows masked
 // with their own fresh RNG, so every evaluation sees exactly the same inputs and targets.
 import { Rng, type RngState } from '../../../../shared/rng.js';
-import type { TokenSource } from '../tokens/token-file.js';
+import type { TokenSource } from '../tokens/token-source.js';
 import { fillWindow, maskBatch, type MaskingOptions, type MlmBatch } from './batch.js';
 
 export interface BatchShape {

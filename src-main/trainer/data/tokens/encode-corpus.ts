@@ -11,7 +11,7 @@ import { DataError } from '../errors.js';
 import { isHeldOut, type SplitOptions } from '../split.js';
 import { FIRST_ORDINARY_ID, SEP_ID } from '../tokenizer/special-tokens.js';
 import type { CachedTokenizer } from '../tokenizer/tokenizer-cache.js';
-import { TokenFileWriter, dtypeFor, openTokenFile, type TokenSource } from './token-file.js';
+import { TokenFileWriter, dtypeFor, openTokenFile, type TokenDtype, type TokenSource } from './token-file.js';
 
 const ENCODER_VERSION = 'packed-sep-v1';
 
@@ -30,6 +30,14 @@ export interface EncodedCorpus {
   trainCounts: Float64Array;
   fromCache: boolean;
   dir: string;
+  /** The token files themselves (the GPU renderer route sends their contents once). */
+  files: TokenFiles;
+}
+
+export interface TokenFiles {
+  train: string;
+  heldOut: string;
+  dtype: TokenDtype;
 }
 
 export interface EncodeProgress {
@@ -58,13 +66,15 @@ export async function loadOrEncodeCorpus(
     });
   }
   const meta = EncodedMetaSchema.parse(JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')));
+  const files = { train: join(dir, 'train.bin'), heldOut: join(dir, 'heldout.bin'), dtype: meta.dtype };
   return {
-    train: openTokenFile(join(dir, 'train.bin'), meta.dtype),
-    heldOut: openTokenFile(join(dir, 'heldout.bin'), meta.dtype),
+    train: openTokenFile(files.train, meta.dtype),
+    heldOut: openTokenFile(files.heldOut, meta.dtype),
     documents: meta.documents,
     trainCounts: Float64Array.from(meta.trainCounts),
     fromCache,
     dir,
+    files,
   };
 }
 

@@ -4,8 +4,9 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { endianness } from 'node:os';
+import { checkRange, InMemoryTokens, type TokenDtype, type TokenSource } from './token-source.js';
 
-export type TokenDtype = 'uint16' | 'uint32';
+export type { TokenDtype, TokenSource } from './token-source.js';
 
 export function dtypeFor(vocabSize: number): TokenDtype {
   return vocabSize <= 65536 ? 'uint16' : 'uint32';
@@ -63,14 +64,6 @@ export class TokenFileWriter {
   }
 }
 
-/** Read access to a token file, by position. */
-export interface TokenSource {
-  readonly length: number;
-  /** Copies tokens [start, start + count) into out[outOffset...]. */
-  read(start: number, count: number, out: Int32Array, outOffset: number): void;
-  close(): void;
-}
-
 /** Files up to this size are loaded whole (the built-in corpus is about 4 MB). */
 export const IN_MEMORY_LIMIT_BYTES = 256 * 1024 * 1024;
 
@@ -84,22 +77,15 @@ export function openTokenFile(
   const size = fstatSync(fd).size;
   if (size > inMemoryLimit) return new OnDiskTokens(fd, size, dtype);
   closeSync(fd);
-  const bytes = readFileSync(path);
-  // A fresh copy guarantees the alignment a typed array view needs.
-  const aligned = new Uint8Array(bytes).buffer;
-  return new InMemoryTokens(dtype === 'uint16' ? new Uint16Array(aligned) : new Uint32Array(aligned));
+  return new InMemoryTokens(readTokenFile(path, dtype));
 }
 
-class InMemoryTokens implements TokenSource {
-  constructor(private readonly ids: Uint16Array | Uint32Array) {}
-  get length(): number {
-    return this.ids.length;
-  }
-  read(start: number, count: number, out: Int32Array, outOffset: number): void {
-    checkRange(start, count, this.ids.length);
-    out.set(this.ids.subarray(start, start + count), outOffset);
-  }
-  close(): void {}
+/** A whole token file as one array of its width (the GPU renderer's splits are sent this way). */
+export function readTokenFile(path: string, dtype: TokenDtype): Uint16Array | Uint32Array {
+  assertLittleEndian();
+  // A fresh copy guarantees the alignment a typed array view needs.
+  const aligned = new Uint8Array(readFileSync(path)).buffer;
+  return dtype === 'uint16' ? new Uint16Array(aligned) : new Uint32Array(aligned);
 }
 
 class OnDiskTokens implements TokenSource {
@@ -129,11 +115,5 @@ class OnDiskTokens implements TokenSource {
 
   close(): void {
     closeSync(this.fd);
-  }
-}
-
-function checkRange(start: number, count: number, length: number): void {
-  if (start < 0 || count < 0 || start + count > length) {
-    throw new RangeError(`tokens [${start}, ${start + count}) are outside the file (${length} tokens)`);
   }
 }

@@ -1,6 +1,7 @@
 // GELU (tanh approximation, written as x * sigmoid(2c(x + 0.044715 x^3)) exactly as model/layers.ts
 // does) and its derivative, in one pass each instead of ~6 tensor ops and their saved copies.
 import { expV, ptr, sigmoidV } from './math';
+import { quadStart } from './parts';
 
 const A: f32 = 0.044715;
 /** 2 sqrt(2 / pi). */
@@ -26,16 +27,18 @@ const C: f32 = 1.5957691216057308;
   return f32x4.mul(dy, f32x4.add(s, f32x4.mul(x, ds)));
 }
 
-export function gelu(x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(ptr(y, i), geluV(v128.load(ptr(x, i))));
-  for (; i < n; i++) store<f32>(ptr(y, i), f32x4.extract_lane(geluV(f32x4.splat(load<f32>(ptr(x, i)))), 0));
+export function gelu(x: usize, y: usize, n: i32, part: i32, parts: i32): void {
+  const end = quadStart(n, part + 1, parts);
+  let i = quadStart(n, part, parts);
+  for (; i + 4 <= end; i += 4) v128.store(ptr(y, i), geluV(v128.load(ptr(x, i))));
+  for (; i < end; i++) store<f32>(ptr(y, i), f32x4.extract_lane(geluV(f32x4.splat(load<f32>(ptr(x, i)))), 0));
 }
 
-export function geluGrad(x: usize, dy: usize, dx: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(ptr(dx, i), geluGradV(v128.load(ptr(x, i)), v128.load(ptr(dy, i))));
-  for (; i < n; i++) {
+export function geluGrad(x: usize, dy: usize, dx: usize, n: i32, part: i32, parts: i32): void {
+  const end = quadStart(n, part + 1, parts);
+  let i = quadStart(n, part, parts);
+  for (; i + 4 <= end; i += 4) v128.store(ptr(dx, i), geluGradV(v128.load(ptr(x, i)), v128.load(ptr(dy, i))));
+  for (; i < end; i++) {
     const g = geluGradV(f32x4.splat(load<f32>(ptr(x, i))), f32x4.splat(load<f32>(ptr(dy, i))));
     store<f32>(ptr(dx, i), f32x4.extract_lane(g, 0));
   }

@@ -81,3 +81,13 @@ export function logF64(x: f64): f64 {
   p = p * s2 + 1;
   return <f64>e * 0.6931471805599453 + 2 * s * p;
 }
+
+/**
+ * a * b + c. With relaxed SIMD (a build of its own, see scripts/build-kernels.mjs) this is one fused
+ * multiply-add where the CPU has one, rounded once instead of twice: a different kernel, not a different
+ * thread count (results differ from the plain build in the last bits, and are the same for any thread count).
+ */
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}

@@ -1,8 +1,7 @@
 // The optimizer's arithmetic, in place on the tfjs heap: one pass per variable instead of ~10 tensor ops.
-
-@inline function ptr(base: usize, index: i32): usize {
-  return base + (<usize>index << 2);
-}
+// The gradient norm is one short pass and stays on one thread; the update is element-wise and splits.
+import { ptr } from './math';
+import { quadStart } from './parts';
 
 /** sum of x[i]^2 in f64 (for the global gradient norm used by clipping). */
 export function sumSquares(x: usize, n: i32): f64 {
@@ -36,14 +35,14 @@ export function sumSquares(x: usize, n: i32): f64 {
  */
 export function adamwUpdate(
   p: usize, grad: usize, m: usize, v: usize, n: i32,
-  lr: f32, b1: f32, b2: f32, eps: f32, wd: f32, bc1: f32, bc2: f32, gradScale: f32,
+  lr: f32, b1: f32, b2: f32, eps: f32, wd: f32, bc1: f32, bc2: f32, gradScale: f32, part: i32, parts: i32,
 ): void {
-  const n4 = n & ~3;
+  const end = quadStart(n, part + 1, parts);
   const vb1 = f32x4.splat(b1), vb1c = f32x4.splat(1 - b1), vb2 = f32x4.splat(b2), vb2c = f32x4.splat(1 - b2);
   const vscale = f32x4.splat(gradScale), vdecay = f32x4.splat(1 - lr * wd), vstep = f32x4.splat(lr / bc1);
   const vinvbc2 = f32x4.splat(1 / bc2), veps = f32x4.splat(eps);
-  let i = 0;
-  for (; i < n4; i += 4) {
+  let i = quadStart(n, part, parts);
+  for (; i + 4 <= end; i += 4) {
     const g = grad == 0 ? f32x4.splat(0) : f32x4.mul(v128.load(ptr(grad, i)), vscale);
     const mi = f32x4.add(f32x4.mul(vb1, v128.load(ptr(m, i))), f32x4.mul(vb1c, g));
     const vi = f32x4.add(f32x4.mul(vb2, v128.load(ptr(v, i))), f32x4.mul(vb2c, f32x4.mul(g, g)));
@@ -53,7 +52,7 @@ export function adamwUpdate(
     const pi = f32x4.sub(f32x4.mul(v128.load(ptr(p, i)), vdecay), f32x4.div(f32x4.mul(vstep, mi), denom));
     v128.store(ptr(p, i), pi);
   }
-  for (; i < n; i++) {
+  for (; i < end; i++) {
     const g: f32 = grad == 0 ? 0 : load<f32>(ptr(grad, i)) * gradScale;
     const mi = b1 * load<f32>(ptr(m, i)) + (1 - b1) * g;
     const vi = b2 * load<f32>(ptr(v, i)) + (1 - b2) * g * g;

@@ -1,17 +1,17 @@
 // Softmax cross-entropy for the MLM head, per row of `cols` logits: the log-sum-exp with the SIMD exp, the
 // loss and, backward, dlogits in one pass. Replaces logSoftmax + gather + mean and their gradients, whose
-// scalar Exp over [predicted, vocab] alone cost ~17 ms per BERT-mini step.
+// scalar Exp over [predicted, vocab] alone cost ~17 ms per BERT-mini step. Threads split the rows; the mean
+// loss is summed afterwards on one thread, in row order, so it does not depend on the thread count.
 import { expS, expV, hsum, logF64, ptr } from './math';
+import { partStart } from './parts';
 
 /**
  * stats[2r] = max of row r, stats[2r+1] = log sum exp(x - max) (so log p = (x - max) - stats[2r+1], the
- * order tf.logSoftmax uses); returns the mean over rows of -log p[label]. A label outside [0, cols)
- * contributes nothing (as tf.gather's zero fill would not be a meaningful target either).
+ * order tf.logSoftmax uses).
  */
-export function softmaxXent(logits: usize, labels: usize, stats: usize, rows: i32, cols: i32): f64 {
+export function softmaxXent(logits: usize, labels: usize, stats: usize, rows: i32, cols: i32, part: i32, parts: i32): void {
   const c4 = cols & ~3;
-  let total: f64 = 0;
-  for (let r = 0; r < rows; r++) {
+  for (let r = partStart(rows, part, parts), end = partStart(rows, part + 1, parts); r < end; r++) {
     const row = ptr(logits, r * cols);
     let vmax = f32x4.splat(-Infinity);
     let j = 0;
@@ -27,17 +27,30 @@ export function softmaxXent(logits: usize, labels: usize, stats: usize, rows: i3
     const logSum = <f32>logF64(<f64>sum);
     store<f32>(ptr(stats, 2 * r), top);
     store<f32>(ptr(stats, 2 * r + 1), logSum);
+  }
+}
+
+/**
+ * The mean over rows of -log p[label] from softmaxXent's stats. A label outside [0, cols) contributes
+ * nothing (as tf.gather's zero fill would not be a meaningful target either).
+ */
+export function xentMeanLoss(logits: usize, labels: usize, stats: usize, rows: i32, cols: i32): f64 {
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const top = load<f32>(ptr(stats, 2 * r)), logSum = load<f32>(ptr(stats, 2 * r + 1));
     const label = load<i32>(ptr(labels, r));
-    if (label >= 0 && label < cols) total += <f64>(logSum - (load<f32>(ptr(row, label)) - top));
+    if (label >= 0 && label < cols) total += <f64>(logSum - (load<f32>(ptr(logits, r * cols + label)) - top));
   }
   return rows > 0 ? total / <f64>rows : 0;
 }
 
 /** dlogits = scale * (softmax(x) - onehot(label)), scale = d(loss)/rows. */
-export function softmaxXentGrad(logits: usize, labels: usize, stats: usize, dlogits: usize, rows: i32, cols: i32, scale: f32): void {
+export function softmaxXentGrad(
+  logits: usize, labels: usize, stats: usize, dlogits: usize, rows: i32, cols: i32, scale: f32, part: i32, parts: i32,
+): void {
   const c4 = cols & ~3;
   const vs = f32x4.splat(scale);
-  for (let r = 0; r < rows; r++) {
+  for (let r = partStart(rows, part, parts), end = partStart(rows, part + 1, parts); r < end; r++) {
     const row = ptr(logits, r * cols), out = ptr(dlogits, r * cols);
     const top = load<f32>(ptr(stats, 2 * r)), logSum = load<f32>(ptr(stats, 2 * r + 1));
     const vm = f32x4.splat(top), vl = f32x4.splat(logSum);

@@ -1,0 +1,258 @@
+// Study `stability`: what the stability monitor sees on BERT-mini. The drop loss of every block under full
+// training, RaPTr 6-8-10-12 and PLD (does RaPTr make blocks individually droppable?); the forecast beside
+// the realized jump at every stage change; and adaptive stage lengths against the equal 6-8-10-12 at equal
+// FLOPs over seeds, with the seed-to-seed spread as the yardstick.
+import { findPreset } from '../../shared/config/presets.js';
+import type { RunConfigInput } from '../../shared/config/schema.js';
+import { formatFlops, formatPercent } from '../../shared/format.js';
+import { MLM_KEYS } from '../../shared/metrics.js';
+import { getRunDetail } from '../services/run-detail.js';
+import { latestStep } from '../store/index.js';
+import { image, mean, table } from './markdown.js';
+import { matchedPldGamma } from './polynomial.js';
+import {
+  evalAgainstFlops,
+  finalDrops,
+  forecastRows,
+  innerDropShare,
+  lossAtFlops,
+  type ForecastRow,
+} from './stability-numbers.js';
+import type { PlanOptions, Study, StudyRun } from './study.js';
+
+const METHODS = ['full', 'raptr', 'pld', 'raptr-adaptive'] as const;
+type MethodId = (typeof METHODS)[number];
+const LABELS: Record<MethodId, string> = {
+  full: 'full training',
+  raptr: 'RaPTr 6-8-10-12 (equal stages)',
+  pld: 'PLD (matched FLOPs)',
+  'raptr-adaptive': 'RaPTr 6-8-10-12 (adaptive stages)',
+};
+/** Methods trained on every seed (the adaptive comparison); the others on seed 0 only (the heatmaps). */
+const EVERY_SEED: readonly MethodId[] = ['raptr', 'raptr-adaptive'];
+
+const stepsFor = (quick: boolean) => (quick ? 150 : 1500);
+
+function configOf(method: MethodId, steps: number, seed: number): RunConfigInput {
+  const base = findPreset(
+    method === 'full' ? 'bert-mini-full' : `bert-mini-${method.replace('-adaptive', '')}`,
+  )!.config;
+  const config: RunConfigInput = {
+    ...base,
+    task: { ...(base.task as Record<string, unknown>), probes: { when: 'never' } } as RunConfigInput['task'],
+    // Twenty evaluations, each with the monitor at its defaults (2 held-out batches, 4 masks per stage).
+    training: { ...base.training, steps, seed, evalEvery: Math.max(10, Math.round(steps / 20)) },
+  };
+  if (method === 'pld')
+    return { ...config, policy: { kind: 'pld', thetaBar: 0.5, gamma: matchedPldGamma(12, steps, 9) } };
+  if (method !== 'raptr-adaptive') return config;
+  const policy = config.policy as Record<string, unknown>;
+  const schedule = policy.schedule as Record<string, unknown>;
+  return {
+    ...config,
+    policy: { ...policy, schedule: { ...schedule, lengths: 'adaptive' } } as RunConfigInput['policy'],
+  };
+}
+
+function planStability({ quick, seeds }: PlanOptions) {
+  const seedCount = seeds || 2;
+  return METHODS.flatMap((method) =>
+    Array.from({ length: EVERY_SEED.includes(method) ? seedCount : 1 }, (_, seed) => {
+      const name = `stability bert-mini ${method} seed ${seed}`;
+      const run: StudyRun = { name, config: { ...configOf(method, stepsFor(quick), seed), name } };
+      return { method, seed, run };
+    }),
+  );
+}
+
+const f3 = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3);
+const signed = (x: number | null) =>
+  x === null || !Number.isFinite(x) ? '-' : `${x > 0 ? '+' : ''}${x.toFixed(3)}`;
+
+/** Of the changes with a forecast: how many the forecast got the sign of, all and the large ones. */
+function signAgreement(rows: readonly ForecastRow[]) {
+  const forecast = rows.filter((r) => r.gap !== null && r.stageLoss !== null);
+  const agrees = (r: ForecastRow) => Math.sign(r.gap!) === Math.sign(r.realized);
+  const large = forecast.filter((r) => Math.abs(r.gap!) >= 0.1 * r.stageLoss!);
+  return {
+    total: forecast.length,
+    agree: forecast.filter(agrees).length,
+    large: large.length,
+    largeAgree: large.filter(agrees).length,
+  };
+}
+
+export const stability: Study = {
+  name: 'stability',
+  title: 'Stability on BERT-mini: droppable blocks, transition forecasts, adaptive stage lengths',
+  plan: (options) => planStability(options).map((p) => p.run),
+  async run(ctx) {
+    const plan = planStability(ctx);
+    const steps = stepsFor(ctx.quick);
+    ctx.log(`training ${plan.length} runs of BERT-mini (${steps} steps each)`);
+    const ids = await ctx.train(plan.map((p) => p.run));
+    const runs = plan.map((p, i) => ({ ...p, id: ids[i]! }));
+    const seeds = Math.max(...runs.map((r) => r.seed)) + 1;
+    const of = (method: MethodId, seed = 0) => runs.find((r) => r.method === method && r.seed === seed)!;
+
+    // 1. Droppable blocks: the last evaluation's drop losses, by method.
+    const heatmapOf = [of('full'), of('raptr'), of('pld')];
+    const finals = heatmapOf.map((r) => ({ r, final: finalDrops(ctx.db, r.id) }));
+    const blocks = Math.max(0, ...finals.map((f) => f.final?.drops.length ?? 0));
+    const dropRows = finals.map(({ r, final }) => [
+      LABELS[r.method],
+      f3(final?.fullLoss),
+      ...Array.from({ length: blocks }, (_, i) => signed(final?.drops[i] ?? null)),
+      final ? formatPercent(innerDropShare(final)) : '-',
+    ]);
+    const charts = await ctx.charts();
+    const shots: string[] = [];
+    for (const { r } of finals) {
+      const file = `drops-${r.method}.png`;
+      await charts.shoot({
+        hash: `#/run/${r.id}`,
+        testId: 'stability-heatmap',
+        file: `${ctx.outDir}/${ctx.chartPath(file)}`,
+      });
+      shots.push(image(`${LABELS[r.method]}: drop loss by block over training`, ctx.chartPath(file)));
+    }
+    const share = (m: MethodId) => {
+      const final = finals.find((f) => f.r.method === m)?.final;
+      return final ? innerDropShare(final) : Number.NaN;
+    };
+
+    // 2. Forecast against realized, at every change of every RaPTr run.
+    const raptrRuns = runs.filter((r) => r.method === 'raptr' || r.method === 'raptr-adaptive');
+    const changes = raptrRuns.flatMap((r) => forecastRows(ctx.db, r.id).map((row) => ({ r, row })));
+    const agreement = signAgreement(changes.map((c) => c.row));
+    const forecastTable = changes.map(({ r, row }) => [
+      `${LABELS[r.method]}, seed ${r.seed}`,
+      `${row.fromStage + 1} → ${row.toStage + 1}`,
+      row.step,
+      signed(row.gap),
+      row.gap !== null && row.stageLoss ? formatPercent(row.gap / row.stageLoss) : '-',
+      signed(row.realized),
+      signed(row.trend),
+    ]);
+    await charts.shoot({
+      hash: `#/run/${of('raptr').id}`,
+      testId: 'transition-table',
+      file: `${ctx.outDir}/${ctx.chartPath('transitions-raptr.png')}`,
+    });
+
+    // 3. Adaptive against equal stages, at equal FLOPs, seed by seed.
+    const comparisons = Array.from({ length: seeds }, (_, seed) => {
+      const [equal, adaptive] = [of('raptr', seed), of('raptr-adaptive', seed)];
+      const totals = [equal, adaptive].map((r) => latestStep(ctx.db, r.id)?.flops ?? Number.NaN);
+      const atFlops = Math.min(...totals);
+      const lossOf = (id: string) => lossAtFlops(evalAgainstFlops(ctx.db, id, MLM_KEYS.loss), atFlops);
+      const [equalLoss, adaptiveLoss] = [lossOf(equal.id), lossOf(adaptive.id)];
+      const ends = getRunDetail(ctx.db, adaptive.id)
+        .plannedStages.map((s) => s.endStep)
+        .join(', ');
+      return { seed, totals, atFlops, equalLoss, adaptiveLoss, ends };
+    });
+    const differences = comparisons.flatMap((c) =>
+      c.equalLoss !== null && c.adaptiveLoss !== null ? [c.adaptiveLoss - c.equalLoss] : [],
+    );
+    const equalLosses = comparisons.flatMap((c) => (c.equalLoss === null ? [] : [c.equalLoss]));
+    const spread = equalLosses.length > 1 ? Math.max(...equalLosses) - Math.min(...equalLosses) : null;
+    const meanDifference = differences.length > 0 ? mean(differences) : null;
+    const equalEnds = getRunDetail(ctx.db, of('raptr').id)
+      .plannedStages.map((s) => s.endStep)
+      .join(', ');
+
+    const verdict =
+      meanDifference === null
+        ? 'no comparison could be made (a run has no evaluation at the shared FLOPs).'
+        : spread === null
+          ? `one seed, so there is no yardstick: the difference of ${signed(meanDifference)} is not evidence either way (\`--seeds 2\` or more).`
+          : Math.abs(meanDifference) < spread
+            ? `the mean difference, ${signed(meanDifference)} nats, is smaller than the seed-to-seed spread of the equal schedule (${f3(spread)}): at this scale the adaptive rule is **not distinguishable** from equal stages.`
+            : `the mean difference, ${signed(meanDifference)} nats, is larger than the seed-to-seed spread of the equal schedule (${f3(spread)}): adaptive stages were **${meanDifference < 0 ? 'better' : 'worse'}** at equal FLOPs on these seeds.`;
+
+    return `
+${ctx.quick ? '> **A smoke run (`--quick`, ' + steps + ' steps): the pipeline works; the numbers are not a result.**\n\n' : ''}Every run: BERT-mini on the built-in State of the Union corpus (the \`bert-mini-*\` presets), batch 16, ${steps}
+steps, an evaluation every ${Math.max(10, Math.round(steps / 20))} steps and at every stage end, the wasm backend on
+this machine's CPU, two runs at a time. At every evaluation the stability monitor (\`training.stability\`, on by
+default) scores 2 fixed held-out batches with the training loss: the full model, the model with each block
+bypassed (the policy's scaling with L-1 blocks), and for RaPTr and PLD 4 fixed masks from this stage's
+distribution and the same 4 streams from the next stage's. Full training and PLD on seed 0; RaPTr with equal
+and with adaptive stages on ${seeds} seed${seeds > 1 ? 's' : ''} (\`--seeds N\`).
+
+## Which blocks can be dropped?
+
+The drop loss at the last evaluation (held-out loss with the block bypassed minus the full model's, nats);
+the last column is the mean over the inner blocks (all but the first and last) as a share of the full loss.
+
+${table(
+  ['method', 'full loss', ...Array.from({ length: blocks }, (_, i) => `block ${i}`), 'inner mean / loss'],
+  dropRows,
+  ['l', 'r', ...Array.from({ length: blocks + 1 }, () => 'r' as const)],
+)}
+
+Dropping a typical inner block costs ${formatPercent(share('raptr'))} of the loss after RaPTr,
+${formatPercent(share('pld'))} after PLD and ${formatPercent(share('full'))} after full training.
+${share('raptr') < share('full') ? 'RaPTr leaves its inner blocks more individually droppable than full training does' : 'RaPTr does not leave its inner blocks more droppable than full training does'}
+on this seed; one seed, so read the size of the gap with care.
+
+${shots.join('\n\n')}
+
+## Forecast against realized jump
+
+At each change: the forecast gap (the next stage's expected held-out loss minus this stage's, measured at the
+old stage's last evaluation, and as a share of this stage's), the realized jump (mean train loss over the
+window after the change minus the window before it) and the trend (the same difference between the two
+windows before the change, where nothing changed). The forecast is on held-out batches without the descent
+that goes on during the windows, so it is a prediction of the sign and rough size, not of the number.
+
+${table(['run', 'stage', 'at step', 'forecast', 'forecast / loss', 'realized', 'trend before'], forecastTable, ['l', 'l', 'r', 'r', 'r', 'r', 'r'])}
+
+The forecast had the realized jump's sign at **${agreement.agree} of ${agreement.total}** changes, and at
+**${agreement.largeAgree} of ${agreement.large}** of those it called large (at least 10% of the loss).
+
+${image('the transitions table of RaPTr (equal stages, seed 0): forecast beside the realized jump', ctx.chartPath('transitions-raptr.png'))}
+
+## Adaptive against equal stages at equal FLOPs
+
+Adaptive stages (\`policy.schedule.lengths: "adaptive"\`, the defaults: a stage ends at an evaluation once the
+forecast gap is below 0 and the held-out loss improved by less than 1% over the last 2 evaluations, between half
+and twice its equal share) keep the step budget but not the FLOPs, so each pair is compared at the FLOPs both
+runs reached: each run's held-out MLM loss ([MASK] at every target) interpolated between its evaluations there.
+The equal schedule's stages end at steps ${equalEnds}.
+
+${table(
+  [
+    'seed',
+    'adaptive stage ends',
+    'FLOPs (equal / adaptive)',
+    'at FLOPs',
+    'equal loss',
+    'adaptive loss',
+    'adaptive - equal',
+  ],
+  comparisons.map((c) => [
+    c.seed,
+    c.ends,
+    `${formatFlops(c.totals[0]!)} / ${formatFlops(c.totals[1]!)}`,
+    formatFlops(c.atFlops),
+    f3(c.equalLoss),
+    f3(c.adaptiveLoss),
+    c.equalLoss !== null && c.adaptiveLoss !== null ? signed(c.adaptiveLoss - c.equalLoss) : '-',
+  ]),
+  ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
+)}
+
+Conclusion: ${verdict}
+
+## Cost and scale
+
+The monitor's cost is measured by \`npm run bench:stability\` (the same short run with the monitor off and on).
+Run this study in full with \`npm run repro -- stability\` (two seeds, ${planStability({ quick: false, seeds: 0 }).length} runs of 1500 steps; \`--seeds 3\` adds
+two more per seed): the \`bert-mini\` study's six runs of this length take about 45 minutes on two otherwise
+idle cores, and the monitor adds its share (see the bench) to each. On a GPU box, scale the shapes as the
+\`bert-mini\` study's report says.
+`;
+  },
+};

@@ -1,0 +1,233 @@
+// The GPU route's two ends for real: the renderer bundle as the app ships it, training in headless Debian
+// Chromium on its WebGPU (SwiftShader here), driven by the utility process's side (drive-renderer.ts)
+// with the Node trainer's own files. Its losses match the Node engine's for the same config and seed; it
+// checkpoints and resumes exactly; a renderer that crashes, hangs or breaks the protocol fails the run
+// with a reason, and the run resumes from its last checkpoint on another backend.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { TrainerMessage } from '../../../shared/trainer-protocol.js';
+import { hasChromium } from '../../../src-main/repro/chromium.js';
+import { RendererMessageSchema, type AdapterReport } from '../../../src-main/trainer/gpu-route/protocol.js';
+import { driveRenderer } from '../../../src-main/trainer/gpu-route/utility/drive-renderer.js';
+import { nodeEngineIO, trainInNode } from '../../../src-main/trainer/node-engine.js';
+import {
+  buildBundle,
+  launchWebgpuChromium,
+  openRendererPage,
+  serveBundle,
+  type RendererPage,
+} from './chromium-page.js';
+import { tinyPolynomial, tinyPolynomialWith } from '../tiny-polynomial.js';
+
+const it = hasChromium ? test : test.skip;
+if (!hasChromium) console.warn('skipping the GPU route tests: Debian chromium is not installed');
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
+
+const polynomial = tinyPolynomial;
+const onBackend = (backend: string) => tinyPolynomialWith({ backend });
+
+let browser: Browser;
+let served: Awaited<ReturnType<typeof serveBundle>>;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  served = await serveBundle(buildBundle());
+  browser = await launchWebgpuChromium();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  served?.close();
+});
+
+/** The renderer's hello: the adapter its navigator.gpu offers. */
+function hello(renderer: RendererPage): Promise<AdapterReport> {
+  return new Promise((resolve, reject) =>
+    renderer.port.onMessage((raw) => {
+      const parsed = RendererMessageSchema.safeParse(raw);
+      if (parsed.success && parsed.data.type === 'hello') resolve(parsed.data.adapter);
+      else reject(new Error(`the renderer began with ${JSON.stringify(raw)}`));
+    }),
+  );
+}
+
+interface RouteRun {
+  renderer: RendererPage;
+  messages: TrainerMessage[];
+  /** The trainer's exit code. */
+  code: number;
+}
+
+interface RouteOptions {
+  outDir?: string | null;
+  resume?: { path: string; sha256: string | null } | null;
+  stallMs?: number;
+  /** Called with the page after each step the utility process relays. */
+  afterStep?: (renderer: RendererPage, step: number) => void;
+  stopAfter?: number;
+}
+
+/** One run through the route: a fresh renderer page, the utility side with the Node I/O. */
+async function throughRenderer(config: unknown, options: RouteOptions = {}): Promise<RouteRun> {
+  const renderer = await openRendererPage(browser, served.url);
+  const adapter = await hello(renderer);
+  if (!adapter.ok) throw new Error(`no WebGPU adapter in headless Chromium: ${JSON.stringify(adapter)}`);
+  const messages: TrainerMessage[] = [];
+  const run = driveRenderer({
+    port: renderer.port,
+    adapter,
+    config,
+    io: nodeEngineIO({ outDir: options.outDir ?? null, resume: options.resume ?? null, cacheDir }),
+    emit: (message) => {
+      messages.push(message);
+      if (message.type !== 'step') return;
+      options.afterStep?.(renderer, message.step);
+      if (message.step === options.stopAfter) run.stop();
+    },
+    stallMs: options.stallMs ?? 60_000,
+    telemetryMs: 0,
+  });
+  const code = await run.finished;
+  await renderer.close();
+  return { renderer, messages, code };
+}
+
+const losses = (messages: TrainerMessage[]) => messages.flatMap((m) => (m.type === 'step' ? [m.loss] : []));
+const checkpoints = (messages: TrainerMessage[]) =>
+  messages.flatMap((m) => (m.type === 'checkpoint' ? [m] : []));
+const errorOf = (messages: TrainerMessage[]) => messages.find((m) => m.type === 'error');
+
+async function inNode(config: unknown): Promise<TrainerMessage[]> {
+  const messages: TrainerMessage[] = [];
+  await trainInNode(config, {
+    emit: (m) => messages.push(m),
+    control: { stopRequested: () => false, checkpointRequested: () => false },
+    outDir: null,
+    resume: null,
+    cacheDir,
+    telemetryMs: 0,
+  });
+  return messages;
+}
+
+// Minutes, not seconds, on a loaded 2-core machine: SwiftShader runs every kernel on the CPU.
+describe('the GPU renderer in headless Chromium', { timeout: 300_000 }, () => {
+  let alone: RouteRun;
+
+  it('says which adapter it has, and trains on it the losses the Node engine gets (within 1e-5)', async () => {
+    alone = await throughRenderer(polynomial);
+    expect(alone.code).toBe(0);
+    expect(alone.renderer.errors).toEqual([]); // no CSP violation, no page error
+    const start = alone.messages.find((m) => m.type === 'start');
+    expect(start?.type === 'start' && start.backend).toMatchObject({
+      name: 'webgpu',
+      device: expect.stringMatching(/Chromium/),
+      gpu: false, // SwiftShader: a software adapter, and the run says so
+      hint: expect.stringMatching(/software adapter/),
+    });
+    expect(alone.messages.at(-1)).toMatchObject({ type: 'done', status: 'completed' });
+
+    const route = losses(alone.messages);
+    expect(route).toHaveLength(24);
+    expect(Math.min(...route.slice(-4))).toBeLessThan(route[0]! * 0.8);
+    const node = losses(await inNode(onBackend('cpu')));
+    const worst = Math.max(...route.map((loss, i) => Math.abs(loss - node[i]!) / Math.abs(node[i]!)));
+    console.log(JSON.stringify({ routeVsNodeCpuWorstRelative: worst, first: route[0], last: route.at(-1) }));
+    expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('writes checkpoints through the utility process, and a resumed run continues exactly', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'raptr-run-'));
+    // The stop travels over the port while the renderer trains on: it lands a step or two after 10.
+    const first = await throughRenderer(polynomial, { outDir, stopAfter: 10 });
+    expect(first.code).toBe(0);
+    expect(first.messages.at(-1)).toMatchObject({ type: 'done', status: 'stopped' });
+    const stoppedAt = losses(first.messages).length;
+    expect(stoppedAt).toBeGreaterThanOrEqual(10);
+    expect(stoppedAt).toBeLessThan(24);
+    const written = checkpoints(first.messages);
+    expect(written[0]!.step).toBe(6);
+    const last = written.at(-1)!;
+    expect(last.step).toBe(stoppedAt); // a stop writes a checkpoint first
+    expect(readdirSync(join(outDir, 'checkpoints')).length).toBe(written.length);
+
+    const resumed = await throughRenderer(polynomial, {
+      outDir,
+      resume: { path: last.path, sha256: last.sha256 },
+    });
+    expect(resumed.code).toBe(0);
+    expect(resumed.messages.find((m) => m.type === 'start')).toMatchObject({ resumedFromStep: stoppedAt });
+    expect(losses(resumed.messages)).toEqual(losses(alone.messages).slice(stoppedAt));
+  });
+
+  it('fails the run with a reason when the renderer crashes, and it resumes on wasm from its checkpoint', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'raptr-run-'));
+    const crashed = await throughRenderer(polynomial, {
+      outDir,
+      afterStep: (renderer, step) => {
+        // A real renderer crash (the DevTools protocol's Page.crash), as a GPU driver fault would cause.
+        if (step === 8)
+          void renderer.page
+            .context()
+            .newCDPSession(renderer.page)
+            .then((cdp) => cdp.send('Page.crash'))
+            .catch(() => {});
+      },
+    });
+    expect(crashed.code).toBe(1);
+    const error = errorOf(crashed.messages);
+    expect(error?.type === 'error' && error.message).toMatch(
+      /the GPU renderer .* closed its end of the connection .*the run stopped after step \d+\. Resume it to continue from its last checkpoint \(step 6\) on any backend/,
+    );
+    const last = checkpoints(crashed.messages).at(-1)!;
+    const messages: TrainerMessage[] = [];
+    await trainInNode(onBackend('wasm'), {
+      emit: (m) => messages.push(m),
+      control: { stopRequested: () => false, checkpointRequested: () => false },
+      outDir,
+      resume: { path: last.path, sha256: last.sha256 },
+      cacheDir,
+      telemetryMs: 0,
+    });
+    expect(messages.find((m) => m.type === 'start')).toMatchObject({
+      resumedFromStep: 6,
+      backend: { name: 'wasm' },
+    });
+    expect(losses(messages)).toHaveLength(18);
+  });
+
+  it('fails the run with a reason when the renderer hangs (no message for the stall limit)', async () => {
+    // Long enough for the first step's shaders to compile on SwiftShader on a loaded machine.
+    const hung = await throughRenderer(polynomial, {
+      stallMs: 20_000,
+      afterStep: (renderer, step) => {
+        // The page's thread spins forever: no step, no reply, no close. Not awaited (it never returns).
+        if (step === 3) void renderer.page.evaluate('for (;;) {}').catch(() => {});
+      },
+    });
+    expect(hung.code).toBe(1);
+    const error = errorOf(hung.messages);
+    expect(error?.type === 'error' && error.message).toMatch(
+      /made no progress for 20 s .*RAPTR_GPU_STALL_SECONDS.*the run stopped after step [3-9]\b/,
+    );
+  });
+
+  it('fails the run with a reason when the renderer breaks the protocol', async () => {
+    const broken = await throughRenderer(polynomial, {
+      afterStep: (renderer, step) => {
+        if (step !== 2) return;
+        const bogus = { type: 'trainer', message: { type: 'step', step: 'two' } };
+        void renderer.page
+          .evaluate((m) => (globalThis as unknown as { raptrToNode(m: unknown): void }).raptrToNode(m), bogus)
+          .catch(() => {});
+      },
+    });
+    expect(broken.code).toBe(1);
+    const error = errorOf(broken.messages);
+    expect(error?.type === 'error' && error.message).toMatch(/sent a malformed trainer message/);
+  });
+});
