@@ -199,7 +199,8 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
       .poll(() => dialog.getByRole('alert').textContent())
       .toContain('Tick “Replace an earlier export');
     expect(await dialog.textContent()).not.toContain('--force');
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    // The refused export replaced the earlier result: nothing was written, so the dialog offers Cancel.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),

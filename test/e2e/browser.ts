@@ -30,6 +30,9 @@ export async function openPage(
     acceptDownloads: true,
   });
   const page = (await context.newPage()) as Page & { errors: string[] };
+  // Clicks and waits give a view as long to appear as a test's own polls: on a loaded two-core machine a
+  // run page with its charts took longer than Playwright's 30 s to show its header after a navigation.
+  page.setDefaultTimeout(90_000);
   page.errors = [];
   // Each error names the address it happened at: pages are shared across a file's tests.
   page.on('pageerror', (error) => page.errors.push(`${String(error)} (at ${page.url()})`));
