@@ -43,7 +43,7 @@ async function header() {
   });
   const live = new RunLive(fake.api, 'r1');
   await live.load();
-  render(RunHeader, { live, onexport: () => {} });
+  render(RunHeader, { live, onexport: () => {}, ondeleted: () => {} });
   const resumes = () => fake.calls.filter((c) => c.channel === 'runs:resume').map((c) => c.request);
   return { resumes };
 }
