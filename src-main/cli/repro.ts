@@ -14,6 +14,7 @@ export function registerRepro(program: Command): void {
       .option('--out <dir>', 'where the report and its charts go', 'docs/results')
       .option('--quick', 'a short smoke run of the whole study (not a result)')
       .option('--seeds <n>', 'seeds per setting, where the study uses several')
+      .option('--steps <n>', "steps per run, where the study allows it (stability); default: the study's own")
       .option(
         '--reuse',
         "reuse the study's completed runs of the same name and config, and resume its stopped or interrupted ones, instead of training again",
@@ -22,7 +23,14 @@ export function registerRepro(program: Command): void {
   ).action(
     async (
       name: string | undefined,
-      flags: StoreFlags & { out: string; quick?: boolean; seeds?: string; reuse?: boolean; json?: boolean },
+      flags: StoreFlags & {
+        out: string;
+        quick?: boolean;
+        seeds?: string;
+        steps?: string;
+        reuse?: boolean;
+        json?: boolean;
+      },
     ) => {
       const study = STUDIES.find((s) => s.name === name);
       if (!study)
@@ -30,12 +38,24 @@ export function registerRepro(program: Command): void {
       const seeds = flags.seeds === undefined ? 0 : Number(flags.seeds);
       if (!Number.isInteger(seeds) || seeds < 0)
         throw new InputError([`--seeds: expected a whole number, got "${flags.seeds}"`]);
+      const steps = flags.steps === undefined ? 0 : Number(flags.steps);
+      if (flags.steps !== undefined && !study.takesSteps)
+        throw new InputError([
+          `--steps: the ${study.name} study has fixed run lengths (its report depends on them); only ${STUDIES.filter(
+            (s) => s.takesSteps,
+          )
+            .map((s) => s.name)
+            .join(', ')} take --steps`,
+        ]);
+      if (!Number.isInteger(steps) || steps < 0 || (flags.steps !== undefined && steps < 1))
+        throw new InputError([`--steps: expected a whole number of at least 1, got "${flags.steps}"`]);
       const log = (message: string) => process.stderr.write(`${message}\n`);
       const path = await runStudy(study, {
         databasePath: flags.db ?? defaultDatabasePath(),
         outDir: resolve(flags.out),
         quick: flags.quick ?? false,
         seeds,
+        steps,
         reuse: flags.reuse ?? false,
         log,
       });

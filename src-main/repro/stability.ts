@@ -31,7 +31,10 @@ const LABELS: Record<MethodId, string> = {
 /** Methods trained on every seed (the adaptive comparison); the others on seed 0 only (the heatmaps). */
 const EVERY_SEED: readonly MethodId[] = ['raptr', 'raptr-adaptive'];
 
-const stepsFor = (quick: boolean) => (quick ? 150 : 1500);
+/** The study's own length; `--steps N` replaces it (a shorter study on a loaded machine, a longer one on a GPU). */
+const DEFAULT_STEPS = 1500;
+const stepsFor = ({ quick, steps }: Pick<PlanOptions, 'quick' | 'steps'>) =>
+  steps ? steps : quick ? 150 : DEFAULT_STEPS;
 
 function configOf(method: MethodId, steps: number, seed: number): RunConfigInput {
   const base = findPreset(
@@ -54,12 +57,12 @@ function configOf(method: MethodId, steps: number, seed: number): RunConfigInput
   };
 }
 
-function planStability({ quick, seeds }: PlanOptions) {
-  const seedCount = seeds || 2;
+function planStability(options: PlanOptions) {
+  const seedCount = options.seeds || 2;
   return METHODS.flatMap((method) =>
     Array.from({ length: EVERY_SEED.includes(method) ? seedCount : 1 }, (_, seed) => {
       const name = `stability bert-mini ${method} seed ${seed}`;
-      const run: StudyRun = { name, config: { ...configOf(method, stepsFor(quick), seed), name } };
+      const run: StudyRun = { name, config: { ...configOf(method, stepsFor(options), seed), name } };
       return { method, seed, run };
     }),
   );
@@ -69,6 +72,15 @@ const f3 = (x: number | null | undefined) =>
   x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3);
 const signed = (x: number | null) =>
   x === null || !Number.isFinite(x) ? '-' : `${x > 0 ? '+' : ''}${x.toFixed(3)}`;
+
+/** What kind of run this report is, when it is not the study at its own length. */
+function banner(ctx: PlanOptions, steps: number): string {
+  if (ctx.steps && steps < DEFAULT_STEPS)
+    return `> **A shortened study (\`--steps ${steps}\`; its own length is ${DEFAULT_STEPS}): every run stopped earlier in its training, so its losses are higher than at full length and its differences are those of shorter training.**\n\n`;
+  if (ctx.quick && !ctx.steps)
+    return `> **A smoke run (\`--quick\`, ${steps} steps): the pipeline works; the numbers are not a result.**\n\n`;
+  return '';
+}
 
 /** Of the changes with a forecast: how many the forecast got the sign of, all and the large ones. */
 function signAgreement(rows: readonly ForecastRow[]) {
@@ -86,10 +98,11 @@ function signAgreement(rows: readonly ForecastRow[]) {
 export const stability: Study = {
   name: 'stability',
   title: 'Stability on BERT-mini: droppable blocks, transition forecasts, adaptive stage lengths',
+  takesSteps: true,
   plan: (options) => planStability(options).map((p) => p.run),
   async run(ctx) {
     const plan = planStability(ctx);
-    const steps = stepsFor(ctx.quick);
+    const steps = stepsFor(ctx);
     ctx.log(`training ${plan.length} runs of BERT-mini (${steps} steps each)`);
     const ids = await ctx.train(plan.map((p) => p.run));
     const runs = plan.map((p, i) => ({ ...p, id: ids[i]! }));
@@ -173,7 +186,7 @@ export const stability: Study = {
             : `the mean difference, ${signed(meanDifference)} nats, is larger than the seed-to-seed spread of the equal schedule (${f3(spread)}): adaptive stages were **${meanDifference < 0 ? 'better' : 'worse'}** at equal FLOPs on these seeds.`;
 
     return `
-${ctx.quick ? '> **A smoke run (`--quick`, ' + steps + ' steps): the pipeline works; the numbers are not a result.**\n\n' : ''}Every run: BERT-mini on the built-in State of the Union corpus (the \`bert-mini-*\` presets), batch 16, ${steps}
+${banner(ctx, steps)}Every run: BERT-mini on the built-in State of the Union corpus (the \`bert-mini-*\` presets), batch 16, ${steps}
 steps, an evaluation every ${Math.max(10, Math.round(steps / 20))} steps and at every stage end, the wasm backend on
 this machine's CPU, two runs at a time. At every evaluation the stability monitor (\`training.stability\`, on by
 default) scores 2 fixed held-out batches with the training loss: the full model, the model with each block
@@ -249,7 +262,7 @@ Conclusion: ${verdict}
 ## Cost and scale
 
 The monitor's cost is measured by \`npm run bench:stability\` (the same short run with the monitor off and on).
-Run this study in full with \`npm run repro -- stability\` (two seeds, ${planStability({ quick: false, seeds: 0 }).length} runs of 1500 steps; \`--seeds 3\` adds
+Run this study in full with \`npm run repro -- stability\` (two seeds, ${planStability({ quick: false, seeds: 0 }).length} runs of ${DEFAULT_STEPS} steps; \`--seeds 3\` adds
 two more per seed): the \`bert-mini\` study's six runs of this length take about 45 minutes on two otherwise
 idle cores, and the monitor adds its share (see the bench) to each. On a GPU box, scale the shapes as the
 \`bert-mini\` study's report says.

@@ -21,6 +21,8 @@ export interface StudyContext {
   /** Fewer steps and seeds: a smoke run of the whole pipeline, not a result. */
   quick: boolean;
   seeds: number;
+  /** Steps per run for a study that takes --steps (0 or absent: the study's own length). */
+  steps?: number;
   log(message: string): void;
   /** Trains the runs (at most as many at once as the run manager has slots) and returns their ids in order. */
   train(runs: StudyRun[]): Promise<string[]>;
@@ -39,11 +41,15 @@ export interface PlanOptions {
   quick: boolean;
   /** 0: the study's default. */
   seeds: number;
+  /** Steps per run, for a study that takes --steps; 0 or absent: the study's own length. */
+  steps?: number;
 }
 
 export interface Study {
   name: string;
   title: string;
+  /** Whether `--steps N` may shorten or lengthen its runs (the others' reports depend on their fixed lengths). */
+  takesSteps?: boolean;
   /** The runs the study trains (other studies read them through completedRunsOf). */
   plan(options: PlanOptions): StudyRun[];
   /** Writes the report's Markdown body (everything after the title). */

@@ -269,3 +269,17 @@ describe('the run database from the command line', () => {
     expect(refusedNewer.stderr).toMatch(/newer/);
   });
 });
+
+describe('raptr repro', () => {
+  it('takes --steps only for a study whose report allows another length, and only a whole number', () => {
+    const fixed = raptr(['repro', 'polynomial', '--steps', '50']);
+    expect(fixed.code).toBe(2);
+    expect(fixed.stderr).toContain('--steps: the polynomial study has fixed run lengths');
+    expect(fixed.stderr).toContain('only stability take --steps');
+    for (const bad of ['0', '1.5', 'many']) {
+      const wrong = raptr(['repro', 'stability', '--steps', bad]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain(`--steps: expected a whole number of at least 1, got "${bad}"`);
+    }
+  });
+});
