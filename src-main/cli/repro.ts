@@ -16,6 +16,10 @@ export function registerRepro(program: Command): void {
       .option('--seeds <n>', 'seeds per setting, where the study uses several')
       .option('--steps <n>', "steps per run, where the study allows it (stability); default: the study's own")
       .option(
+        '--eval-every <n>',
+        "steps between evaluations, where --steps is allowed; default: the study's own",
+      )
+      .option(
         '--reuse',
         "reuse the study's completed runs of the same name and config, and resume its stopped or interrupted ones, instead of training again",
       )
@@ -28,6 +32,7 @@ export function registerRepro(program: Command): void {
         quick?: boolean;
         seeds?: string;
         steps?: string;
+        evalEvery?: string;
         reuse?: boolean;
         json?: boolean;
       },
@@ -38,17 +43,22 @@ export function registerRepro(program: Command): void {
       const seeds = flags.seeds === undefined ? 0 : Number(flags.seeds);
       if (!Number.isInteger(seeds) || seeds < 0)
         throw new InputError([`--seeds: expected a whole number, got "${flags.seeds}"`]);
-      const steps = flags.steps === undefined ? 0 : Number(flags.steps);
-      if (flags.steps !== undefined && !study.takesSteps)
+      const length = { steps: flags.steps, 'eval-every': flags.evalEvery };
+      const given = Object.entries(length).filter(([, text]) => text !== undefined);
+      if (given.length > 0 && !study.takesSteps)
         throw new InputError([
-          `--steps: the ${study.name} study has fixed run lengths (its report depends on them); only ${STUDIES.filter(
+          `--${given[0]![0]}: the ${study.name} study has fixed run lengths (its report depends on them); only ${STUDIES.filter(
             (s) => s.takesSteps,
           )
             .map((s) => s.name)
-            .join(', ')} take --steps`,
+            .join(', ')} take --steps and --eval-every`,
         ]);
-      if (!Number.isInteger(steps) || steps < 0 || (flags.steps !== undefined && steps < 1))
-        throw new InputError([`--steps: expected a whole number of at least 1, got "${flags.steps}"`]);
+      const [steps, evalEvery] = Object.entries(length).map(([flag, text]) => {
+        const n = text === undefined ? 0 : Number(text);
+        if (text !== undefined && (!Number.isInteger(n) || n < 1))
+          throw new InputError([`--${flag}: expected a whole number of at least 1, got "${text}"`]);
+        return n;
+      });
       const log = (message: string) => process.stderr.write(`${message}\n`);
       const path = await runStudy(study, {
         databasePath: flags.db ?? defaultDatabasePath(),
@@ -56,6 +66,7 @@ export function registerRepro(program: Command): void {
         quick: flags.quick ?? false,
         seeds,
         steps,
+        evalEvery,
         reuse: flags.reuse ?? false,
         log,
       });

@@ -35,16 +35,20 @@ const EVERY_SEED: readonly MethodId[] = ['raptr', 'raptr-adaptive'];
 const DEFAULT_STEPS = 1500;
 const stepsFor = ({ quick, steps }: Pick<PlanOptions, 'quick' | 'steps'>) =>
   steps ? steps : quick ? 150 : DEFAULT_STEPS;
+/** Twenty evaluations a run unless `--eval-every N` (fewer, on a loaded machine: each runs the monitor). */
+const evalEveryFor = (options: Pick<PlanOptions, 'quick' | 'steps' | 'evalEvery'>) =>
+  options.evalEvery ? options.evalEvery : Math.max(10, Math.round(stepsFor(options) / 20));
 
-function configOf(method: MethodId, steps: number, seed: number): RunConfigInput {
+function configOf(method: MethodId, options: PlanOptions, seed: number): RunConfigInput {
+  const steps = stepsFor(options);
   const base = findPreset(
     method === 'full' ? 'bert-mini-full' : `bert-mini-${method.replace('-adaptive', '')}`,
   )!.config;
   const config: RunConfigInput = {
     ...base,
     task: { ...(base.task as Record<string, unknown>), probes: { when: 'never' } } as RunConfigInput['task'],
-    // Twenty evaluations, each with the monitor at its defaults (2 held-out batches, 4 masks per stage).
-    training: { ...base.training, steps, seed, evalEvery: Math.max(10, Math.round(steps / 20)) },
+    // Each evaluation with the monitor at its defaults (2 held-out batches, 4 masks per stage).
+    training: { ...base.training, steps, seed, evalEvery: evalEveryFor(options) },
   };
   if (method === 'pld')
     return { ...config, policy: { kind: 'pld', thetaBar: 0.5, gamma: matchedPldGamma(12, steps, 9) } };
@@ -62,7 +66,7 @@ function planStability(options: PlanOptions) {
   return METHODS.flatMap((method) =>
     Array.from({ length: EVERY_SEED.includes(method) ? seedCount : 1 }, (_, seed) => {
       const name = `stability bert-mini ${method} seed ${seed}`;
-      const run: StudyRun = { name, config: { ...configOf(method, stepsFor(options), seed), name } };
+      const run: StudyRun = { name, config: { ...configOf(method, options, seed), name } };
       return { method, seed, run };
     }),
   );
@@ -75,8 +79,12 @@ const signed = (x: number | null) =>
 
 /** What kind of run this report is, when it is not the study at its own length. */
 function banner(ctx: PlanOptions, steps: number): string {
-  if (ctx.steps && steps < DEFAULT_STEPS)
-    return `> **A shortened study (\`--steps ${steps}\`; its own length is ${DEFAULT_STEPS}): every run stopped earlier in its training, so its losses are higher than at full length and its differences are those of shorter training.**\n\n`;
+  const every = evalEveryFor(ctx);
+  const fewerEvals = ctx.evalEvery
+    ? `, an evaluation every ${every} steps (\`--eval-every ${every}\`; its own: twenty a run)`
+    : '';
+  if ((ctx.steps && steps < DEFAULT_STEPS) || ctx.evalEvery)
+    return `> **A shortened study (\`--steps ${steps}\`; its own length is ${DEFAULT_STEPS}${fewerEvals}): every run stopped earlier in its training, so its losses are higher than at full length and its differences are those of shorter training; adaptive stages can end only at an evaluation, so fewer evaluations give the rule fewer chances.**\n\n`;
   if (ctx.quick && !ctx.steps)
     return `> **A smoke run (\`--quick\`, ${steps} steps): the pipeline works; the numbers are not a result.**\n\n`;
   return '';
@@ -187,7 +195,7 @@ export const stability: Study = {
 
     return `
 ${banner(ctx, steps)}Every run: BERT-mini on the built-in State of the Union corpus (the \`bert-mini-*\` presets), batch 16, ${steps}
-steps, an evaluation every ${Math.max(10, Math.round(steps / 20))} steps and at every stage end, the wasm backend on
+steps, an evaluation every ${evalEveryFor(ctx)} steps and at every stage end, the wasm backend on
 this machine's CPU, two runs at a time. At every evaluation the stability monitor (\`training.stability\`, on by
 default) scores 2 fixed held-out batches with the training loss: the full model, the model with each block
 bypassed (the policy's scaling with L-1 blocks), and for RaPTr and PLD 4 fixed masks from this stage's

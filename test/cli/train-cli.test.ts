@@ -271,15 +271,19 @@ describe('the run database from the command line', () => {
 });
 
 describe('raptr repro', () => {
-  it('takes --steps only for a study whose report allows another length, and only a whole number', () => {
+  it('takes --steps and --eval-every only for a study whose report allows them, and only whole numbers', () => {
     const fixed = raptr(['repro', 'polynomial', '--steps', '50']);
     expect(fixed.code).toBe(2);
     expect(fixed.stderr).toContain('--steps: the polynomial study has fixed run lengths');
-    expect(fixed.stderr).toContain('only stability take --steps');
+    expect(fixed.stderr).toContain('only stability take --steps and --eval-every');
+    const cadence = raptr(['repro', 'bert-mini', '--eval-every', '50']);
+    expect(cadence.stderr).toContain('--eval-every: the bert-mini study has fixed run lengths');
     for (const bad of ['0', '1.5', 'many']) {
       const wrong = raptr(['repro', 'stability', '--steps', bad]);
       expect(wrong.code).toBe(2);
       expect(wrong.stderr).toContain(`--steps: expected a whole number of at least 1, got "${bad}"`);
+      const cadence = raptr(['repro', 'stability', '--eval-every', bad]);
+      expect(cadence.stderr).toContain(`--eval-every: expected a whole number of at least 1, got "${bad}"`);
     }
   });
 });

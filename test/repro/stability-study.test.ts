@@ -43,7 +43,7 @@ describe('the stability study plan', () => {
     expect(stability.plan({ quick: true, seeds: 3 })).toHaveLength(8);
   });
 
-  it('takes --steps: every run that length, twenty evaluations and PLD matched to it', () => {
+  it('takes --steps and --eval-every: every run that length, twenty evaluations unless told, PLD matched to it', () => {
     expect(stability.takesSteps).toBe(true);
     const configs = stability
       .plan({ quick: false, seeds: 0, steps: 500 })
@@ -55,6 +55,9 @@ describe('the stability study plan', () => {
     // PLD is matched to RaPTr 6-8-10-12's mean of 9 active blocks over the shorter run, not the default's.
     const pld = configs.find((c) => c.policy.kind === 'pld')!.policy as PldPolicy;
     expect(pldMeanExpectedActive(pld, 12, 500)).toBeCloseTo(9, 3);
+    // --eval-every: fewer evaluations, each with the monitor.
+    for (const r of stability.plan({ quick: false, seeds: 0, steps: 400, evalEvery: 50 }))
+      expect(mustParseRunConfig(r.config).training).toMatchObject({ steps: 400, evalEvery: 50 });
     // --steps overrides --quick's length too: a short study is still the study, not a smoke run.
     expect(
       mustParseRunConfig(stability.plan({ quick: true, seeds: 0, steps: 300 })[0]!.config).training.steps,
