@@ -7,7 +7,7 @@ import type { RunConfigInput } from '../../shared/config/schema.js';
 import { formatFlops, formatPercent } from '../../shared/format.js';
 import { MLM_KEYS } from '../../shared/metrics.js';
 import { getRunDetail } from '../services/run-detail.js';
-import { latestStep } from '../store/index.js';
+import { evalSeries, latestStep } from '../store/index.js';
 import { image, mean, table } from './markdown.js';
 import { matchedPldGamma } from './polynomial.js';
 import {
@@ -180,6 +180,16 @@ export const stability: Study = {
     const equalLosses = comparisons.flatMap((c) => (c.equalLoss === null ? [] : [c.equalLoss]));
     const spread = equalLosses.length > 1 ? Math.max(...equalLosses) - Math.min(...equalLosses) : null;
     const meanDifference = differences.length > 0 ? mean(differences) : null;
+    // The loss of predicting every target from training token counts alone, on the same held-out targets.
+    const unigram = evalSeries(ctx.db, of('raptr').id)[MLM_KEYS.unigramLoss]?.at(-1)?.value ?? null;
+    const compared = comparisons.flatMap((c) => [c.equalLoss, c.adaptiveLoss]).filter((l) => l !== null);
+    const aboveUnigram = unigram !== null && compared.length > 0 && compared.every((l) => l > unigram);
+    const unigramNote =
+      unigram === null
+        ? ''
+        : aboveUnigram
+          ? ` Every one of these losses is above the unigram line of these held-out targets (${f3(unigram)}, the loss of predicting from training token counts alone): no run had learned more than token frequencies at these FLOPs, so the comparison is of how fast each approaches that line, not of what it learned.`
+          : ` The unigram line of these held-out targets (the loss of predicting from training token counts alone) is ${f3(unigram)}.`;
     const equalEnds = getRunDetail(ctx.db, of('raptr').id)
       .plannedStages.map((s) => s.endStep)
       .join(', ');
@@ -265,7 +275,7 @@ ${table(
   ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
 )}
 
-Conclusion: ${verdict}
+Conclusion: ${verdict}${unigramNote}
 
 ## Cost and scale
 
