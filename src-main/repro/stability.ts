@@ -16,6 +16,7 @@ import {
   forecastRows,
   innerDropShare,
   lossAtFlops,
+  type FinalDrops,
   type ForecastRow,
 } from './stability-numbers.js';
 import type { PlanOptions, Study, StudyRun } from './study.js';
@@ -90,6 +91,52 @@ function banner(ctx: PlanOptions, steps: number): string {
   return '';
 }
 
+/** Below this share of the loss, a block's drop is not a block the model needs (at this scale, noise). */
+const NEGLIGIBLE_SHARE = 0.005;
+const percent2 = (x: number) => formatPercent(x, 2);
+
+/** Which method leaves its inner blocks most droppable, or that no block but the ends matters to any. */
+function droppability(finals: ReadonlyArray<{ r: { method: MethodId }; final: FinalDrops | null }>): string {
+  const share = (m: MethodId) => {
+    const final = finals.find((f) => f.r.method === m)?.final;
+    return final ? innerDropShare(final) : Number.NaN;
+  };
+  const costs = `Dropping a typical inner block costs ${percent2(share('raptr'))} of the loss after RaPTr, ${percent2(share('pld'))} after PLD and ${percent2(share('full'))} after full training.`;
+  const largest = finals
+    .flatMap(({ r, final }) => (final?.drops ?? []).map((drop, block) => ({ method: r.method, block, drop })))
+    .reduce((a, b) => (Math.abs(b.drop) > Math.abs(a.drop) ? b : a), {
+      method: 'full' as MethodId,
+      block: -1,
+      drop: 0,
+    });
+  const where =
+    largest.block < 0
+      ? ''
+      : ` The largest single drop is block ${largest.block}'s after ${LABELS[largest.method]} (${signed(largest.drop)}).`;
+  if ((['raptr', 'pld', 'full'] as const).every((m) => Math.abs(share(m)) < NEGLIGIBLE_SHARE))
+    return `${costs} Under every method an inner block changes the loss by less than ${percent2(NEGLIGIBLE_SHARE)}: no model here needs its inner blocks yet, which is what a model that has not learned past token frequencies looks like, so there is no contrast for RaPTr to show at this scale.${where}`;
+  return `${costs} ${share('raptr') < share('full') ? 'RaPTr leaves its inner blocks more individually droppable than full training does' : 'RaPTr does not leave its inner blocks more droppable than full training does'} on this seed; one seed, so read the size of the gap with care.${where}`;
+}
+
+/** Whether the changes moved the train loss more than two windows where nothing changed did. */
+function againstNoise(rows: readonly ForecastRow[]): string {
+  const withTrend = rows.filter((r) => r.trend !== null);
+  if (withTrend.length === 0) return '';
+  const meanAbs = (xs: number[]) => mean(xs.map(Math.abs));
+  const [jump, trend] = [meanAbs(withTrend.map((r) => r.realized)), meanAbs(withTrend.map((r) => r.trend!))];
+  const gaps = rows.flatMap((r) => (r.gap !== null && r.stageLoss ? [Math.abs(r.gap / r.stageLoss)] : []));
+  const largestGap = gaps.length > 0 ? Math.max(...gaps) : null;
+  const noisy = jump <= 1.5 * trend;
+  const verdict = noisy
+    ? 'so no change moved the train loss by more than its own window-to-window noise does'
+    : 'so the changes moved the train loss by more than its window-to-window noise does';
+  const forecastSize =
+    largestGap === null
+      ? ''
+      : `; the largest forecast was ${percent2(largestGap)} of the loss${noisy ? ', so the sign agreement says little about the forecast either way' : ''}`;
+  return `The realized jumps average ${f3(jump)} nats in size against ${f3(trend)} for the trend between two windows where nothing changed, ${verdict}${forecastSize}.`;
+}
+
 /** Of the changes with a forecast: how many the forecast got the sign of, all and the large ones. */
 function signAgreement(rows: readonly ForecastRow[]) {
   const forecast = rows.filter((r) => r.gap !== null && r.stageLoss !== null);
@@ -138,10 +185,6 @@ export const stability: Study = {
       });
       shots.push(image(`${LABELS[r.method]}: drop loss by block over training`, ctx.chartPath(file)));
     }
-    const share = (m: MethodId) => {
-      const final = finals.find((f) => f.r.method === m)?.final;
-      return final ? innerDropShare(final) : Number.NaN;
-    };
 
     // 2. Forecast against realized, at every change of every RaPTr run.
     const raptrRuns = runs.filter((r) => r.method === 'raptr' || r.method === 'raptr-adaptive');
@@ -223,10 +266,7 @@ ${table(
   ['l', 'r', ...Array.from({ length: blocks + 1 }, () => 'r' as const)],
 )}
 
-Dropping a typical inner block costs ${formatPercent(share('raptr'))} of the loss after RaPTr,
-${formatPercent(share('pld'))} after PLD and ${formatPercent(share('full'))} after full training.
-${share('raptr') < share('full') ? 'RaPTr leaves its inner blocks more individually droppable than full training does' : 'RaPTr does not leave its inner blocks more droppable than full training does'}
-on this seed; one seed, so read the size of the gap with care.
+${droppability(finals)}
 
 ${shots.join('\n\n')}
 
@@ -242,6 +282,7 @@ ${table(['run', 'stage', 'at step', 'forecast', 'forecast / loss', 'realized', '
 
 The forecast had the realized jump's sign at **${agreement.agree} of ${agreement.total}** changes, and at
 **${agreement.largeAgree} of ${agreement.large}** of those it called large (at least 10% of the loss).
+${againstNoise(changes.map((c) => c.row))}
 
 ${image('the transitions table of RaPTr (equal stages, seed 0): forecast beside the realized jump', ctx.chartPath('transitions-raptr.png'))}
 
