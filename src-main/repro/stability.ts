@@ -321,9 +321,10 @@ Conclusion: ${verdict}${unigramNote}
 ## Cost and scale
 
 The monitor's cost is measured by \`npm run bench:stability\` (the same short run with the monitor off and on).
-Run this study in full with \`npm run repro -- stability\` (two seeds, ${planStability({ quick: false, seeds: 0 }).length} runs of ${DEFAULT_STEPS} steps; \`--seeds 3\` adds
-two more per seed): the \`bert-mini\` study's six runs of this length take about 45 minutes on two otherwise
-idle cores, and the monitor adds its share (see the bench) to each. On a GPU box, scale the shapes as the
+Run this study at its own length with \`npm run repro -- stability\` (two seeds, ${planStability({ quick: false, seeds: 0 }).length} runs of ${DEFAULT_STEPS} steps; \`--seeds 3\` adds
+two more per seed): the \`bert-mini\` study's six runs of this length took 112 minutes two at a time, and here
+each run also makes twenty evaluations with the monitor, so expect two hours or more on two otherwise idle
+cores. On a GPU box, scale the shapes as the
 \`bert-mini\` study's report says.
 `;
   },
