@@ -13,7 +13,6 @@ import type { TrainerMessage } from '../../shared/trainer-protocol.js';
 import type { GpuRenderer } from '../../src-main/electron/gpu-window.js';
 import { hasChromium } from '../../src-main/repro/chromium.js';
 import { utilityTrainer } from '../../src-main/runs/electron-host.js';
-import { trainInNode } from '../../src-main/trainer/node-engine.js';
 import type { TrainerExit, TrainerHost } from '../../src-main/runs/trainer-host.js';
 import {
   chromiumWithBundle,
@@ -21,6 +20,7 @@ import {
   type RendererPage,
 } from '../trainer/gpu-route/chromium-page.js';
 import { tinyPolynomialWith } from '../trainer/tiny-polynomial.js';
+import { trainMessages } from '../trainer/train-messages.js';
 import { fake } from './fake/electron.js';
 import type { FakeMessagePortMain } from './fake/message-channel.js';
 
@@ -113,20 +113,6 @@ const evalLosses = (messages: TrainerMessage[]) =>
   messages.flatMap((m) => (m.type === 'eval' ? m.results.filter((r) => r.name === 'eval/loss') : []));
 const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
-/** The same config trained by the Node engine in this process, on the cpu backend. */
-async function nodeLosses(config: unknown): Promise<number[]> {
-  const messages: TrainerMessage[] = [];
-  await trainInNode(config, {
-    emit: (m) => messages.push(m),
-    control: { stopRequested: () => false, checkpointRequested: () => false },
-    outDir: null,
-    resume: null,
-    cacheDir: mkdtempSync(join(tmpdir(), 'raptr-cache-')),
-    telemetryMs: 0,
-  });
-  return losses(messages);
-}
-
 // Minutes, not seconds, on a loaded 2-core machine: SwiftShader runs every kernel on the CPU. A run that
 // stops making progress fails by itself (RAPTR_GPU_STALL_SECONDS below), so this limit is only a backstop.
 describe('a run in the desktop app on the GPU route', { timeout: 1_800_000 }, () => {
@@ -153,7 +139,7 @@ describe('a run in the desktop app on the GPU route', { timeout: 1_800_000 }, ()
     expect(held).toHaveLength(4);
     expect(held.at(-1)!).toBeLessThan(0.9 * held[0]!);
     // And the app's route trains what the Node engine trains.
-    const node = await nodeLosses(polynomial('cpu'));
+    const node = losses(await trainMessages(polynomial('cpu')));
     expect(Math.max(...route.map((loss, i) => Math.abs(loss - node[i]!) / node[i]!))).toBeLessThan(1e-5);
     expect(checkpoints(messages).map((m) => m.step)).toEqual([6, 12, 18, 24]);
     expect(messages.at(-1)).toMatchObject({ type: 'done', status: 'completed' });

@@ -263,14 +263,10 @@ describe('the GPU renderer in headless Chromium', { timeout: 1_800_000 }, () => 
     expect(lost.messages.some((m) => m.type === 'done')).toBe(false);
     const last = checkpoints(lost.messages).at(-1)!;
     expect(last.step).toBeGreaterThanOrEqual(6);
-    const messages: TrainerMessage[] = [];
-    await trainInNode(onBackend('wasm'), {
-      emit: (m) => messages.push(m),
-      control: { stopRequested: () => false, checkpointRequested: () => false },
+    const messages = await trainMessages(onBackend('wasm'), {
       outDir,
       resume: { path: last.path, sha256: last.sha256 },
       cacheDir,
-      telemetryMs: 0,
     });
     expect(messages.find((m) => m.type === 'start')).toMatchObject({
       resumedFromStep: last.step,
