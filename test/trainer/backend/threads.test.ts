@@ -1,7 +1,8 @@
 // Threads change which thread computes an element, never how: every split kernel gives the same bits on 1,
 // 2 and 3 threads, training gives the same losses (also when the thread count changes mid-run), the heap may
-// grow under threaded kernels, a part that fails reports its error, and no worker outlives its run
-// (completed, stopped, resumed on another thread count, or failed).
+// grow under threaded kernels, a part that fails reports its error, a worker that dies fails the call and
+// the run at once with the reason, and no worker outlives its run (completed, stopped, resumed on another
+// thread count, or failed).
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +157,28 @@ describe('threads at work', () => {
     expect(Array.from(tf.matMul(a, b).dataSync())).toEqual(Array.from(threaded));
   });
 
+  it('fail the call in progress at once, naming the worker, when one dies during it', async () => {
+    await setWasmThreads(3);
+    // A product that takes a while on every part: the worker is ended while it computes its part. Before
+    // the supervisor, the call waited out a 5-minute stall timeout (the test's own timeout is shorter).
+    const a = random([1500, 1500]);
+    const b = random([1500, 1500]);
+    runner.terminateWorker(2);
+    expect(() => tf.tidy(() => tf.matMul(a, b).dataSync())).toThrow(
+      /kernel thread 2 of 3 exited unexpectedly/,
+    );
+    // Every later call says the same, rather than waiting for the missing part.
+    expect(() => tf.tidy(() => tf.matMul(a, b).dataSync())).toThrow(/kernel thread 2 of 3/);
+    // A new pool works, and agrees with one thread.
+    const x = random([90, 70]);
+    const w = random([70, 50]);
+    await setWasmThreads(2);
+    const threaded = Array.from(tf.matMul(x, w).dataSync());
+    await setWasmThreads(1);
+    expect(Array.from(tf.matMul(x, w).dataSync())).toEqual(threaded);
+    tf.dispose([a, b, x, w]);
+  });
+
   it('end with their pool: the process is left with the threads it had', async () => {
     await setWasmThreads(1);
     const osThreads = () => (existsSync('/proc/self/task') ? readdirSync('/proc/self/task').length : null);
@@ -260,6 +283,43 @@ describe('training on threads', () => {
     await expect(run).rejects.toThrow(/the loss became/);
     expect(devices).toEqual([expect.stringContaining('3 threads')]);
     expect(runner.workerCount).toBe(0);
+  });
+
+  it('fails a run at once when a worker dies mid-run, with the reason, and the run resumes', async () => {
+    const config = { ...polynomial, training: { ...polynomial.training, steps: 80, checkpointEvery: 5 } };
+    const alone = await losses(withThreads(config, 2));
+    const outDir = mkdtempSync(join(tmpdir(), 'raptr-threads-crash-'));
+    const messages: TrainerMessage[] = [];
+    let steps = 0;
+    const run = trainInNode(config, {
+      emit: (m) => messages.push(m),
+      control: {
+        stopRequested: () => false,
+        checkpointRequested: () => false,
+        // The host's share, polled before each step; at step 12 a worker dies while the run goes on.
+        threadsGranted: () => {
+          if (steps++ === 12) runner.terminateWorker(1);
+          return 2;
+        },
+      },
+      outDir,
+      resume: null,
+      cacheDir,
+    });
+    await expect(run).rejects.toThrow(/kernel thread 1 of 2 exited unexpectedly \(exit code 1\)/);
+    expect(runner.workerCount).toBe(0);
+    const ran = messages.flatMap((m) => (m.type === 'step' ? [m.loss] : []));
+    expect(ran.length).toBeGreaterThanOrEqual(10);
+    expect(ran.length).toBeLessThan(80);
+    const last = messages.flatMap((m) => (m.type === 'checkpoint' ? [m] : [])).at(-1)!;
+    expect(last.step).toBeGreaterThanOrEqual(10);
+    const resumed = await losses(
+      config,
+      { threadsGranted: () => 2 },
+      { outDir, resume: { path: last.path, sha256: last.sha256 } },
+    );
+    expect(resumed.devices).toEqual([expect.stringContaining('2 threads')]);
+    expect(resumed.losses).toEqual(alone.losses.slice(last.step));
   });
 
   it('gives the same masked-language-model losses on 1 and 2 threads', async () => {

@@ -53,6 +53,12 @@ export class KernelRunner {
     return this.threads;
   }
 
+  /** Ends worker `part` as a crash would (tests of a run whose worker dies; see KernelPool). */
+  terminateWorker(part: number): void {
+    if (!this.pool) throw new Error('no kernel threads are running');
+    this.pool.terminateWorker(part);
+  }
+
   /** Parts to split a call of about `work` operations into: every thread, or 1 when threads would not pay. */
   parts(work: number): number {
     return work >= this.minParallelWork ? this.threads : 1;
