@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../shared/rng.js';
 import type { TrainerMessage } from '../../../shared/trainer-protocol.js';
+import { inPlaceKernels } from '../../../src-main/trainer/backend/in-place-kernels.js';
 import { releaseCpuThreads, selectBackend } from '../../../src-main/trainer/backend/select-backend.js';
 import type { KernelRunner } from '../../../src-main/trainer/backend/wasm/kernel-runner.js';
 import { setWasmThreads } from '../../../src-main/trainer/backend/wasm/wasm-backend.js';
@@ -127,6 +128,76 @@ describe('kernels split between threads give the same bits', () => {
       'int32',
     );
     await expectSameBits((table) => tf.gather(table, ids), [random([50, 11])]);
+  });
+});
+
+describe('the optimizer on threads', () => {
+  it("gives every variable's sum of squares and AdamW update the same bits on 1, 2 and 3 threads", async () => {
+    const heap = inPlaceKernels()!;
+    // Sizes off the groups of 4 (tails), smaller than a part, and one variable without a gradient.
+    const shapes = [[7], [33, 5], [4], [130, 3], [1], [2, 2]];
+    const start = {
+      p: shapes.map((s) => random(s)),
+      g: shapes.map((s) => random(s, 0.5)),
+      m: shapes.map((s) => random(s, 0.1)),
+      v: shapes.map((s) => tf.abs(random(s, 0.1))),
+    };
+    const hyper = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    const gradScale = 0.7;
+    const noGrad = 2;
+    const decay = (i: number) => (i % 2 ? 0.01 : 0);
+    const on = async (threads: number) => {
+      await setWasmThreads(threads);
+      const split = runner.splitCalls;
+      // Fresh copies: the update works in place.
+      const copy = (ts: tf.Tensor[]) => ts.map((t) => tf.tensor(t.dataSync(), t.shape));
+      const [p, m, v] = [copy(start.p), copy(start.m), copy(start.v)];
+      const sums = heap.sumsOfSquares(start.g);
+      heap.adamw(
+        p.map((param, i) => ({
+          param,
+          grad: i === noGrad ? null : start.g[i]!,
+          m: m[i]!,
+          v: v[i]!,
+          weightDecay: decay(i),
+          bc1: 0.19,
+          bc2: 0.002,
+        })),
+        gradScale,
+        hyper,
+      );
+      if (threads > 1) expect(runner.splitCalls).toBe(split + 2);
+      const values = [...p, ...m, ...v].map((t) => Float32Array.from(t.dataSync()));
+      tf.dispose([...p, ...m, ...v]);
+      return { sums, values, bits: values.map((x) => Array.from(new Uint32Array(x.buffer))) };
+    };
+    const one = await on(1);
+    for (const threads of [2, 3]) {
+      const other = await on(threads);
+      expect(other.sums).toEqual(one.sums);
+      expect(other.bits).toEqual(one.bits);
+    }
+    // And it is AdamW: the same arithmetic in float64 agrees to float32 precision.
+    start.g.forEach((g, i) =>
+      expect(one.sums[i]).toBeCloseTo(
+        Array.from(g.dataSync()).reduce((sum, x) => sum + x * x, 0),
+        4,
+      ),
+    );
+    start.p.forEach((p0, i) => {
+      const [p, g, m, v] = [p0, start.g[i]!, start.m[i]!, start.v[i]!].map((t) => t.dataSync());
+      p!.forEach((x, j) => {
+        const grad = i === noGrad ? 0 : g![j]! * gradScale;
+        const mj = hyper.beta1 * m![j]! + (1 - hyper.beta1) * grad;
+        const vj = hyper.beta2 * v![j]! + (1 - hyper.beta2) * grad * grad;
+        const next =
+          x * (1 - hyper.lr * decay(i)) - ((hyper.lr / 0.19) * mj) / (Math.sqrt(vj / 0.002) + hyper.eps);
+        expect(one.values[i]![j]).toBeCloseTo(next, 5);
+        expect(one.values[shapes.length + i]![j]).toBeCloseTo(mj, 6);
+        expect(one.values[2 * shapes.length + i]![j]).toBeCloseTo(vj, 6);
+      });
+    });
+    tf.dispose([...start.p, ...start.g, ...start.m, ...start.v]);
   });
 });
 

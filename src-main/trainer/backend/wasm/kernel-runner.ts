@@ -26,6 +26,11 @@ export class KernelRunner {
     readonly shared: boolean,
   ) {}
 
+  /** The heap's memory as it is now (it changes when tfjs grows the heap). */
+  get heap(): ArrayBufferLike {
+    return this.memory.buffer;
+  }
+
   /** Threads the parallel kernels use now. */
   get threads(): number {
     return this.pool?.threads ?? 1;

@@ -10,13 +10,14 @@
 // step; same-shape float32 adds run on our threads instead.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { size } from '../fused-common.js';
-import { provideInPlaceKernels } from '../in-place-kernels.js';
+import { provideInPlaceKernels, type InPlaceKernels } from '../in-place-kernels.js';
 import { tf, type TensorInfo } from '../../tf.js';
 import { registerFusedKernels } from './fused-kernels.js';
 import { gatherRows, unsortedSegmentSum } from './gather-kernels.js';
 import { offset, withScratch } from './heap.js';
 import { compileKernels, instantiateKernels } from './kernel-module.js';
 import { KernelRunner } from './kernel-runner.js';
+import { wasmOptimizerKernels } from './optimizer-kernels.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];
@@ -26,21 +27,13 @@ const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2', 'Ide
 let installed: KernelRunner | null = null;
 let installedRelaxed = false;
 
-/** Direct access to the kernels for in-place work (the optimizer), while the wasm backend is active. */
-export interface InPlaceKernels {
-  runner: KernelRunner;
-  /** Byte offset of a tensor's data in the shared heap. */
-  offsetOf(tensor: { dataId: object }): number;
-}
-
 export function wasmKernelsInstalled(): boolean {
   return installed !== null;
 }
 
 export function inPlaceKernels(): InPlaceKernels | null {
   if (!installed || tf.getBackend() !== 'wasm') return null;
-  const backend = tf.backend() as BackendWasm;
-  return { runner: installed, offsetOf: (t) => backend.getMemoryOffset(t.dataId) };
+  return wasmOptimizerKernels(installed, tf.backend() as BackendWasm);
 }
 
 /** The installed kernels' runner (threads, worker count), or null before installWasmKernels. */

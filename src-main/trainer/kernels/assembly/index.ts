@@ -4,7 +4,7 @@
 // Kernels that take (part, parts) compute one part of their output (parts.ts); threads run the other parts.
 export { gemm, gemmScratchFloats } from './matmul';
 export { sumRows, segmentSumRows, gatherRows } from './reduce';
-export { sumSquares, adamwUpdate } from './optim';
+export { sumSquaresAll, adamwAll } from './optim';
 export { gelu, geluGrad } from './activation';
 export { layerNorm, layerNormGradRows, layerNormGradParams } from './norm';
 export { softmaxXent, softmaxXentGrad, xentMeanLoss } from './xent';
