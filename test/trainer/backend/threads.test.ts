@@ -120,8 +120,9 @@ describe('kernels split between threads give the same bits', () => {
     await expectSameBits((z) => meanCrossEntropy(z, labels), [random([23, 301], 2)]);
   });
 
-  it('adds, sums over leading axes, embedding lookups and their gradient', async () => {
+  it('adds (also of a row vector to every row), sums over leading axes, embedding lookups and their gradient', async () => {
     await expectSameBits((a, b) => tf.add(a, b), [random([37, 13]), random([37, 13])]);
+    await expectSameBits((a, b) => tf.add(a, b), [random([37, 13]), random([13])]);
     await expectSameBits((x) => tf.sum(x, 0), [random([37, 13])]);
     const ids = tf.tensor1d(
       Int32Array.from({ length: 70 }, () => rng.int(50)),

@@ -50,6 +50,15 @@ export interface RaptrKernels {
     part: number,
     parts: number,
   ): void;
+  addRowVector(
+    x: number,
+    row: number,
+    out: number,
+    rows: number,
+    cols: number,
+    part: number,
+    parts: number,
+  ): void;
   attention(
     q: number,
     k: number,
@@ -178,6 +187,7 @@ export const PARALLEL_KERNELS = [
   'gelu',
   'geluGrad',
   'addScaled',
+  'addRowVector',
   'attention',
   'attentionGrad',
   'layerNorm',

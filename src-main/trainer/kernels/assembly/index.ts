@@ -8,5 +8,5 @@ export { sumSquaresAll, adamwAll } from './optim';
 export { gelu, geluGrad } from './activation';
 export { layerNorm, layerNormGradRows, layerNormGradParams } from './norm';
 export { softmaxXent, softmaxXentGrad, xentMeanLoss } from './xent';
-export { addScaled } from './elementwise';
+export { addScaled, addRowVector } from './elementwise';
 export { attention, attentionGrad, attentionScratchFloats } from './attention';
