@@ -18,6 +18,9 @@ export default defineConfig({
           pool: 'forks',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // expect.poll waits for a page or a process to catch up: its default second is too short on a
+          // loaded two-core machine (a lazily loaded view took longer to show its form).
+          expect: { poll: { timeout: 90_000 } },
         },
       },
       {

@@ -69,6 +69,46 @@ export interface RunSummary {
   backend: string | null;
   device: string | null;
   preset: string | null;
+  /** The extra columns asked for (runs:list `columns`), by column id; null where a run has no value. */
+  columns?: Record<string, ColumnValue>;
+}
+
+export type ColumnValue = number | string | boolean | null;
+
+/**
+ * A runs-table column beyond the fixed ones: a config field by its path ("config:model.layers"), or a
+ * metric's final or best value ("final:eval/mlm_loss", "best:eval/era_probe_acc").
+ */
+export type ColumnId = `config:${string}` | `final:${string}` | `best:${string}`;
+
+/** What the column chooser offers: every config field and every metric key some run has. */
+export interface ColumnChoices {
+  config: string[];
+  metrics: string[];
+}
+
+/** One line of a trainer's log, as recorded: info and warnings it sent, and errors. */
+export interface LogEntry {
+  id: number;
+  time: number;
+  step: number | null;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+/** The outcome of one run in a bulk action; a refusal names why (it trains elsewhere, it is gone). */
+export interface BulkOutcome {
+  id: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** Where the run stood at a step on every x-axis: maps stage boundaries onto tokens, FLOPs and wall time. */
+export interface StepMark {
+  step: number;
+  tokens: number;
+  flops: number;
+  wallMs: number;
 }
 
 export interface StageSummary {
@@ -138,6 +178,8 @@ export interface RunDetail {
   checkpoints: Checkpoint[];
   errors: Array<{ step: number | null; message: string }>;
   expectedRelativeFlops: number;
+  /** The first step of each recorded stage, then the newest step: stage boundaries on every x-axis. */
+  stageMarks: StepMark[];
 }
 
 /** Columns, one entry per bucket (or per point in raw mode, where min = max = mean and count = 1). */
@@ -161,6 +203,10 @@ export interface SeriesResult {
 export interface ComparedRun {
   id: string;
   name: string;
+  /** "mlm" or "polynomial": runs of different tasks have different eval metrics. */
+  task: string;
+  /** The run's own held-out loss key (its task's). */
+  evalKey: string;
   policy: string;
   schedule: string;
   /** The series read for the compared key in this run (the training-masking loss has two names). */
@@ -189,6 +235,8 @@ export interface CompareResult {
   maskingNote: string | null;
   runs: ComparedRun[];
   differences: ConfigDifference[];
+  /** Ids asked for that name no run (deleted since the link was made): left out, not fatal. */
+  missing: string[];
 }
 
 export interface MaskRow {
@@ -231,6 +279,13 @@ export interface ExportResult {
   architecture?: string;
   /** csv, json: metric points written. */
   points?: number;
+}
+
+/** An export made for the browser to download: GET /api/downloads/<file> from `raptr serve`. */
+export interface ExportDownload {
+  file: string;
+  bytes: number;
+  result: ExportResult;
 }
 
 export type { ConfigDifference, ConfigIssue, EvalResult, Preset, StagePlan };

@@ -8,6 +8,9 @@ import type { EvalResult, StagePlan, StepMetrics } from './trainer-protocol.js';
 /** Every channel, once; ipc-contract.ts checks its schemas cover exactly these. */
 export const CHANNEL_NAMES = [
   'runs:list',
+  'runs:columns',
+  'runs:logs',
+  'runs:bulk',
   'runs:get',
   'runs:create',
   'runs:start',
@@ -23,6 +26,7 @@ export const CHANNEL_NAMES = [
   'presets:list',
   'config:validate',
   'export:run',
+  'export:download',
   'system:info',
 ] as const;
 
@@ -72,6 +76,9 @@ export interface Events {
   'run:eval': { runId: string; step: number; stage: number; reason: string; results: EvalResult[] };
   'run:stage': { runId: string; step: number; stage: StagePlan };
   'run:log': { runId: string; level: 'info' | 'warn' | 'error'; message: string };
+  /** The run's name, tags or archived flag changed (another window, another process): re-read it. */
+  'run:updated': { runId: string };
+  'run:deleted': { runId: string };
   /** Device telemetry (CPU %, RSS, GPU utilisation and memory), every few seconds while training. */
   'run:system': { runId: string; step: number; metrics: EvalResult[] };
 }
@@ -83,6 +90,8 @@ export const EVENT_NAMES: readonly EventName[] = [
   'run:eval',
   'run:stage',
   'run:log',
+  'run:updated',
+  'run:deleted',
   'run:system',
 ];
 

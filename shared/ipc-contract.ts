@@ -4,9 +4,13 @@
 // channel takes one object and answers { ok: true, value } or { ok: false, error }.
 import { z } from 'zod';
 import type {
+  BulkOutcome,
+  ColumnChoices,
   CompareResult,
   ConfigCheck,
+  ExportDownload,
   ExportResult,
+  LogEntry,
   MaskRow,
   Preset,
   RunDetail,
@@ -20,6 +24,10 @@ import type { Channel } from './ipc-api.js';
 
 const RunId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a run id');
 const Tag = z.string().trim().min(1).max(64);
+const ColumnIdSchema = z
+  .string()
+  .max(300)
+  .regex(/^(config|final|best):.+$/, 'must be config:<field path>, final:<metric> or best:<metric>');
 const Empty = z.strictObject({});
 /** One chart query: keys of one run, bucketed (min/max/mean) over an x-range. */
 const SeriesQuery = z.strictObject({
@@ -43,6 +51,23 @@ export const CHANNELS = {
     archived: z.boolean().nullable().optional(),
     limit: z.number().int().positive().max(100_000).optional(),
     offset: z.number().int().nonnegative().optional(),
+    /** Extra columns for each run: config fields and final or best metric values. */
+    columns: z.array(ColumnIdSchema).max(40).optional(),
+  }),
+  /** What the runs table's column chooser offers. */
+  'runs:columns': Empty,
+  /** A run's trainer log lines (info, warnings, errors), oldest first; afterId pages on. */
+  'runs:logs': z.strictObject({
+    id: RunId,
+    afterId: z.number().int().nonnegative().optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+  }),
+  /** One action on many runs; each run's outcome is reported, a refusal for one does not stop the rest. */
+  'runs:bulk': z.strictObject({
+    ids: z.array(RunId).min(1).max(1000),
+    action: z.enum(['tag', 'untag', 'archive', 'unarchive', 'delete']),
+    /** For tag and untag. */
+    tag: Tag.optional(),
   }),
   'runs:get': z.strictObject({ id: RunId }),
   'runs:create': z.strictObject({
@@ -59,8 +84,15 @@ export const CHANNELS = {
   /** Queue a run that has never run (created with start: false). */
   'runs:start': z.strictObject({ id: RunId, priority: z.number().int().min(-100).max(100).optional() }),
   'runs:stop': z.strictObject({ id: RunId }),
-  /** Continue a stopped, interrupted or failed run from its latest checkpoint. */
-  'runs:resume': z.strictObject({ id: RunId, priority: z.number().int().min(-100).max(100).optional() }),
+  /**
+   * Continue a stopped, interrupted or failed run from its latest checkpoint, or from the checkpoint at
+   * `fromStep`: what the run recorded after that step, and its later checkpoints, are dropped.
+   */
+  'runs:resume': z.strictObject({
+    id: RunId,
+    priority: z.number().int().min(-100).max(100).optional(),
+    fromStep: z.number().int().nonnegative().optional(),
+  }),
   'runs:update': z.strictObject({
     id: RunId,
     name: z.string().trim().min(1).max(200).optional(),
@@ -68,7 +100,11 @@ export const CHANNELS = {
     notes: z.string().max(100_000).optional(),
     archived: z.boolean().optional(),
   }),
-  'runs:delete': z.strictObject({ id: RunId }),
+  /**
+   * Deletes a run. A run training in this process is stopped first; one training in another process is
+   * refused unless `stop`, which asks that process to stop it and deletes it once it has.
+   */
+  'runs:delete': z.strictObject({ id: RunId, stop: z.boolean().optional() }),
   'runs:compare': z.strictObject({
     ids: z.array(RunId).min(1).max(32),
     atLoss: z.number().finite().optional(),
@@ -100,12 +136,24 @@ export const CHANNELS = {
     checkpoint: z.union([z.enum(['latest', 'best']), z.number().int().nonnegative()]).optional(),
     force: z.boolean().optional(),
   }),
+  /**
+   * An export for the browser to download: written under <data folder>/exports/downloads/ (folder formats
+   * zipped) and fetched with GET /api/downloads/<file> from `raptr serve`.
+   */
+  'export:download': z.strictObject({
+    id: RunId,
+    format: z.enum(['hf', 'safetensors', 'csv', 'json', 'bundle']),
+    checkpoint: z.union([z.enum(['latest', 'best']), z.number().int().nonnegative()]).optional(),
+  }),
   'system:info': Empty,
 } as const satisfies Record<Channel, z.ZodType>;
 
 /** What each channel answers. */
 export interface Responses extends Record<Channel, unknown> {
   'runs:list': RunSummary[];
+  'runs:columns': ColumnChoices;
+  'runs:logs': LogEntry[];
+  'runs:bulk': BulkOutcome[];
   'runs:get': RunDetail;
   'runs:create': RunSummary;
   'runs:start': { status: RunStatus };
@@ -122,6 +170,7 @@ export interface Responses extends Record<Channel, unknown> {
   'presets:list': Preset[];
   'config:validate': ConfigCheck;
   'export:run': ExportResult;
+  'export:download': ExportDownload;
   'system:info': SystemInfo;
 }
 

@@ -78,6 +78,11 @@ export function metricLabel(key: string): string {
     .replace(/\bmlm\b/g, 'MLM');
 }
 
+/** Whether a larger value of this metric is the better one (accuracies, throughput); losses and errors are
+ * better small. Decides what "best" means in the runs table. */
+export function higherIsBetter(key: string): boolean {
+  return /(acc|accuracy|_bow|baseline|examples_per_s|tokens_per_s)$/.test(key);
+}
 /**
  * Device telemetry a trainer samples every few seconds while it trains (cpu: the trainer process, 100 =
  * one core busy; gpu: nvidia-smi where it exists, else what the WebGPU backend reports, memory only).

@@ -27,7 +27,7 @@ export function registerControl(program: Command): void {
     const { manager } = openManager(flags);
     try {
       const run = guard(() => mustGetRun(manager.db, id));
-      const { fromStep } = guard(() => manager.resume(id, 0, flags.backend));
+      const { fromStep } = guard(() => manager.resume(id, 0, { backend: flags.backend }));
       if (!flags.json)
         process.stderr.write(
           `resuming ${run.name} (${id}) from step ${fromStep} (or the newest checkpoint before it that ` +

@@ -52,6 +52,7 @@ export async function openChartCapture(manager: RunManager, databasePath: string
       await page.goto(`${server.url}${hash}`);
       const card = page.locator(`[data-testid="${testId}"]`).first();
       await card.waitFor({ state: 'visible', timeout: 30_000 });
+      await card.scrollIntoViewIfNeeded(); // the app makes a chart when its canvas nears the screen
       // Charts say how many points they drew; wait until something is drawn and the page is quiet.
       await page
         .waitForFunction(
@@ -62,7 +63,7 @@ export async function openChartCapture(manager: RunManager, databasePath: string
               }
             ).document;
             const canvas = doc.querySelector(`[data-testid="${id}"] canvas`);
-            return !canvas || Number(canvas.getAttribute('data-points') ?? '1') > 0;
+            return !canvas || Number(canvas.getAttribute('data-points') ?? '0') > 0;
           },
           testId,
           { timeout: 30_000 },

@@ -12,6 +12,7 @@ import { ConfigError, parseRunConfig } from '../../shared/config/validate.js';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
 import {
   createRun,
+  deleteCheckpoint,
   deleteRun,
   listCheckpoints,
   MetricIngestor,
@@ -24,6 +25,7 @@ import {
   setRunStatus,
   takeRequests,
   THIS_PROCESS,
+  type Checkpoint,
   type Db,
   type Run,
   type RunStatus,
@@ -190,13 +192,27 @@ export class RunManager {
     return mustGetRun(this.db, runId).status;
   }
 
-  /** Queues a stopped, interrupted or failed run again from its latest checkpoint (or from the start). */
-  resume(runId: string, priority = 0, backend?: RunConfig['training']['backend']): { fromStep: number } {
+  /**
+   * Queues a stopped, interrupted or failed run again from its latest checkpoint (or from the start), or
+   * from the checkpoint at `fromStep`. Resuming from an earlier checkpoint rewinds the run: the trainer's
+   * replay drops what was recorded after that step, and the later checkpoints are deleted here, so no
+   * later resume can pick up a checkpoint of the abandoned branch. `backend` trains this resume on another
+   * backend (a run whose GPU failed goes on on the CPU); the recorded config keeps the one the run asked for.
+   */
+  resume(
+    runId: string,
+    priority = 0,
+    { fromStep, backend }: { fromStep?: number; backend?: RunConfig['training']['backend'] } = {},
+  ): { fromStep: number } {
     const run = mustGetRun(this.db, runId);
-    if (!['stopped', 'interrupted', 'failed'].includes(run.status))
+    const resumable = ['stopped', 'interrupted', 'failed'].includes(run.status);
+    // A completed run can be continued from one of its earlier checkpoints (a rewind), not from its end.
+    if (!resumable && !(run.status === 'completed' && fromStep !== undefined))
       throw new RunStateError(
         `run ${runId} is ${run.status}; only stopped, interrupted or failed runs can be resumed`,
       );
+    if (this.isActive(runId)) throw new RunStateError(`run ${runId} is already queued or running`);
+    if (fromStep !== undefined) this.rewindTo(runId, fromStep);
     // Newest first: the trainer resumes from the newest that verifies and says which it skipped.
     const [newest, ...older] = listCheckpoints(this.db, runId)
       .sort((a, b) => b.step - a.step)
@@ -296,6 +312,21 @@ export class RunManager {
 
   runDir(runId: string): string {
     return join(this.options.runsDir, runId);
+  }
+
+  /** The checkpoint at `step`, after deleting the run's later checkpoints (rows now, folders soon after). */
+  private rewindTo(runId: string, step: number): Checkpoint {
+    const checkpoints = listCheckpoints(this.db, runId);
+    const target = checkpoints.find((c) => c.step === step);
+    if (!target)
+      throw new RunStateError(
+        `run ${runId} has no checkpoint at step ${step}; it has ${checkpoints.map((c) => c.step).join(', ') || 'none'}`,
+      );
+    for (const later of checkpoints.filter((c) => c.step > step)) {
+      deleteCheckpoint(this.db, later.id);
+      void rm(later.path, { recursive: true, force: true });
+    }
+    return target;
   }
 
   private enqueue(

@@ -18,6 +18,8 @@ import {
   type AccessPolicy,
 } from './access.js';
 import { DEFAULT_MAX_BODY_BYTES, handleApiCall } from './api-route.js';
+import { DOWNLOADS_PATH, serveDownload } from './downloads.js';
+import { downloadsDir } from '../services/export-download.js';
 import { EventHub } from './event-hub.js';
 import { createEventSocketServer, EVENTS_PATH } from './event-socket.js';
 import { replyError, replyHtml } from './replies.js';
@@ -82,7 +84,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // before: connections are accepted on a later turn of the event loop than this continuation.
   const { port } = server.address() as AddressInfo;
   const policy = makeAccessPolicy(host, port, options.token);
-  const context: RouteContext = { policy, handlers, staticDir, maxBodyBytes };
+  const context: RouteContext = {
+    policy,
+    handlers,
+    staticDir,
+    maxBodyBytes,
+    downloadsDir: downloadsDir(options.databasePath),
+  };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     route(req, res, context).catch((error: unknown) => {
       if (!res.headersSent)
@@ -117,6 +125,7 @@ interface RouteContext {
   handlers: Handlers;
   staticDir: string;
   maxBodyBytes: number;
+  downloadsDir: string;
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
@@ -131,6 +140,8 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContex
       return replyError(res, denial.status, denial.code, denial.message, { 'WWW-Authenticate': 'Bearer' });
     if (url.pathname === EVENTS_PATH)
       return replyError(res, 426, 'invalid-input', 'live events need a WebSocket', { Upgrade: 'websocket' });
+    if (url.pathname.startsWith(DOWNLOADS_PATH))
+      return serveDownload(req, res, url.pathname, ctx.downloadsDir);
     return handleApiCall(req, res, url.pathname.slice('/api/'.length), ctx.handlers, ctx.maxBodyBytes);
   }
 

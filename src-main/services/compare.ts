@@ -7,13 +7,22 @@ import { diffConfigs } from '../../shared/config/diff.js';
 import type { RunConfig } from '../../shared/config/schema.js';
 import {
   EVAL_MASKING_SHORT,
+  higherIsBetter,
   keyMasking,
   MLM_KEYS,
   primaryEvalKey,
   seriesKeyFor,
   type EvalMasking,
 } from '../../shared/metrics.js';
-import { firstReach, mustGetRun, seriesBestAndLast, type Db, type Run } from '../store/index.js';
+import {
+  firstReach,
+  getRun,
+  mustGetRun,
+  seriesBestAndLast,
+  valueRange,
+  type Db,
+  type Run,
+} from '../store/index.js';
 import { summarizeRun } from './run-summary.js';
 import type { ComparedRun, CompareResult } from '../../shared/api-types.js';
 
@@ -25,6 +34,18 @@ export interface CompareQuery {
   atLoss?: number;
   /** The eval key; default: the first run's primary eval loss. */
   key?: string;
+  /** Leave out ids that name no run (reported in `missing`) instead of refusing the comparison. */
+  skipMissing?: boolean;
+}
+
+/**
+ * The best value of a series (its lowest, or highest for accuracies) and its last; nulls when the run never
+ * recorded it (another task's metric).
+ */
+function bestAndLast(db: Db, runId: string, key: string): { best: number | null; last: number | null } {
+  const values = seriesBestAndLast(db, runId, key);
+  if (!higherIsBetter(key)) return values;
+  return { best: valueRange(db, runId, key)?.max ?? null, last: values.last };
 }
 
 /** When the runs measured `key` in different ways: which runs did what, and how to put them on one footing. */
@@ -45,15 +66,24 @@ function maskingNote(key: string, runs: readonly Run[], maskings: Array<EvalMask
 
 export function compareRuns(db: Db, query: CompareQuery): CompareResult {
   if (query.runIds.length === 0) throw new Error('compare needs at least one run id');
-  const runs = query.runIds.map((id) => mustGetRun(db, id));
+  const found = query.skipMissing
+    ? query.runIds.map((id) => getRun(db, id))
+    : query.runIds.map((id) => mustGetRun(db, id));
+  const runs = found.filter((run): run is Run => run !== undefined);
+  const missing = query.runIds.filter((_, i) => found[i] === undefined);
+  if (runs.length === 0) mustGetRun(db, query.runIds[0]!); // none left: refuse, naming the first id
   const key = query.key ?? primaryEvalKey(runs[0]!.config as unknown as RunConfig);
   const seriesKeys = runs.map((run) => seriesKeyFor(run.config, key));
   const maskings = runs.map((run) => keyMasking(run.config, key));
   const summaries = runs.map((run) => summarizeRun(db, run));
-  const values = runs.map((run, i) => seriesBestAndLast(db, run.id, seriesKeys[i]!));
+  const values = runs.map((run, i) => bestAndLast(db, run.id, seriesKeys[i]!));
   const bests = values.map((v) => v.best);
+  // Reaching a target is a loss (or error) going down to it; accuracies have no FLOPs-to-target.
+  const reachKind = !higherIsBetter(key);
+  // The default target: the highest best among the runs that recorded this metric (the loss all of them
+  // reached); runs of another task do not record it and do not count.
   const reachable = bests.filter((b): b is number => b !== null);
-  const target = query.atLoss ?? (reachable.length === runs.length ? Math.max(...reachable) : null);
+  const target = !reachKind ? null : (query.atLoss ?? (reachable.length > 0 ? Math.max(...reachable) : null));
   const reaches = runs.map((run, i) => {
     if (target === null) return null;
     const at = (xAxis: 'flops' | 'wall' | 'tokens') =>
@@ -72,7 +102,7 @@ export function compareRuns(db: Db, query: CompareQuery): CompareResult {
   return {
     key,
     target,
-    targetSource: query.atLoss !== undefined ? 'given' : target === null ? 'none' : 'highest best loss',
+    targetSource: target === null ? 'none' : query.atLoss !== undefined ? 'given' : 'highest best loss',
     maskingNote: maskingNote(key, runs, maskings),
     runs: summaries.map((s, i) => {
       const reach = reaches[i]!;
@@ -80,6 +110,8 @@ export function compareRuns(db: Db, query: CompareQuery): CompareResult {
       return {
         id: s.id,
         name: s.name,
+        task: s.task,
+        evalKey: s.evalKey,
         policy: s.policy,
         schedule: s.schedule,
         seriesKey: seriesKeys[i]!,
@@ -94,5 +126,6 @@ export function compareRuns(db: Db, query: CompareQuery): CompareResult {
       };
     }),
     differences: diffConfigs(runs.map((r) => r.config)),
+    missing,
   };
 }

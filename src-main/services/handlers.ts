@@ -5,11 +5,15 @@ import { PRESETS } from '../../shared/config/presets.js';
 import { exportRun } from '../checkpoints/export/export-run.js';
 import type { RunManager } from '../runs/run-manager.js';
 import type { TrainerHost } from '../runs/trainer-host.js';
-import { listSeriesKeys, mustGetRun, recentMasks, series, updateRun } from '../store/index.js';
+import { listRuns, listSeriesKeys, mustGetRun, recentMasks, series, updateRun } from '../store/index.js';
+import { bulkAction, deleteWhereverTraining } from './run-actions.js';
+import { runLogs } from './run-log.js';
+import { columnChoices, withColumns } from './run-columns.js';
 import { compareRuns } from './compare.js';
+import { exportForDownload, serverSideExportPath } from './export-download.js';
 import type { Handlers } from './dispatch.js';
 import { getRunDetail } from './run-detail.js';
-import { listRunSummaries, summarizeRun } from './run-summary.js';
+import { summarizeRun } from './run-summary.js';
 import { systemInfo } from './system-info.js';
 
 export interface ServiceContext {
@@ -26,10 +30,18 @@ export function createHandlers(ctx: ServiceContext): Handlers {
   const db = manager.db;
   const summary = (id: string) => summarizeRun(db, mustGetRun(db, id));
   return {
-    'runs:list': (r) => {
+    'runs:list': ({ columns, ...filter }) => {
       manager.recoverOrphans(); // a run whose process is gone reads as interrupted, not running
-      return listRunSummaries(db, { ...r, archived: r.archived === undefined ? false : r.archived });
+      const runs = listRuns(db, {
+        ...filter,
+        archived: filter.archived === undefined ? false : filter.archived,
+      });
+      const summaries = runs.map((run) => summarizeRun(db, run));
+      return withColumns(db, runs, summaries, columns ?? []);
     },
+    'runs:columns': () => columnChoices(db),
+    'runs:logs': (r) => runLogs(db, r.id, r.afterId, r.limit),
+    'runs:bulk': (r) => bulkAction(manager, r),
     'runs:get': (r) => {
       manager.recoverOrphans();
       return getRunDetail(db, r.id);
@@ -49,15 +61,16 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'runs:start': (r) => ({ status: manager.start(r.id, r.priority) }),
     'runs:stop': (r) => ({ status: manager.stop(r.id) }),
     'runs:resume': (r) => {
-      const { fromStep } = manager.resume(r.id, r.priority);
+      const { fromStep } = manager.resume(r.id, r.priority, { fromStep: r.fromStep });
       return { status: mustGetRun(db, r.id).status, fromStep };
     },
     'runs:update': ({ id, ...patch }) => {
       updateRun(db, id, patch);
       return summary(id);
     },
-    'runs:delete': async (r) => ({ deleted: await manager.delete(r.id) }),
-    'runs:compare': (r) => compareRuns(db, { runIds: r.ids, atLoss: r.atLoss, key: r.key }),
+    'runs:delete': async (r) => ({ deleted: await deleteWhereverTraining(manager, r.id, r.stop ?? false) }),
+    'runs:compare': (r) =>
+      compareRuns(db, { runIds: r.ids, atLoss: r.atLoss, key: r.key, skipMissing: true }),
     'metrics:series': (r) => {
       mustGetRun(db, r.runId);
       return series(db, r);
@@ -81,10 +94,11 @@ export function createHandlers(ctx: ServiceContext): Handlers {
       exportRun(db, {
         runId: r.id,
         format: r.format,
-        out: r.out,
+        out: serverSideExportPath(ctx.databasePath, r.out), // under exports/, by export-run's target policy
         checkpoint: r.checkpoint === undefined ? 'latest' : String(r.checkpoint),
         force: r.force ?? false,
       }),
+    'export:download': (r) => exportForDownload(db, ctx.databasePath, r),
     'system:info': () =>
       systemInfo({
         databasePath: ctx.databasePath,

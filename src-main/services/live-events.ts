@@ -2,10 +2,12 @@
 // Steps are batched per run and flushed at most every 100 ms, so a fast run sends about 10 messages a
 // second, never one per step; status, eval, stage and log events go out as they happen (evals and
 // stages flush the pending steps first, so a client always sees them in order). Device telemetry goes
-// out as sampled, every few seconds.
+// out as sampled, every few seconds. Runs trained by another process on the same database (a `raptr train`
+// in a terminal) are announced from what it commits (external-writes.ts), as the same events.
 import type { EventName, Events, LiveStep } from '../../shared/ipc-contract.js';
 import { backendChangeText } from '../../shared/trainer-protocol.js';
 import type { RunManager } from '../runs/run-manager.js';
+import { watchExternalWrites } from './external-writes.js';
 
 export type LiveListener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
@@ -14,7 +16,14 @@ export interface LiveEvents {
   close(): void;
 }
 
-export function liveEvents(manager: RunManager, flushMs = 100): LiveEvents {
+export interface LiveEventOptions {
+  flushMs?: number;
+  /** How often the database is checked for other processes' writes. */
+  pollMs?: number;
+}
+
+export function liveEvents(manager: RunManager, options: LiveEventOptions = {}): LiveEvents {
+  const flushMs = options.flushMs ?? 100;
   const listeners = new Set<LiveListener>();
   const pending = new Map<string, LiveStep[]>();
   const send: LiveListener = (event, payload) => {
@@ -28,11 +37,16 @@ export function liveEvents(manager: RunManager, flushMs = 100): LiveEvents {
   };
   const timer = setInterval(() => [...pending.keys()].forEach(flush), flushMs);
   timer.unref();
+  const outside = watchExternalWrites(manager.db, send, {
+    isLocal: (runId) => manager.isActive(runId),
+    pollMs: options.pollMs,
+  });
 
   const unsubscribe = manager.subscribe((event) => {
     const { runId } = event;
     if (event.type === 'status') {
       flush(runId);
+      outside.noteStatus(runId, event.status);
       send('run:status', { runId, status: event.status });
       return;
     }
@@ -78,6 +92,7 @@ export function liveEvents(manager: RunManager, flushMs = 100): LiveEvents {
     },
     close() {
       clearInterval(timer);
+      outside.close();
       unsubscribe();
       listeners.clear();
     },

@@ -32,7 +32,14 @@ export { series, type SeriesQuery, type SeriesResult } from './series-query.js';
 export { MetricIngestor, type IngestorOptions } from './ingest/ingestor.js';
 export { truncateRunFrom } from './ingest/rewind.js';
 export { appendSeriesPoints } from './metrics-write.js';
-export { recentMasks, latestStep, stepAtOrBefore, stageRanges, type StepRow } from './step-queries.js';
+export {
+  recentMasks,
+  latestStep,
+  stageRanges,
+  stepAtOrAfter,
+  stepAtOrBefore,
+  type StepRow,
+} from './step-queries.js';
 export { stageSummary, type StageSummary } from './stage-summary.js';
 export { meanOverSteps } from './range-aggregate.js';
 export { firstReach, type FirstReach, type FirstReachQuery } from './first-reach.js';
@@ -49,3 +56,15 @@ export {
 } from './ownership.js';
 export { allSteps, allSeries, allEvents, runPointPages, type KeyedPoint } from './run-dump.js';
 export { restoreRunFields, insertSteps, type RestoredRunFields } from './run-restore.js';
+export {
+  dataVersion,
+  runStates,
+  newestStep,
+  stepsAfter,
+  newestEventId,
+  eventsAfter,
+  type RunState,
+  type FedStep,
+  type FedEvent,
+} from './change-feed.js';
+export { allSeriesKeys, finalValue, valueRange } from './series-summary.js';

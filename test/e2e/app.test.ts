@@ -4,15 +4,16 @@
 // light and dark, go to test-results/ for a person to look at.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, openPage, screenshot, type OpenBrowser } from './browser.js';
+import { CEILING_MS, waitWhileTraining } from './progress.js';
 import { startServe, type Served } from './serve.js';
 
 if (!hasChromium) console.warn('e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium)');
 
 const STEPS = '40';
-const RUN_TIMEOUT = 150_000;
 
 describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
   let served: Served;
@@ -48,12 +49,16 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
     return decodeURIComponent(new URL(page.url()).hash.replace('#/run/', ''));
   }
 
+  /** Waits, for as long as the run keeps moving, until its page's header shows `status`. */
   async function waitForStatus(id: string, status: string): Promise<void> {
     if (!page.url().endsWith(`#/run/${id}`)) await page.goto(`${served.url}#/run/${id}`);
-    await page
-      .locator('.run-header [data-status]')
-      .filter({ hasText: status })
-      .waitFor({ timeout: RUN_TIMEOUT });
+    const badge = page.locator('.run-header [data-status]').filter({ hasText: status });
+    await waitWhileTraining(
+      served.url,
+      id,
+      async () => (await badge.count()) > 0,
+      `the page showing ${status}`,
+    );
   }
 
   /** The same address in a dark-scheme page, screenshotted once it shows `ready`. */
@@ -83,11 +88,8 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
     'watches the run reach a later stage with the stages drawn as bands',
     async () => {
       const stage = page.getByTestId('current-stage');
-      await expect
-        .poll(async () => Number(/stage (\d+)/.exec((await stage.textContent()) ?? '')?.[1] ?? 0), {
-          timeout: RUN_TIMEOUT,
-        })
-        .toBeGreaterThanOrEqual(3);
+      const stageShown = async () => Number(/stage (\d+)/.exec((await stage.textContent()) ?? '')?.[1] ?? 0);
+      await waitWhileTraining(served.url, raptrRunId, async () => (await stageShown()) >= 3, 'stage 3 shown');
       const loss = page.locator('[data-testid="loss-chart"] canvas');
       await expect.poll(() => loss.getAttribute('data-stage-bands')).toBe('stage 1|stage 2|stage 3|stage 4');
       expect(Number(await loss.getAttribute('data-points'))).toBeGreaterThan(0);
@@ -114,7 +116,7 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
       await dark.context().close();
       expect(page.errors).toEqual([]);
     },
-    RUN_TIMEOUT + 30_000,
+    2 * CEILING_MS + 60_000, // two waits on training (stage 3, the end), each as long as the run moves
   );
 
   it(
@@ -163,23 +165,42 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
       await dark.context().close();
       expect(page.errors).toEqual([]);
     },
-    RUN_TIMEOUT + 60_000,
+    CEILING_MS + 120_000,
   );
 
-  it('exports the run as a Hugging Face folder and a chart as PNG', async () => {
+  it('exports the run as a Hugging Face folder, downloaded or kept on the server, and a chart as PNG', async () => {
     await page.goto(`${served.url}#/run/${raptrRunId}`);
     await page.getByRole('button', { name: 'Export…' }).click();
     const dialog = page.getByRole('dialog');
-    // Exports asked for by the page go under the data folder's exports/.
-    const out = join(served.folder, 'exports', 'exported-hf');
-    await dialog.locator('input[name="out"]').fill('exported-hf');
     await screenshot(page, 'export-dialog-light');
+    // In a browser the export is downloaded: a folder format arrives as one .zip.
+    const [zip] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      dialog.getByRole('button', { name: 'Export and download' }).click(),
+    ]);
+    expect(zip.suggestedFilename()).toMatch(/^e2e-quickstart-hf-\d{8}T\d{6}\.zip$/);
+    const names = Object.keys(unzipSync(readFileSync((await zip.path())!)));
+    expect(names.some((n) => n.endsWith('/config.json'))).toBe(true);
+    expect(names.some((n) => n.endsWith('.safetensors'))).toBe(true);
+
+    // Kept on the server: a plain name in the data folder's exports/.
+    await dialog.getByLabel('Keep it on the server').check();
+    await dialog.locator('input[name="out"]').fill('../outside');
+    await expect.poll(() => dialog.getByRole('alert').first().textContent()).toContain('without “/”');
+    await dialog.locator('input[name="out"]').fill('exported-hf');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
-    expect(existsSync(join(out, 'config.json'))).toBe(true);
+    const out = join(served.folder, 'exports', 'exported-hf');
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json']));
     expect(readdirSync(out).some((f) => f.endsWith('.safetensors'))).toBe(true);
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    // The same name again: the dialog says which checkbox replaces it, not a CLI flag.
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect
+      .poll(() => dialog.getByRole('alert').textContent())
+      .toContain('Tick “Replace an earlier export');
+    expect(await dialog.textContent()).not.toContain('--force');
+    // The refused export replaced the earlier result: nothing was written, so the dialog offers Cancel.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -188,6 +209,7 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
     const png = readFileSync((await download.path())!);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(download.suggestedFilename()).toBe('e2e quickstart-loss.png');
+    expect(existsSync(join(served.folder, 'exported-hf'))).toBe(false); // never the server's working folder
     expect(page.errors).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 });

@@ -112,9 +112,17 @@ describe('the contract over Electron IPC', () => {
     expect(await ok('metrics:keys', raptr.metrics.keys({ runId: run.id }))).toContain('train/loss');
     expect(await ok('metrics:masks', raptr.metrics.masks({ runId: run.id, last: 3 }))).toHaveLength(3);
     expect((await ok('runs:compare', raptr.runs.compare({ ids: [run.id] }))).runs).toHaveLength(1);
+    expect((await ok('runs:columns', raptr.runs.columns({}))).metrics).toContain('train/loss');
+    const withColumns = await ok('runs:list', raptr.runs.list({ columns: ['config:model.layers'] }));
+    expect(withColumns[0]!.columns).toEqual({ 'config:model.layers': expect.any(Number) });
+    expect(Array.isArray(await ok('runs:logs', raptr.runs.logs({ id: run.id })))).toBe(true);
+    const archived = await ok('runs:bulk', raptr.runs.bulk({ ids: [run.id], action: 'tag', tag: 'ipc' }));
+    expect(archived).toEqual([{ id: run.id, ok: true }]);
     const exported = await ok('export:run', raptr.export.run({ id: run.id, format: 'csv', out: 'csv' }));
     expect(exported.files.length).toBeGreaterThan(0);
     expect(existsSync(join(home, 'exports', 'csv'))).toBe(true); // the data folder's exports/
+    const download = await ok('export:download', raptr.export.download({ id: run.id, format: 'csv' }));
+    expect(download.file).toMatch(/\.zip$/);
 
     const spare = await ok('runs:create', raptr.runs.create({ config: tiny(10), start: false }));
     expect(await ok('runs:delete', raptr.runs.delete({ id: spare.id }))).toEqual({ deleted: true });

@@ -93,7 +93,14 @@ describe('CompareState', () => {
           target: 2.9,
           targetSource: 'highest best loss',
           differences: [],
-          runs: ids.map((id) => ({ id, name: id, seriesKey: 'eval/mlm_loss' })),
+          missing: [],
+          runs: ids.map((id) => ({
+            id,
+            name: id,
+            task: 'mlm',
+            evalKey: 'eval/mlm_loss',
+            seriesKey: 'eval/mlm_loss',
+          })),
         }) as never,
       // eval/loss (3 points) is there to show that the compared key (eval/mlm_loss, 2 points) is drawn.
       'metrics:batch': ({ queries }) =>
@@ -116,7 +123,7 @@ describe('CompareState', () => {
       { runId: 'a', keys: firstKeys, xAxis: 'flops', buckets: 640 },
       { runId: 'b', keys: firstKeys, xAxis: 'flops', buckets: 640 },
     ]);
-    expect(state.targetText).toBe('2.9');
+    expect(state.groups.map((g) => g.targetText)).toEqual(['2.9']);
     expect(state.curves.map((c) => c.eval.length)).toEqual([2, 2]);
 
     // A wheel gesture: the first notch fetches at once; later ones, while that fetch runs, collapse into
@@ -146,9 +153,16 @@ describe('CompareState', () => {
           targetSource: 'highest best loss',
           maskingNote: null,
           differences: [],
+          missing: [],
           runs: [
-            { id: 'old', name: 'old', seriesKey: 'eval/mlm_loss', evalMasking: null },
-            { id: 'new', name: 'new', seriesKey: 'eval/mlm_loss_train_masking', evalMasking: null },
+            { id: 'old', name: 'old', task: 'mlm', evalKey: 'eval/mlm_loss', seriesKey: 'eval/mlm_loss' },
+            {
+              id: 'new',
+              name: 'new',
+              task: 'mlm',
+              evalKey: 'eval/mlm_loss',
+              seriesKey: 'eval/mlm_loss_train_masking',
+            },
           ],
         }) as never,
       // Each run has both series; the old one's eval/mlm_loss has 3 points, the new one's 2.
@@ -164,18 +178,72 @@ describe('CompareState', () => {
     const state = new CompareState(fake.api, ['old', 'new'], { key: 'eval/mlm_loss_train_masking' });
     await state.load();
     const batches = fake.calls.filter((c) => c.channel === 'metrics:batch');
+    // Before the answer names each run's series: every name the key may have (and the other held-out loss).
     expect((batches[0]!.request as { queries: Array<{ keys: string[] }> }).queries[0]!.keys).toEqual([
       'train/loss',
       'eval/mlm_loss_train_masking',
       'eval/mlm_loss',
+      'eval/loss',
     ]);
     expect(state.curves.map((c) => c.eval.length)).toEqual([3, 2]);
     await state.fetchCurves();
+    // After it: each run's own series only.
     const later = fake.calls.filter((c) => c.channel === 'metrics:batch').at(-1)!;
-    expect((later.request as { queries: Array<{ keys: string[] }> }).queries[0]!.keys).toEqual([
-      'train/loss',
-      'eval/mlm_loss',
-      'eval/mlm_loss_train_masking',
+    const queries = (later.request as { queries: Array<{ runId: string; keys: string[] }> }).queries;
+    expect(queries.map((q) => [q.runId, q.keys])).toEqual([
+      ['old', ['train/loss', 'eval/mlm_loss']],
+      ['new', ['train/loss', 'eval/mlm_loss_train_masking']],
     ]);
+    expect(state.curves.map((c) => c.eval.length)).toEqual([3, 2]);
+  });
+});
+
+describe('CompareState with mixed tasks and a deleted run', () => {
+  it('compares each task within its group, reports the missing id, and refuses a target that is not a number', async () => {
+    const tasks: Record<string, [string, string]> = {
+      m1: ['mlm', 'eval/mlm_loss'],
+      p1: ['polynomial', 'eval/loss'],
+      m2: ['mlm', 'eval/mlm_loss'],
+    };
+    const fake = fakeApi({
+      'runs:compare': ({ ids, key }) => {
+        const known = ids.filter((id) => id in tasks);
+        return {
+          key: key ?? tasks[known[0]!]![1],
+          target: 2.9,
+          targetSource: 'highest best loss',
+          differences: [],
+          missing: ids.filter((id) => !(id in tasks)),
+          runs: known.map((id) => ({ id, name: id, task: tasks[id]![0], evalKey: tasks[id]![1] })),
+        } as never;
+      },
+      'metrics:batch': ({ queries }) => {
+        if (queries.some((q) => !(q.runId in tasks))) throw new Error('no run gone');
+        return queries.map(({ keys }) => keys.map((k) => raw(k, [1, 2], [3, 2])));
+      },
+      'metrics:keys': ({ runId }) => ['train/loss', tasks[runId]![1]],
+    });
+    const state = new CompareState(fake.api, ['m1', 'p1', 'gone', 'm2']);
+    await state.load();
+    expect(state.missing).toEqual(['gone']);
+    expect(state.groups.map((g) => [g.task, g.ids, g.key])).toEqual([
+      ['mlm', ['m1', 'm2'], 'eval/mlm_loss'],
+      ['polynomial', ['p1'], 'eval/loss'],
+    ]);
+    // Every run drawn, each with its own task's metric, despite the deleted one in the link.
+    expect(state.curves.map((c) => [c.id, c.eval.length])).toEqual([
+      ['m1', 2],
+      ['m2', 2],
+      ['p1', 2],
+    ]);
+    const poly = state.groups[1]!;
+    const before = fake.calls.length;
+    poly.targetText = 'abc';
+    await poly.fetchCompare();
+    expect(poly.targetError).toMatch(/“abc” is not a number/);
+    expect(fake.calls.length).toBe(before);
+    poly.targetText = '0.5';
+    await poly.fetchCompare();
+    expect(fake.calls.at(-1)?.request).toEqual({ ids: ['p1'], key: 'eval/loss', atLoss: 0.5 });
   });
 });

@@ -25,6 +25,7 @@ describe('routes', () => {
     expect(parseRoute('#/new')).toEqual({ view: 'new' });
     expect(parseRoute('#/run/abc_1')).toEqual({ view: 'run', id: 'abc_1' });
     expect(parseRoute('#/compare?ids=a,b')).toEqual({ view: 'compare', ids: ['a', 'b'] });
+    expect(parseRoute('#/compare?ids=a,b,a,,b')).toEqual({ view: 'compare', ids: ['a', 'b'] });
     expect(parseRoute('#/nope').view).toBe('not-found');
     expect(routeHref({ view: 'compare', ids: ['a', 'b'] })).toBe('#/compare?ids=a,b');
   });

@@ -4,6 +4,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../shared/api-types.js';
 import { Router } from '../../src-renderer/lib/router/router.svelte.js';
+import { connection } from '../../src-renderer/lib/state/connection.svelte.js';
 import RunsView from '../../src-renderer/views/RunsView.svelte';
 import { fakeApi } from './fake-api.js';
 
@@ -68,7 +69,7 @@ describe('runs view', () => {
     setup();
     await waitFor(() => expect(row('a')).toBeTruthy());
     const cells = [...row('a').querySelectorAll('td')].map((td) =>
-      td.textContent!.replace(/\s+/g, ' ').trim(),
+      td.textContent!.replace('✎', '').replace(/\s+/g, ' ').trim(),
     );
     expect(cells.slice(1, 10)).toEqual([
       'run a',
@@ -161,5 +162,148 @@ describe('runs view', () => {
     render(RunsView, { api: fake.api, router: new Router() });
     await waitFor(() => expect(screen.getByText('No runs yet')).toBeTruthy());
     expect(screen.getByRole('link', { name: 'Start a run' }).getAttribute('href')).toBe('#/new');
+  });
+});
+
+describe('runs table, the full kit', () => {
+  function kit(hash = '#/runs') {
+    const runs = [
+      summary('a', { bestEvalLoss: 3, tags: ['x'] }),
+      summary('b', { status: 'running', bestEvalLoss: 2, tags: ['x', 'study:poly'], policy: 'full' }),
+      summary('c', { bestEvalLoss: null, tags: [] }),
+    ];
+    const fake = fakeApi({
+      'runs:list': ({ columns }) =>
+        runs.map((r, i) => ({
+          ...r,
+          ...(columns?.length ? { columns: { 'config:model.layers': [4, 6, 8][i]! } } : {}),
+        })),
+      'runs:columns': () => ({
+        config: ['model.layers', 'policy.kind'],
+        metrics: ['eval/loss', 'train/loss'],
+      }),
+      'runs:bulk': ({ ids, action, tag }) =>
+        ids.map((id) => {
+          const r = runs.find((x) => x.id === id)!;
+          if (action === 'tag') r.tags = [...r.tags, tag!];
+          return { id, ok: true };
+        }),
+      'runs:update': ({ id, ...patch }) =>
+        Object.assign(
+          runs.find((r) => r.id === id)!,
+          patch,
+        ),
+      'runs:delete': () => ({ deleted: true }),
+    });
+    window.location.hash = hash;
+    const router = new Router();
+    render(RunsView, { api: fake.api, router });
+    return { fake, runs, router };
+  }
+  const names = () =>
+    [...document.querySelectorAll('tr[data-run-id]')].map((r) => r.getAttribute('data-run-id'));
+  const header = (name: string) =>
+    screen.getByRole('button', { name: new RegExp(`^${name}`) }).closest('th')!;
+
+  it('sorts by a column header, says so with aria-sort, and keeps the sort in the address', async () => {
+    kit();
+    await waitFor(() => expect(names()).toEqual(['a', 'b', 'c']));
+    await fireEvent.click(screen.getByRole('button', { name: /^Best eval loss/ }));
+    expect(header('Best eval loss').getAttribute('aria-sort')).toBe('descending');
+    expect(names()).toEqual(['a', 'b', 'c']);
+    await fireEvent.click(screen.getByRole('button', { name: /^Best eval loss/ }));
+    expect(header('Best eval loss').getAttribute('aria-sort')).toBe('ascending');
+    expect(names()).toEqual(['b', 'a', 'c']); // no value last, either way
+    expect(header('Name').getAttribute('aria-sort')).toBe('none');
+    await waitFor(() => expect(window.location.hash).toBe('#/runs?sort=best.asc'));
+  });
+
+  it('adds a config column from the chooser and asks the server for it', async () => {
+    const { fake } = kit();
+    await waitFor(() => expect(names()).toHaveLength(3));
+    await fireEvent.click(screen.getByRole('button', { name: 'Columns' }));
+    const field = await screen.findByText('model.layers');
+    await fireEvent.click(field.closest('label')!.querySelector('input')!);
+    await waitFor(() => expect(row('b').querySelector('td.extra')?.textContent).toBe('6'));
+    const listed = fake.calls.filter((c) => c.channel === 'runs:list').at(-1)!.request;
+    expect(listed).toMatchObject({ columns: ['config:model.layers'] });
+    expect(screen.getByRole('button', { name: /^model\.layers/ })).toBeTruthy();
+  });
+
+  it('shows a column named twice in its link once', async () => {
+    kit('#/runs?cols=config%3Amodel.layers~config%3Amodel.layers');
+    await waitFor(() => expect(row('b').querySelectorAll('td.extra')).toHaveLength(1));
+    expect(screen.getAllByRole('button', { name: /^model\.layers/ })).toHaveLength(1);
+  });
+
+  it('groups by tag, with a heading per group', async () => {
+    kit();
+    await waitFor(() => expect(names()).toHaveLength(3));
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Group by' }), { target: { value: 'tag' } });
+    const headings = [...document.querySelectorAll('.group-head th')].map((th) =>
+      th.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(headings).toEqual(['tag x · 2 runs', 'tag no tag · 1 run']);
+  });
+
+  it('tags the selected runs in one request and says what it did', async () => {
+    const { fake } = kit();
+    await waitFor(() => expect(names()).toHaveLength(3));
+    await fireEvent.click(within(row('a')).getByRole('checkbox'));
+    await fireEvent.click(within(row('c')).getByRole('checkbox'));
+    const bar = screen.getByRole('region', { name: 'Selected runs' });
+    await fireEvent.input(within(bar).getByRole('textbox', { name: /Tag for/ }), {
+      target: { value: 'keep' },
+    });
+    await fireEvent.click(within(bar).getByRole('button', { name: 'Tag' }));
+    await waitFor(() => expect(bar.textContent).toContain('2 runs tagged “keep”'));
+    expect(fake.calls.find((c) => c.channel === 'runs:bulk')?.request).toEqual({
+      ids: ['a', 'c'],
+      action: 'tag',
+      tag: 'keep',
+    });
+  });
+
+  it('renames with ✎, as the hint says', async () => {
+    const { fake } = kit();
+    await waitFor(() => expect(names()).toHaveLength(3));
+    expect(screen.getByText(/✎ beside a name renames the run/)).toBeTruthy();
+    await fireEvent.click(within(row('a')).getByRole('button', { name: 'Rename run a' }));
+    const input = within(row('a')).getByRole('textbox', { name: 'New name for run a' });
+    await fireEvent.input(input, { target: { value: 'better name' } });
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(row('a').textContent).toContain('better name'));
+    expect(fake.calls.find((c) => c.channel === 'runs:update')?.request).toEqual({
+      id: 'a',
+      name: 'better name',
+    });
+  });
+
+  it('offers "Stop and delete" for a run in training, and stops it first', async () => {
+    const { fake } = kit();
+    await waitFor(() => expect(names()).toHaveLength(3));
+    await fireEvent.click(within(row('b')).getByRole('button', { name: 'Stop and delete' }));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog.textContent).toContain('Stop and delete “run b”?');
+    expect(dialog.textContent).toContain('stopped first, then deleted');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Stop and delete run' }));
+    await waitFor(() => expect(row('b')).toBeNull());
+    expect(fake.calls.find((c) => c.channel === 'runs:delete')?.request).toEqual({ id: 'b', stop: true });
+  });
+
+  it('keeps the rows and waits visibly while the connection is lost', async () => {
+    kit();
+    await waitFor(() => expect(names()).toHaveLength(3));
+    connection.onChange(true);
+    connection.onChange(false);
+    try {
+      await waitFor(() =>
+        expect(within(row('a')).getByRole('button', { name: 'Delete' }).hasAttribute('disabled')).toBe(true),
+      );
+      expect(names()).toEqual(['a', 'b', 'c']);
+      expect(screen.queryByText('No runs yet')).toBeNull();
+    } finally {
+      connection.onChange(true);
+    }
   });
 });

@@ -143,7 +143,7 @@ describe('run manager', () => {
           resolve(e.message.backend.name);
       }),
     );
-    manager.resume(run.id, 0, 'cpu');
+    manager.resume(run.id, 0, { backend: 'cpu' });
     expect(await resumedOn).toBe('cpu');
     manager.stop(run.id);
     expect(await manager.waitFor(run.id)).toBe('stopped');

@@ -61,6 +61,8 @@ function fromSocket(frame: Frame): string[] {
     case 'run:stage':
       return [`stage ${frame.payload.step} ${frame.payload.stage.index}`];
     case 'run:log':
+    case 'run:updated':
+    case 'run:deleted':
     case 'run:system':
       return []; // logs and telemetry are not ordered against steps (they are not held back with them)
   }

@@ -19,14 +19,25 @@ export interface FuzzCase {
 
 const ID = 'r0000fuzz';
 const VALID: Record<Channel, Record<string, unknown>> = {
-  'runs:list': { text: 'a', tag: 't', status: 'running', archived: false, limit: 5, offset: 0 },
+  'runs:list': {
+    text: 'a',
+    tag: 't',
+    status: 'running',
+    archived: false,
+    limit: 5,
+    offset: 0,
+    columns: ['config:model.layers', 'best:eval/loss'],
+  },
+  'runs:columns': {},
+  'runs:logs': { id: ID, afterId: 0, limit: 10 },
+  'runs:bulk': { ids: [ID], action: 'tag', tag: 't' },
   'runs:get': { id: ID },
   'runs:create': { config: tinyConfig, name: 'n', tags: ['t'], notes: '', start: false, priority: 0 },
   'runs:start': { id: ID, priority: 1 },
   'runs:stop': { id: ID },
-  'runs:resume': { id: ID },
+  'runs:resume': { id: ID, fromStep: 0 },
   'runs:update': { id: ID, name: 'n', tags: ['t'], notes: 'x', archived: true },
-  'runs:delete': { id: ID },
+  'runs:delete': { id: ID, stop: true },
   'runs:compare': { ids: [ID], atLoss: 1, key: 'eval/loss' },
   'metrics:series': { runId: ID, keys: ['train/loss'], xAxis: 'step', range: [0, 1], buckets: 10 },
   'metrics:batch': {
@@ -37,6 +48,7 @@ const VALID: Record<Channel, Record<string, unknown>> = {
   'presets:list': {},
   'config:validate': { config: tinyConfig },
   'export:run': { id: ID, format: 'json', out: '/nonexistent/fuzz', checkpoint: 'latest', force: false },
+  'export:download': { id: ID, format: 'csv', checkpoint: 'latest' },
   'system:info': {},
 };
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];

@@ -66,6 +66,12 @@ describe('the contract over HTTP', () => {
     await sameAsDispatch('metrics:keys', { runId: first.id });
     await sameAsDispatch('metrics:masks', { runId: first.id, last: 8 });
     await sameAsDispatch('runs:compare', { ids: [first.id] });
+    await sameAsDispatch('runs:list', { columns: ['config:model.layers', 'best:eval/loss'] });
+    await sameAsDispatch('runs:columns', {});
+    await sameAsDispatch('runs:logs', { id: first.id });
+    await sameAsDispatch('runs:bulk', { ids: [first.id], action: 'tag', tag: 'both' });
+    const download = await ok<{ file: string }>('export:download', { id: first.id, format: 'json' });
+    expect(download.file).toMatch(/\.json$/);
     await sameAsDispatch('presets:list', {});
     await sameAsDispatch('config:validate', { config: tinyConfig });
     await sameAsDispatch('system:info', {});

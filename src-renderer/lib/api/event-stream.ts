@@ -2,7 +2,7 @@
 // the last one leaves, reconnecting with exponential backoff (with jitter, so many tabs do not reconnect in
 // lockstep after a server restart). Events sent while disconnected are lost: pages should reload what they
 // show when the connection comes back (onConnectionChange(true)).
-import { EVENT_NAMES, type EventName } from '../../../shared/ipc-contract.js';
+import { EVENT_NAMES, type EventName } from '../../../shared/ipc-api.js';
 import { fromWireJson } from '../../../shared/http-wire.js';
 
 /**

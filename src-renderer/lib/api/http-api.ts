@@ -2,13 +2,14 @@
 // POST /api/<channel> with a JSON body, live events come over one WebSocket. The access token, when the
 // server needs one, rides in an HttpOnly cookie the server set on the page's first load: same-origin
 // fetches and WebSockets send it by themselves, so this code never sees it.
+// From the zod-free half of the contract: the request schemas (and zod) stay out of the page's bundle.
 import {
   buildApi,
   type ApiErrorCode,
   type Channel,
   type RaptrApi,
   type Result,
-} from '../../../shared/ipc-contract.js';
+} from '../../../shared/ipc-api.js';
 import { fromWireJson } from '../../../shared/http-wire.js';
 import { createEventStream, type EventSocketConstructor, type ReconnectOptions } from './event-stream.js';
 

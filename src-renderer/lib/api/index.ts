@@ -4,6 +4,11 @@
 import type { RaptrApi } from '../../../shared/ipc-contract.js';
 import { createHttpApi, type HttpApiOptions } from './http-api.js';
 
+/** True inside the desktop app (the preload's bridge), where "the server" is this machine. */
+export function isDesktop(): boolean {
+  return (globalThis as { raptr?: RaptrApi }).raptr !== undefined;
+}
+
 export function createApi(options: HttpApiOptions = {}): RaptrApi {
   const bridged = (globalThis as { raptr?: RaptrApi }).raptr;
   return bridged ?? createHttpApi(options);

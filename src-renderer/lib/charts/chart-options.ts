@@ -28,6 +28,14 @@ export function xAxisFormat(axis: XAxis): (value: number) => string {
   }
 }
 
+/** The x-axis choice in a chart's own header, where room is short. */
+export const X_AXIS_SHORT: Record<XAxis, string> = {
+  step: 'steps',
+  tokens: 'tokens',
+  flops: 'FLOPs',
+  wall: 'wall time',
+};
+
 export const X_AXIS_TITLES: Record<XAxis, string> = {
   step: 'step',
   tokens: 'tokens seen',
@@ -43,7 +51,8 @@ export function lineOptions(palette: Palette, spec: AxisSpec): ChartOptions<'lin
     maintainAspectRatio: false,
     parsing: false,
     normalized: true,
-    interaction: { mode: 'nearest', axis: 'x', intersect: false },
+    // Every series at the hovered x (nearest-x.ts), not only the nearest line.
+    interaction: { mode: 'eachNearestX', intersect: false },
     elements: { point: { radius: 0, hoverRadius: 3 }, line: { borderWidth: 1.6, tension: 0 } },
     scales: {
       x: {
@@ -71,6 +80,8 @@ export function lineOptions(palette: Palette, spec: AxisSpec): ChartOptions<'lin
         },
       },
       tooltip: {
+        mode: 'eachNearestX',
+        intersect: false,
         filter: (item) => !String(item.dataset.label ?? '').startsWith('~'),
         callbacks: {
           title: (items) => (items[0] ? (spec.xFormat ?? formatSi)(items[0].parsed.x ?? 0) : ''),

@@ -9,9 +9,12 @@ import {
   LogarithmicScale,
   PointElement,
   ScatterController,
+  Title,
   Tooltip,
+  Interaction,
 } from 'chart.js';
 import { backgroundPlugin } from './chart-options.js';
+import { eachNearestX, hoverReadoutPlugin } from './nearest-x.js';
 import { stageBandsPlugin } from './stage-bands.js';
 
 let registered = false;
@@ -27,10 +30,13 @@ export function registerCharts(): void {
     LogarithmicScale,
     Filler,
     Tooltip,
+    Title,
     Legend,
     stageBandsPlugin,
     backgroundPlugin,
+    hoverReadoutPlugin,
   );
+  Interaction.modes.eachNearestX = eachNearestX;
   registered = true;
 }
 

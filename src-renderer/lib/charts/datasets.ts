@@ -5,7 +5,15 @@ import { debiasedEma } from './ema.js';
 import { mapY, type BandSeries, type XY } from './series-points.js';
 import { withAlpha } from './theme.svelte.js';
 
-export type LineDataset = ChartDataset<'line', XY[]>;
+/**
+ * `group` names the series a drawing aid belongs to ("train loss" for its band and raw trace), so the legend
+ * hides all of them together; a plain series is its own group.
+ */
+export type LineDataset = ChartDataset<'line', XY[]> & { group?: string };
+
+export function groupOf(dataset: LineDataset): string {
+  return dataset.group ?? String(dataset.label ?? '');
+}
 
 export interface BandStyle {
   label: string;
@@ -30,8 +38,16 @@ export function bandDatasets(series: BandSeries, style: BandStyle): LineDataset[
         pointRadius: 0,
         backgroundColor: withAlpha(style.color, 0.16),
         fill: '+1',
+        group: style.label,
       },
-      { label: `~${style.label} min`, data: series.min, borderWidth: 0, pointRadius: 0, fill: false },
+      {
+        label: `~${style.label} min`,
+        data: series.min,
+        borderWidth: 0,
+        pointRadius: 0,
+        fill: false,
+        group: style.label,
+      },
     );
   }
   if (style.smoothing > 0 && style.raw !== false) {
@@ -42,6 +58,7 @@ export function bandDatasets(series: BandSeries, style: BandStyle): LineDataset[
       borderWidth: 1,
       pointRadius: 0,
       fill: false,
+      group: style.label,
     });
   }
   sets.push({

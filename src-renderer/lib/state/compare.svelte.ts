@@ -1,31 +1,35 @@
 // The compare view: runs overlaid on one x-axis (FLOPs by default: the fair axis for a method that saves
-// FLOPs per step), the config fields that differ, and the FLOPs each run needed to reach a target loss.
-// Zoom and pan set a visible range; each range change re-fetches min/max buckets for just that range.
-import type { CompareResult, XAxis } from '../../../shared/api-types.js';
+// FLOPs per step), grouped by task, each group with the metric the user picked and the FLOPs each run needed
+// to reach a target; the config fields that differ across all of them. Zoom and pan set a visible range;
+// each range change re-fetches min/max buckets for just that range. Ids that name no run (deleted since the
+// link was made) are reported and left out instead of blanking the view.
+import { X_AXES, type CompareResult, type ConfigDifference, type XAxis } from '../../../shared/api-types.js';
 import type { RaptrApi } from '../../../shared/ipc-contract.js';
-import { bandFromSeries, emptyBand, type BandSeries, type XY } from '../charts/series-points.js';
-import type { XRange } from '../charts/zoom.js';
 import { EVAL_MASKING_SHORT, HELD_OUT_LOSS_KEYS, seriesKeysOf } from '../../../shared/metrics.js';
+import { bandFromSeries, emptyBand } from '../charts/series-points.js';
+import type { XRange } from '../charts/zoom.js';
+import type { CompareOptions, Params } from '../router/routes.js';
 import { call, messageOf } from './call.js';
+import { CompareGroup, parseTarget, type RunCurves } from './compare-group.svelte.js';
 import { SingleFlight } from './single-flight.js';
-import type { CompareOptions } from '../router/routes.js';
 
-export interface RunCurves {
-  id: string;
-  train: BandSeries;
-  eval: XY[];
-}
+export type { RunCurves };
+export { parseTarget };
+
+const DEFAULT_SMOOTHING = 0.6;
 
 export class CompareState {
   xAxis: XAxis = $state('flops');
   logY = $state(false);
   logX = $state(false);
-  smoothing = $state(0.6);
+  smoothing = $state(DEFAULT_SMOOTHING);
   range: XRange | null = $state.raw(null);
-  targetText = $state('');
 
-  result: CompareResult | null = $state.raw(null);
-  curves: RunCurves[] = $state.raw([]);
+  groups: CompareGroup[] = $state.raw([]);
+  differences: ConfigDifference[] = $state.raw([]);
+  /** Every compared run in the order of `differences`' values. */
+  runs: CompareResult['runs'] = $state.raw([]);
+  missing: string[] = $state.raw([]);
   error: string | null = $state(null);
   loading = $state(true);
   /** How long the last re-fetch took, shown beside the zoom controls (and read by the UI benchmark). */
@@ -33,82 +37,121 @@ export class CompareState {
   /** Curve fetches that landed; the page exposes it so tests and the UI benchmark can wait for a redraw. */
   fetchCount = $state(0);
 
+  /** The first group's comparison (the task of the first run): what a one-task comparison is. */
+  result = $derived(this.groups[0]?.result ?? null);
+  /** Every run's curves, in the order asked for, whatever its group. */
+  curves = $derived(this.groups.flatMap((g) => g.curves));
+
   private buckets = 800;
   private fetchSeq = 0;
   private readonly rangeFetch = new SingleFlight(() => this.fetchCurves());
+  private readonly groupParams: Params;
 
   constructor(
     private readonly api: RaptrApi,
     readonly ids: string[],
     private readonly options: CompareOptions = {},
+    params: Params = {},
   ) {
     this.xAxis = options.xAxis ?? 'flops';
     this.logY = options.logY ?? false;
-    this.smoothing = options.smoothing ?? 0.6;
-    this.targetText = options.at !== undefined ? String(options.at) : '';
+    this.smoothing = options.smoothing ?? DEFAULT_SMOOTHING;
+    this.groupParams = params;
   }
 
   async load(): Promise<void> {
-    // The compare answer names the eval key to draw; rather than wait for it, the curves are fetched at the
-    // same time for every key it can name (a run has only one of them, so nothing extra comes back).
-    const evalKeys = this.options.key ? seriesKeysOf(this.options.key) : [...HELD_OUT_LOSS_KEYS];
-    const compared = this.fetchCompare();
-    await Promise.all([compared, this.fetchCurves(evalKeys, compared)]);
+    // The compare answer names the tasks and metrics; rather than wait for it, the curves are fetched at the
+    // same time for every held-out key it can name (a run has only one of them, so nothing extra comes back).
+    const key = this.options.key;
+    const guessKeys = [...(key ? seriesKeysOf(key) : []), ...HELD_OUT_LOSS_KEYS].filter(
+      (k, i, all) => all.indexOf(k) === i,
+    );
+    const compared = this.fetchGroups();
+    await Promise.all([compared, this.fetchCurves(guessKeys, compared)]);
+    // A deleted run in the link fails that first request; the runs that exist are fetched again.
+    if (this.fetchCount === 0 && this.groups.length > 0) await this.fetchCurves();
     this.loading = false;
+    // The metric picker's choices are not needed to draw: read them once the charts are up.
+    setTimeout(() => this.groups.forEach((group) => void group.loadMetricKeys()), 500);
   }
 
-  async fetchCompare(): Promise<void> {
-    const target = Number(this.targetText);
-    const atLoss = this.targetText.trim() !== '' && Number.isFinite(target) ? target : undefined;
+  /** One comparison of every run, which names each run's task; then one per further task. */
+  private async fetchGroups(): Promise<void> {
+    const target = parseTarget(this.options.at !== undefined ? String(this.options.at) : '');
     try {
-      const key = this.options.key;
-      this.result = await call(this.api.runs.compare({ ids: this.ids, atLoss, ...(key ? { key } : {}) }));
-      if (this.targetText === '' && this.result.target !== null)
-        this.targetText = String(Number(this.result.target.toPrecision(4)));
+      const first = await call(
+        this.api.runs.compare({
+          ids: this.ids,
+          ...(this.options.key ? { key: this.options.key } : {}),
+          ...(target.value !== undefined ? { atLoss: target.value } : {}),
+        }),
+      );
+      this.missing = first.missing;
+      this.differences = first.differences;
+      this.runs = first.runs;
+      this.groups = this.makeGroups(first);
+      // One task: the first answer is that task's comparison. Several: its default target and ratios mixed
+      // the tasks' values, so each group asks for its own.
+      if (this.groups.length === 1) this.groups[0]!.accept(first);
+      else await Promise.all(this.groups.map((g) => g.fetchCompare()));
       this.error = null;
     } catch (error) {
       this.error = messageOf(error);
     }
   }
 
+  private makeGroups(first: CompareResult): CompareGroup[] {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway Map, never stored
+    const byTask = new Map<string, { evalKey: string; ids: string[] }>();
+    for (const run of first.runs) {
+      const group = byTask.get(run.task) ?? { evalKey: run.evalKey, ids: [] };
+      group.ids.push(run.id);
+      byTask.set(run.task, group);
+    }
+    return [...byTask].map(([task, { evalKey, ids }], i) => {
+      const key = i === 0 ? first.key : this.groupParams[`key.${task}`];
+      const at = i === 0 ? this.options.at : Number(this.groupParams[`at.${task}`] ?? Number.NaN);
+      return new CompareGroup(this.api, task, ids, evalKey, key, Number.isFinite(at) ? at : undefined);
+    });
+  }
+
   /**
-   * Every run's train loss and eval curve in one request; `evalKeys` defaults to the compared key, and
-   * `compared` is the compare request to wait for before picking the eval curve among them.
+   * Every run's train loss and its group's metric in one request; `guessKeys` stands in for the metric
+   * before the groups are known, and `compared` is the compare request to wait for before picking it.
    */
-  async fetchCurves(evalKeys?: string[], compared: Promise<void> = Promise.resolve()): Promise<void> {
+  async fetchCurves(guessKeys?: string[], compared: Promise<void> = Promise.resolve()): Promise<void> {
     const seq = ++this.fetchSeq;
     const started = performance.now();
-    // The compared key, under each run's own name for it (the training-masking loss has two).
-    const runKeys = (this.result?.runs ?? []).map((r) => r.seriesKey);
-    const keys = ['train/loss', ...(evalKeys ?? runKeys.filter((k, i) => runKeys.indexOf(k) === i))];
+    const ids = this.groups.length > 0 ? this.groups.flatMap((g) => g.ids) : this.ids;
+    const keysOf = (id: string) => this.groups.find((g) => g.ids.includes(id))?.seriesKeysOf(id) ?? [];
     try {
       // One request for every run's curves: a round trip per run is what made a 20-run zoom slow.
       const answers = await call(
         this.api.metrics.batch({
-          queries: this.ids.map((runId) => ({
+          queries: ids.map((runId) => ({
             runId,
-            keys,
+            keys: ['train/loss', ...(guessKeys ?? keysOf(runId))],
             xAxis: this.xAxis,
             buckets: this.buckets,
             ...(this.range ? { range: this.range } : {}),
           })),
         }),
       );
-      await compared; // on first load the compare answer, which names the key, arrives alongside
-      const curves = this.ids.map((id, i) => {
-        const results = answers[i] ?? [];
-        const train = results.find((r) => r.key === 'train/loss');
-        // Each run's own series for the key (the training-masking loss has two names).
-        const evalKey = this.result?.runs.find((r) => r.id === id)?.seriesKey ?? this.result?.key;
-        const evals = results.find((r) => r.key === evalKey);
-        return {
-          id,
-          train: train ? bandFromSeries(train) : emptyBand(),
-          eval: evals ? bandFromSeries(evals).mean : [],
-        };
-      });
+      await compared; // on first load the compare answer, which names the groups, arrives alongside
       if (seq !== this.fetchSeq) return; // a newer range was asked for meanwhile
-      this.curves = curves;
+      for (const group of this.groups)
+        group.curves = group.ids.map((id) => {
+          const results = answers[ids.indexOf(id)] ?? [];
+          const train = results.find((r) => r.key === 'train/loss');
+          const evals = keysOf(id)
+            .map((key) => results.find((r) => r.key === key))
+            .find((found) => found !== undefined);
+          return {
+            id,
+            train: train ? bandFromSeries(train) : emptyBand(),
+            eval: evals ? bandFromSeries(evals).mean : [],
+          };
+        });
       this.fetchMs = performance.now() - started;
       this.fetchCount++;
     } catch (error) {
@@ -122,6 +165,14 @@ export class CompareState {
     void this.fetchCurves();
   }
 
+  /** The metric picker of one group: its chart and its FLOPs-to-target table follow. */
+  setMetric(group: CompareGroup, key: string): void {
+    group.key = key;
+    group.targetText = '';
+    void group.fetchCompare();
+    void this.fetchCurves();
+  }
+
   setBuckets(pixels: number): void {
     this.buckets = Math.max(50, Math.min(4000, Math.round(pixels)));
   }
@@ -132,19 +183,53 @@ export class CompareState {
     this.rangeFetch.request();
   }
 
+  /** The view as address params: the compare options of the first group, `key.<task>`, `at.<task>` of others. */
+  params(): Params {
+    const params: Params = {};
+    if (this.xAxis !== 'flops') params.x = this.xAxis;
+    if (this.logY) params.logy = '1';
+    if (this.smoothing !== DEFAULT_SMOOTHING) params.smooth = String(this.smoothing);
+    this.groups.forEach((group, i) => {
+      const keyName = i === 0 ? 'key' : `key.${group.task}`;
+      const atName = i === 0 ? 'at' : `at.${group.task}`;
+      if (group.key !== group.defaultKey) params[keyName] = group.key;
+      const given = group.result?.targetSource === 'given' ? group.result.target : null;
+      if (given !== null) params[atName] = String(given);
+    });
+    return params;
+  }
+
+  /** Back and forward: the axis, scales, smoothing, and each group's metric and target. */
+  applyParams(params: Params): void {
+    const x = params.x as XAxis;
+    const axis = X_AXES.includes(x) ? x : 'flops';
+    if (axis !== this.xAxis) this.setAxis(axis);
+    this.logY = params.logy === '1';
+    const smooth = Number(params.smooth ?? Number.NaN);
+    this.smoothing = params.smooth !== undefined && smooth >= 0 && smooth < 1 ? smooth : DEFAULT_SMOOTHING;
+    this.groups.forEach((group, i) => {
+      const key = params[i === 0 ? 'key' : `key.${group.task}`] ?? group.defaultKey;
+      const at = params[i === 0 ? 'at' : `at.${group.task}`] ?? '';
+      const given = group.result?.targetSource === 'given' ? String(group.result.target) : '';
+      if (key !== group.key) this.setMetric(group, key);
+      if (at !== given) {
+        group.targetText = at;
+        void group.fetchCompare();
+      }
+    });
+  }
+
   listen(): () => void {
     const watched = (runId: string) => this.ids.includes(runId);
     const refresh = () => {
-      void this.fetchCompare();
+      for (const group of this.groups) void group.fetchCompare();
       void this.fetchCurves();
     };
     const offs = [
       this.api.on('run:status', ({ runId }) => watched(runId) && refresh()),
       this.api.on('run:eval', ({ runId }) => watched(runId) && refresh()),
     ];
-    return () => {
-      offs.forEach((off) => off());
-    };
+    return () => offs.forEach((off) => off());
   }
 }
 

@@ -8,11 +8,14 @@ import { EVAL_MASKING_SHORT, metricLabel, MLM_KEYS, type EvalMasking } from '../
 import { STABILITY_KEYS } from '../../../shared/stability.js';
 
 /** The stability series drawn as lines (the forecast chart); fetched with the eval series. */
-export const FORECAST_KEYS: readonly string[] = [
+const FORECAST_KEYS: readonly string[] = [
   STABILITY_KEYS.fullLoss,
   STABILITY_KEYS.stageLoss,
   STABILITY_KEYS.nextStageLoss,
 ];
+
+/** A series the run page's eval charts draw: the held-out evaluations and the forecast lines. */
+export const isEvalKey = (key: string): boolean => key.startsWith('eval/') || FORECAST_KEYS.includes(key);
 
 export interface EvalLine {
   key: string;
@@ -34,7 +37,7 @@ export interface EvalGroup {
 const line = (key: string, label: string, reference = false): EvalLine => ({ key, label, reference });
 
 export function groupEvalKeys(allKeys: readonly string[], masking: EvalMasking | null = null): EvalGroup[] {
-  const keys = new Set(allKeys.filter((k) => k.startsWith('eval/') || FORECAST_KEYS.includes(k)));
+  const keys = new Set(allKeys.filter(isEvalKey));
   const used = new Set<string>();
   const groups: EvalGroup[] = [];
   const take = (key: string) => (keys.has(key) ? (used.add(key), true) : false);
