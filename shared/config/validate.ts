@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { nestedTooDeep, TOO_DEEP } from '../json-depth.js';
 import { adaptiveIssues } from './adaptive.js';
 import { RunConfigSchema, type RunConfig } from './schema.js';
+import { foldSpellings } from './spellings.js';
 
 export interface ConfigIssue {
   /** Dotted path with [i] for array items, e.g. "policy.schedule.stages[1].p". */
@@ -39,7 +40,9 @@ function fromZod(error: z.ZodError): ConfigIssue[] {
 
 export function parseRunConfig(input: unknown): ConfigResult {
   if (nestedTooDeep(input)) return { ok: false, issues: [{ path: '(config)', message: TOO_DEEP }] };
-  const parsed = RunConfigSchema.safeParse(input);
+  const spelled = foldSpellings(input);
+  if (spelled.issues.length > 0) return { ok: false, issues: spelled.issues };
+  const parsed = RunConfigSchema.safeParse(spelled.input);
   if (!parsed.success) return { ok: false, issues: fromZod(parsed.error) };
   const issues = crossFieldIssues(parsed.data);
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config: parsed.data };

@@ -7,7 +7,7 @@ import type { RunConfigInput } from '../../shared/config/schema.js';
 import { formatFlops, formatPercent } from '../../shared/format.js';
 import { MLM_KEYS } from '../../shared/metrics.js';
 import { getRunDetail } from '../services/run-detail.js';
-import { latestStep } from '../store/index.js';
+import { evalSeries, latestStep } from '../store/index.js';
 import { image, mean, table } from './markdown.js';
 import { matchedPldGamma } from './polynomial.js';
 import {
@@ -16,6 +16,7 @@ import {
   forecastRows,
   innerDropShare,
   lossAtFlops,
+  type FinalDrops,
   type ForecastRow,
 } from './stability-numbers.js';
 import type { PlanOptions, Study, StudyRun } from './study.js';
@@ -31,17 +32,24 @@ const LABELS: Record<MethodId, string> = {
 /** Methods trained on every seed (the adaptive comparison); the others on seed 0 only (the heatmaps). */
 const EVERY_SEED: readonly MethodId[] = ['raptr', 'raptr-adaptive'];
 
-const stepsFor = (quick: boolean) => (quick ? 150 : 1500);
+/** The study's own length; `--steps N` replaces it (a shorter study on a loaded machine, a longer one on a GPU). */
+const DEFAULT_STEPS = 1500;
+const stepsFor = ({ quick, steps }: Pick<PlanOptions, 'quick' | 'steps'>) =>
+  steps ? steps : quick ? 150 : DEFAULT_STEPS;
+/** Twenty evaluations a run unless `--eval-every N` (fewer, on a loaded machine: each runs the monitor). */
+const evalEveryFor = (options: Pick<PlanOptions, 'quick' | 'steps' | 'evalEvery'>) =>
+  options.evalEvery ? options.evalEvery : Math.max(10, Math.round(stepsFor(options) / 20));
 
-function configOf(method: MethodId, steps: number, seed: number): RunConfigInput {
+function configOf(method: MethodId, options: PlanOptions, seed: number): RunConfigInput {
+  const steps = stepsFor(options);
   const base = findPreset(
     method === 'full' ? 'bert-mini-full' : `bert-mini-${method.replace('-adaptive', '')}`,
   )!.config;
   const config: RunConfigInput = {
     ...base,
     task: { ...(base.task as Record<string, unknown>), probes: { when: 'never' } } as RunConfigInput['task'],
-    // Twenty evaluations, each with the monitor at its defaults (2 held-out batches, 4 masks per stage).
-    training: { ...base.training, steps, seed, evalEvery: Math.max(10, Math.round(steps / 20)) },
+    // Each evaluation with the monitor at its defaults (2 held-out batches, 4 masks per stage).
+    training: { ...base.training, steps, seed, evalEvery: evalEveryFor(options) },
   };
   if (method === 'pld')
     return { ...config, policy: { kind: 'pld', thetaBar: 0.5, gamma: matchedPldGamma(12, steps, 9) } };
@@ -54,12 +62,12 @@ function configOf(method: MethodId, steps: number, seed: number): RunConfigInput
   };
 }
 
-function planStability({ quick, seeds }: PlanOptions) {
-  const seedCount = seeds || 2;
+function planStability(options: PlanOptions) {
+  const seedCount = options.seeds || 2;
   return METHODS.flatMap((method) =>
     Array.from({ length: EVERY_SEED.includes(method) ? seedCount : 1 }, (_, seed) => {
       const name = `stability bert-mini ${method} seed ${seed}`;
-      const run: StudyRun = { name, config: { ...configOf(method, stepsFor(quick), seed), name } };
+      const run: StudyRun = { name, config: { ...configOf(method, options, seed), name } };
       return { method, seed, run };
     }),
   );
@@ -69,6 +77,65 @@ const f3 = (x: number | null | undefined) =>
   x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3);
 const signed = (x: number | null) =>
   x === null || !Number.isFinite(x) ? '-' : `${x > 0 ? '+' : ''}${x.toFixed(3)}`;
+
+/** What kind of run this report is, when it is not the study at its own length. */
+function banner(ctx: PlanOptions, steps: number): string {
+  const every = evalEveryFor(ctx);
+  const fewerEvals = ctx.evalEvery
+    ? `, an evaluation every ${every} steps (\`--eval-every ${every}\`; its own: twenty a run)`
+    : '';
+  if ((ctx.steps && steps < DEFAULT_STEPS) || ctx.evalEvery)
+    return `> **A shortened study (\`--steps ${steps}\`; its own length is ${DEFAULT_STEPS}${fewerEvals}): every run stopped earlier in its training, so its losses are higher than at full length and its differences are those of shorter training; adaptive stages can end only at an evaluation, so fewer evaluations give the rule fewer chances.**\n\n`;
+  if (ctx.quick && !ctx.steps)
+    return `> **A smoke run (\`--quick\`, ${steps} steps): the pipeline works; the numbers are not a result.**\n\n`;
+  return '';
+}
+
+/** Below this share of the loss, a block's drop is not a block the model needs (at this scale, noise). */
+const NEGLIGIBLE_SHARE = 0.005;
+const percent2 = (x: number) => formatPercent(x, 2);
+
+/** Which method leaves its inner blocks most droppable, or that no block but the ends matters to any. */
+function droppability(finals: ReadonlyArray<{ r: { method: MethodId }; final: FinalDrops | null }>): string {
+  const share = (m: MethodId) => {
+    const final = finals.find((f) => f.r.method === m)?.final;
+    return final ? innerDropShare(final) : Number.NaN;
+  };
+  const costs = `Dropping a typical inner block costs ${percent2(share('raptr'))} of the loss after RaPTr, ${percent2(share('pld'))} after PLD and ${percent2(share('full'))} after full training.`;
+  const largest = finals
+    .flatMap(({ r, final }) => (final?.drops ?? []).map((drop, block) => ({ method: r.method, block, drop })))
+    .reduce((a, b) => (Math.abs(b.drop) > Math.abs(a.drop) ? b : a), {
+      method: 'full' as MethodId,
+      block: -1,
+      drop: 0,
+    });
+  const where =
+    largest.block < 0
+      ? ''
+      : ` The largest single drop is block ${largest.block}'s after ${LABELS[largest.method]} (${signed(largest.drop)}).`;
+  if ((['raptr', 'pld', 'full'] as const).every((m) => Math.abs(share(m)) < NEGLIGIBLE_SHARE))
+    return `${costs} Under every method an inner block changes the loss by less than ${percent2(NEGLIGIBLE_SHARE)}: no model here needs its inner blocks yet, which is what a model that has not learned past token frequencies looks like, so there is no contrast for RaPTr to show at this scale.${where}`;
+  return `${costs} ${share('raptr') < share('full') ? 'RaPTr leaves its inner blocks more individually droppable than full training does' : 'RaPTr does not leave its inner blocks more droppable than full training does'} on this seed; one seed, so read the size of the gap with care.${where}`;
+}
+
+/** Whether the changes moved the train loss more than two windows where nothing changed did. */
+function againstNoise(rows: readonly ForecastRow[]): string {
+  const withTrend = rows.filter((r) => r.trend !== null);
+  if (withTrend.length === 0) return '';
+  const meanAbs = (xs: number[]) => mean(xs.map(Math.abs));
+  const [jump, trend] = [meanAbs(withTrend.map((r) => r.realized)), meanAbs(withTrend.map((r) => r.trend!))];
+  const gaps = rows.flatMap((r) => (r.gap !== null && r.stageLoss ? [Math.abs(r.gap / r.stageLoss)] : []));
+  const largestGap = gaps.length > 0 ? Math.max(...gaps) : null;
+  const noisy = jump <= 1.5 * trend;
+  const verdict = noisy
+    ? 'so no change moved the train loss by more than its own window-to-window noise does'
+    : 'so the changes moved the train loss by more than its window-to-window noise does';
+  const forecastSize =
+    largestGap === null
+      ? ''
+      : `; the largest forecast was ${percent2(largestGap)} of the loss${noisy ? ', so the sign agreement says little about the forecast either way' : ''}`;
+  return `The realized jumps average ${f3(jump)} nats in size against ${f3(trend)} for the trend between two windows where nothing changed, ${verdict}${forecastSize}.`;
+}
 
 /** Of the changes with a forecast: how many the forecast got the sign of, all and the large ones. */
 function signAgreement(rows: readonly ForecastRow[]) {
@@ -86,10 +153,11 @@ function signAgreement(rows: readonly ForecastRow[]) {
 export const stability: Study = {
   name: 'stability',
   title: 'Stability on BERT-mini: droppable blocks, transition forecasts, adaptive stage lengths',
+  takesSteps: true,
   plan: (options) => planStability(options).map((p) => p.run),
   async run(ctx) {
     const plan = planStability(ctx);
-    const steps = stepsFor(ctx.quick);
+    const steps = stepsFor(ctx);
     ctx.log(`training ${plan.length} runs of BERT-mini (${steps} steps each)`);
     const ids = await ctx.train(plan.map((p) => p.run));
     const runs = plan.map((p, i) => ({ ...p, id: ids[i]! }));
@@ -117,10 +185,6 @@ export const stability: Study = {
       });
       shots.push(image(`${LABELS[r.method]}: drop loss by block over training`, ctx.chartPath(file)));
     }
-    const share = (m: MethodId) => {
-      const final = finals.find((f) => f.r.method === m)?.final;
-      return final ? innerDropShare(final) : Number.NaN;
-    };
 
     // 2. Forecast against realized, at every change of every RaPTr run.
     const raptrRuns = runs.filter((r) => r.method === 'raptr' || r.method === 'raptr-adaptive');
@@ -159,6 +223,16 @@ export const stability: Study = {
     const equalLosses = comparisons.flatMap((c) => (c.equalLoss === null ? [] : [c.equalLoss]));
     const spread = equalLosses.length > 1 ? Math.max(...equalLosses) - Math.min(...equalLosses) : null;
     const meanDifference = differences.length > 0 ? mean(differences) : null;
+    // The loss of predicting every target from training token counts alone, on the same held-out targets.
+    const unigram = evalSeries(ctx.db, of('raptr').id)[MLM_KEYS.unigramLoss]?.at(-1)?.value ?? null;
+    const compared = comparisons.flatMap((c) => [c.equalLoss, c.adaptiveLoss]).filter((l) => l !== null);
+    const aboveUnigram = unigram !== null && compared.length > 0 && compared.every((l) => l > unigram);
+    const unigramNote =
+      unigram === null
+        ? ''
+        : aboveUnigram
+          ? ` Every one of these losses is above the unigram line of these held-out targets (${f3(unigram)}, the loss of predicting from training token counts alone): no run had learned more than token frequencies at these FLOPs, so the comparison is of how fast each approaches that line, not of what it learned.`
+          : ` The unigram line of these held-out targets (the loss of predicting from training token counts alone) is ${f3(unigram)}.`;
     const equalEnds = getRunDetail(ctx.db, of('raptr').id)
       .plannedStages.map((s) => s.endStep)
       .join(', ');
@@ -173,8 +247,8 @@ export const stability: Study = {
             : `the mean difference, ${signed(meanDifference)} nats, is larger than the seed-to-seed spread of the equal schedule (${f3(spread)}): adaptive stages were **${meanDifference < 0 ? 'better' : 'worse'}** at equal FLOPs on these seeds.`;
 
     return `
-${ctx.quick ? '> **A smoke run (`--quick`, ' + steps + ' steps): the pipeline works; the numbers are not a result.**\n\n' : ''}Every run: BERT-mini on the built-in State of the Union corpus (the \`bert-mini-*\` presets), batch 16, ${steps}
-steps, an evaluation every ${Math.max(10, Math.round(steps / 20))} steps and at every stage end, the wasm backend on
+${banner(ctx, steps)}Every run: BERT-mini on the built-in State of the Union corpus (the \`bert-mini-*\` presets), batch 16, ${steps}
+steps, an evaluation every ${evalEveryFor(ctx)} steps and at every stage end, the wasm backend on
 this machine's CPU, two runs at a time. At every evaluation the stability monitor (\`training.stability\`, on by
 default) scores 2 fixed held-out batches with the training loss: the full model, the model with each block
 bypassed (the policy's scaling with L-1 blocks), and for RaPTr and PLD 4 fixed masks from this stage's
@@ -192,10 +266,7 @@ ${table(
   ['l', 'r', ...Array.from({ length: blocks + 1 }, () => 'r' as const)],
 )}
 
-Dropping a typical inner block costs ${formatPercent(share('raptr'))} of the loss after RaPTr,
-${formatPercent(share('pld'))} after PLD and ${formatPercent(share('full'))} after full training.
-${share('raptr') < share('full') ? 'RaPTr leaves its inner blocks more individually droppable than full training does' : 'RaPTr does not leave its inner blocks more droppable than full training does'}
-on this seed; one seed, so read the size of the gap with care.
+${droppability(finals)}
 
 ${shots.join('\n\n')}
 
@@ -211,6 +282,7 @@ ${table(['run', 'stage', 'at step', 'forecast', 'forecast / loss', 'realized', '
 
 The forecast had the realized jump's sign at **${agreement.agree} of ${agreement.total}** changes, and at
 **${agreement.largeAgree} of ${agreement.large}** of those it called large (at least 10% of the loss).
+${againstNoise(changes.map((c) => c.row))}
 
 ${image('the transitions table of RaPTr (equal stages, seed 0): forecast beside the realized jump', ctx.chartPath('transitions-raptr.png'))}
 
@@ -244,14 +316,15 @@ ${table(
   ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
 )}
 
-Conclusion: ${verdict}
+Conclusion: ${verdict}${unigramNote}
 
 ## Cost and scale
 
 The monitor's cost is measured by \`npm run bench:stability\` (the same short run with the monitor off and on).
-Run this study in full with \`npm run repro -- stability\` (two seeds, ${planStability({ quick: false, seeds: 0 }).length} runs of 1500 steps; \`--seeds 3\` adds
-two more per seed): the \`bert-mini\` study's six runs of this length take about 45 minutes on two otherwise
-idle cores, and the monitor adds its share (see the bench) to each. On a GPU box, scale the shapes as the
+Run this study at its own length with \`npm run repro -- stability\` (two seeds, ${planStability({ quick: false, seeds: 0 }).length} runs of ${DEFAULT_STEPS} steps; \`--seeds 3\` adds
+two more per seed): the \`bert-mini\` study's six runs of this length took 112 minutes two at a time, and here
+each run also makes twenty evaluations with the monitor, so expect two hours or more on two otherwise idle
+cores. On a GPU box, scale the shapes as the
 \`bert-mini\` study's report says.
 `;
   },

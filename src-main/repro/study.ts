@@ -21,6 +21,10 @@ export interface StudyContext {
   /** Fewer steps and seeds: a smoke run of the whole pipeline, not a result. */
   quick: boolean;
   seeds: number;
+  /** Steps per run for a study that takes --steps (0 or absent: the study's own length). */
+  steps?: number;
+  /** Steps between evaluations for a study that takes --eval-every (0 or absent: the study's own cadence). */
+  evalEvery?: number;
   log(message: string): void;
   /** Trains the runs (at most as many at once as the run manager has slots) and returns their ids in order. */
   train(runs: StudyRun[]): Promise<string[]>;
@@ -39,11 +43,20 @@ export interface PlanOptions {
   quick: boolean;
   /** 0: the study's default. */
   seeds: number;
+  /** Steps per run, for a study that takes --steps; 0 or absent: the study's own length. */
+  steps?: number;
+  /** Steps between evaluations, for a study that takes --eval-every; 0 or absent: the study's own cadence. */
+  evalEvery?: number;
 }
 
 export interface Study {
   name: string;
   title: string;
+  /**
+   * Whether `--steps N` and `--eval-every N` may change its runs' length and evaluation cadence (the others'
+   * reports depend on their fixed ones).
+   */
+  takesSteps?: boolean;
   /** The runs the study trains (other studies read them through completedRunsOf). */
   plan(options: PlanOptions): StudyRun[];
   /** Writes the report's Markdown body (everything after the title). */

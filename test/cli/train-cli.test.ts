@@ -269,3 +269,21 @@ describe('the run database from the command line', () => {
     expect(refusedNewer.stderr).toMatch(/newer/);
   });
 });
+
+describe('raptr repro', () => {
+  it('takes --steps and --eval-every only for a study whose report allows them, and only whole numbers', () => {
+    const fixed = raptr(['repro', 'polynomial', '--steps', '50']);
+    expect(fixed.code).toBe(2);
+    expect(fixed.stderr).toContain('--steps: the polynomial study has fixed run lengths');
+    expect(fixed.stderr).toContain('only stability take --steps and --eval-every');
+    const cadence = raptr(['repro', 'bert-mini', '--eval-every', '50']);
+    expect(cadence.stderr).toContain('--eval-every: the bert-mini study has fixed run lengths');
+    for (const bad of ['0', '1.5', 'many']) {
+      const wrong = raptr(['repro', 'stability', '--steps', bad]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain(`--steps: expected a whole number of at least 1, got "${bad}"`);
+      const cadence = raptr(['repro', 'stability', '--eval-every', bad]);
+      expect(cadence.stderr).toContain(`--eval-every: expected a whole number of at least 1, got "${bad}"`);
+    }
+  });
+});

@@ -103,6 +103,16 @@ describe.skipIf(!hasChromium)('RaPTr Studio in a browser', () => {
       const drops = page.locator('[data-testid="stability-heatmap"] canvas');
       await expect.poll(() => drops.getAttribute('data-stage-bands')).toBe('stage 1|stage 2|stage 3|stage 4');
       expect(Number(await drops.getAttribute('data-points'))).toBeGreaterThanOrEqual(4 * 6);
+      // Every canvas stays inside its card (the drop-loss heatmap once grew to its drawn aspect ratio and
+      // spilled over the charts below it).
+      const spilled = await page.evaluate(`Array.from(document.querySelectorAll('.card canvas'))
+        .filter((canvas) => {
+          const c = canvas.getBoundingClientRect();
+          const card = canvas.closest('.card').getBoundingClientRect();
+          return c.bottom > card.bottom + 1 || c.right > card.right + 1;
+        })
+        .map((canvas) => canvas.closest('[data-testid]')?.getAttribute('data-testid') ?? canvas.className)`);
+      expect(spilled).toEqual([]);
       const forecasts = await page.getByTestId('transition-forecast').allTextContents();
       expect(forecasts).toHaveLength(3);
       for (const text of forecasts) expect(text).toMatch(/^\s*[+-]?\d.*at step \d+\)\s*$/);

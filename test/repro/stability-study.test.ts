@@ -5,8 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunConfigInput } from '../../shared/config/schema.js';
+import type { PldPolicy, RunConfigInput } from '../../shared/config/schema.js';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
+import { pldMeanExpectedActive } from '../../shared/pld.js';
 import { dropBlockKey, STABILITY_KEYS } from '../../shared/stability.js';
 import { runStudy } from '../../src-main/repro/runner.js';
 import { stability } from '../../src-main/repro/stability.js';
@@ -40,6 +41,27 @@ describe('the stability study plan', () => {
       expect(c.training.stability?.enabled ?? true).toBe(true);
     }
     expect(stability.plan({ quick: true, seeds: 3 })).toHaveLength(8);
+  });
+
+  it('takes --steps and --eval-every: every run that length, twenty evaluations unless told, PLD matched to it', () => {
+    expect(stability.takesSteps).toBe(true);
+    const configs = stability
+      .plan({ quick: false, seeds: 0, steps: 500 })
+      .map((r) => mustParseRunConfig(r.config));
+    for (const c of configs) {
+      expect(c.training.steps).toBe(500);
+      expect(c.training.evalEvery).toBe(25);
+    }
+    // PLD is matched to RaPTr 6-8-10-12's mean of 9 active blocks over the shorter run, not the default's.
+    const pld = configs.find((c) => c.policy.kind === 'pld')!.policy as PldPolicy;
+    expect(pldMeanExpectedActive(pld, 12, 500)).toBeCloseTo(9, 3);
+    // --eval-every: fewer evaluations, each with the monitor.
+    for (const r of stability.plan({ quick: false, seeds: 0, steps: 400, evalEvery: 50 }))
+      expect(mustParseRunConfig(r.config).training).toMatchObject({ steps: 400, evalEvery: 50 });
+    // --steps overrides --quick's length too: a short study is still the study, not a smoke run.
+    expect(
+      mustParseRunConfig(stability.plan({ quick: true, seeds: 0, steps: 300 })[0]!.config).training.steps,
+    ).toBe(300);
   });
 });
 

@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
 import { planStages } from '../../shared/schedule.js';
-import type { StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
+import type { StagePlan } from '../../shared/trainer-protocol.js';
 import { getRunDetail } from '../../src-main/services/run-detail.js';
 import { addEvent, createRun, MetricIngestor, openDatabase } from '../../src-main/store/index.js';
-import { trainInNode } from '../../src-main/trainer/node-engine.js';
+import { trainMessages } from '../trainer/train-messages.js';
 
 const adaptive = {
   task: { kind: 'polynomial', inputDim: 10, terms: [{ support: [0] }, { support: [1, 2] }] },
@@ -32,18 +32,7 @@ describe('run detail of an adaptive run', () => {
       appVersion: '0.1.0',
     });
     const ingestor = new MetricIngestor(db);
-    const messages: TrainerMessage[] = [];
-    await trainInNode(adaptive, {
-      emit: (m) => {
-        messages.push(m);
-        ingestor.ingest(run.id, m);
-      },
-      control: { stopRequested: () => false, checkpointRequested: () => false },
-      outDir: null,
-      resume: null,
-      cacheDir: '/tmp',
-      telemetryMs: 0,
-    });
+    const messages = await trainMessages(adaptive, { onMessage: (m) => ingestor.ingest(run.id, m) });
     ingestor.flush();
     // An older record, without a forecast.
     addEvent(db, {

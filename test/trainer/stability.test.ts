@@ -1,8 +1,5 @@
 // The stability monitor: per-block drop losses and the transition forecast at every evaluation. It must
 // not change training, must be repeatable, must measure what it says, and its forecast must see the jumps.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StageSchedule } from '../../shared/adaptive-schedule.js';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
@@ -15,9 +12,7 @@ import { ParameterSet } from '../../src-main/trainer/model/params.js';
 import type { TaskBatch, TrainingTask } from '../../src-main/trainer/tasks/types.js';
 import { createPolynomialTask } from '../../src-main/trainer/tasks/polynomial.js';
 import { tf } from '../../src-main/trainer/tf.js';
-import { trainInNode } from '../../src-main/trainer/node-engine.js';
-
-const cacheDir = mkdtempSync(join(tmpdir(), 'raptr-cache-'));
+import { trainMessages } from './train-messages.js';
 
 const polynomial = (label: string, seed: number, stability?: unknown) => ({
   task: {
@@ -39,18 +34,7 @@ const polynomial = (label: string, seed: number, stability?: unknown) => ({
   },
 });
 
-async function run(config: unknown): Promise<TrainerMessage[]> {
-  const messages: TrainerMessage[] = [];
-  await trainInNode(config, {
-    emit: (m) => messages.push(m),
-    control: { stopRequested: () => false, checkpointRequested: () => false },
-    outDir: null,
-    resume: null,
-    cacheDir,
-    telemetryMs: 0,
-  });
-  return messages;
-}
+const run = (config: unknown) => trainMessages(config);
 
 const steps = (ms: TrainerMessage[]) =>
   ms.flatMap((m) => (m.type === 'step' ? [[m.step, m.loss, m.mask, m.cumFlops] as const] : []));

@@ -3,6 +3,7 @@
 // the previous one, on the run's step axis; block 0 at the bottom, as in the mask heatmap. Pure geometry and
 // colour so it can be tested without a canvas; drawDropHeatmap only paints what they return.
 import { blockOfDropKey } from '../../../shared/stability.js';
+import { paintBlockGrid, sizedCanvas } from './canvas.js';
 import type { StageBand } from './stage-bands.js';
 
 export interface DropColumn {
@@ -136,20 +137,12 @@ export function drawDropHeatmap(
   view: { columns: readonly DropColumn[]; totalSteps: number; bands: readonly StageBand[] },
   colors: DropColors,
 ): void {
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
+  const sized = sizedCanvas(canvas);
+  if (!sized) return;
+  const { ctx, width, height } = sized;
   const blocks = Math.max(0, ...view.columns.map((c) => c.drops.length));
   if (blocks === 0 || view.totalSteps <= 0) return;
   const px = (step: number) => (step / view.totalSteps) * width;
-  const plotHeight = height - BAND_STRIP;
-  const rowHeight = plotHeight / blocks;
 
   view.bands.forEach((band, i) => {
     const left = px(band.start);
@@ -166,15 +159,17 @@ export function drawDropHeatmap(
   });
 
   const scale = dropScale(view.columns);
-  for (const cell of dropCells(view.columns)) {
-    const left = px(cell.fromStep);
-    const right = px(cell.toStep + 1);
-    const y = BAND_STRIP + plotHeight - (cell.block + 1) * rowHeight;
-    ctx.fillStyle = cellColor(cell.value, scale, colors);
-    ctx.fillRect(left, y + 0.5, Math.max(1, right - left - 0.5), rowHeight - 1);
-  }
-  ctx.fillStyle = colors.divider;
-  for (const band of view.bands.slice(1)) ctx.fillRect(px(band.start) - 1, 0, 2, height);
+  paintBlockGrid(
+    sized,
+    { top: BAND_STRIP, height: height - BAND_STRIP, blocks, rowGap: 1 },
+    dropCells(view.columns).map((cell) => ({
+      left: px(cell.fromStep),
+      width: px(cell.toStep + 1) - px(cell.fromStep) - 0.5,
+      block: cell.block,
+      color: cellColor(cell.value, scale, colors),
+    })),
+    { xs: view.bands.slice(1).map((band) => px(band.start)), color: colors.divider },
+  );
   // What was painted, readable without pixels: for tests and for anyone inspecting the page.
   canvas.dataset.points = String(view.columns.length * blocks);
   canvas.dataset.stageBands = view.bands.map((b) => b.title).join('|');

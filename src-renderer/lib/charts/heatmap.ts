@@ -2,6 +2,7 @@
 // row per block (block 0 at the bottom, as in a network diagram). Drawn straight on a canvas: a few
 // thousand rectangles, no chart library needed.
 import type { MaskRow } from '../../../shared/api-types.js';
+import { paintBlockGrid, sizedCanvas } from './canvas.js';
 
 export interface HeatCell {
   column: number;
@@ -43,24 +44,19 @@ export interface HeatColors {
 }
 
 export function drawHeatmap(canvas: HTMLCanvasElement, layout: HeatmapLayout, colors: HeatColors): void {
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  if (layout.blocks === 0) return;
-  const cw = width / layout.columns;
-  const ch = height / layout.blocks;
+  const sized = sizedCanvas(canvas);
+  if (!sized || layout.blocks === 0) return;
+  const cw = sized.width / layout.columns;
   const gap = cw > 4 ? 1 : 0;
-  for (const cell of layout.cells) {
-    ctx.fillStyle = colors[cell.state];
-    const y = height - (cell.block + 1) * ch;
-    ctx.fillRect(cell.column * cw, y + 1, Math.max(1, cw - gap), ch - 2);
-  }
-  ctx.fillStyle = colors.divider;
-  for (const column of layout.stageStarts) ctx.fillRect(column * cw - 1, 0, 2, height);
+  paintBlockGrid(
+    sized,
+    { top: 0, height: sized.height, blocks: layout.blocks, rowGap: 2 },
+    layout.cells.map((cell) => ({
+      left: cell.column * cw,
+      width: cw - gap,
+      block: cell.block,
+      color: colors[cell.state],
+    })),
+    { xs: layout.stageStarts.map((column) => column * cw), color: colors.divider },
+  );
 }

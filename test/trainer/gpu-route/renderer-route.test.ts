@@ -12,7 +12,7 @@ import type { TrainerMessage } from '../../../shared/trainer-protocol.js';
 import { hasChromium } from '../../../src-main/repro/chromium.js';
 import { RendererMessageSchema, type AdapterReport } from '../../../src-main/trainer/gpu-route/protocol.js';
 import { driveRenderer } from '../../../src-main/trainer/gpu-route/utility/drive-renderer.js';
-import { nodeEngineIO, trainInNode } from '../../../src-main/trainer/node-engine.js';
+import { nodeEngineIO } from '../../../src-main/trainer/node-engine.js';
 import {
   buildBundle,
   launchWebgpuChromium,
@@ -21,6 +21,7 @@ import {
   type RendererPage,
 } from './chromium-page.js';
 import { tinyPolynomial, tinyPolynomialWith } from '../tiny-polynomial.js';
+import { trainMessages } from '../train-messages.js';
 
 const it = hasChromium ? test : test.skip;
 if (!hasChromium) console.warn('skipping the GPU route tests: Debian chromium is not installed');
@@ -101,18 +102,7 @@ const checkpoints = (messages: TrainerMessage[]) =>
   messages.flatMap((m) => (m.type === 'checkpoint' ? [m] : []));
 const errorOf = (messages: TrainerMessage[]) => messages.find((m) => m.type === 'error');
 
-async function inNode(config: unknown): Promise<TrainerMessage[]> {
-  const messages: TrainerMessage[] = [];
-  await trainInNode(config, {
-    emit: (m) => messages.push(m),
-    control: { stopRequested: () => false, checkpointRequested: () => false },
-    outDir: null,
-    resume: null,
-    cacheDir,
-    telemetryMs: 0,
-  });
-  return messages;
-}
+const inNode = (config: unknown) => trainMessages(config, { cacheDir });
 
 // Minutes, not seconds, on a loaded 2-core machine: SwiftShader runs every kernel on the CPU.
 describe('the GPU renderer in headless Chromium', { timeout: 300_000 }, () => {
@@ -184,14 +174,10 @@ describe('the GPU renderer in headless Chromium', { timeout: 300_000 }, () => {
       /the GPU renderer .* closed its end of the connection .*the run stopped after step \d+\. Resume it to continue from its last checkpoint \(step 6\) on any backend/,
     );
     const last = checkpoints(crashed.messages).at(-1)!;
-    const messages: TrainerMessage[] = [];
-    await trainInNode(onBackend('wasm'), {
-      emit: (m) => messages.push(m),
-      control: { stopRequested: () => false, checkpointRequested: () => false },
+    const messages = await trainMessages(onBackend('wasm'), {
       outDir,
       resume: { path: last.path, sha256: last.sha256 },
       cacheDir,
-      telemetryMs: 0,
     });
     expect(messages.find((m) => m.type === 'start')).toMatchObject({
       resumedFromStep: 6,
