@@ -4,7 +4,7 @@
 import { mustParseRunConfig } from '../../../shared/config/validate.js';
 import { trainStepFlops } from '../../../shared/flops.js';
 import { Rng } from '../../../shared/rng.js';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import {
   releaseCpuThreads,
   resizeCpuThreads,
@@ -50,6 +50,11 @@ export interface ThreadsResult {
   subnet_gflops_per_s: number;
   /** This count's full step over the first count's (0.5: twice as fast). */
   full_vs_first: number;
+  /**
+   * CPU time this process used per full step (median, every thread; a waiting worker spins a little). On
+   * a loaded machine, cpu_ms / (threads x full_ms) well below 1 says the threads did not get their cores.
+   */
+  full_cpu_ms: number;
 }
 
 export interface SkipBenchResult {
@@ -68,6 +73,9 @@ export interface SkipBenchResult {
   by_threads: ThreadsResult[];
   /** The 1-minute load average when the benchmark started and ended (other processes share the CPU). */
   load_avg: [number, number];
+  /** Logical CPUs of this machine, and its CPU model. */
+  cpus: number;
+  cpu_model: string;
   /** GPU kernel dispatches per full and per subnetwork step (webgpu only). */
   dispatches_full: number | null;
   dispatches_subnet: number | null;
@@ -182,14 +190,21 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
   const time = async (mask: StepMask, which: 'full' | 'subnet') => {
     const batch = task.nextBatch();
     const before = dispatchCount();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await trainOnBatch(task, params, optimizer, batch, mask, 1e-4, false);
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     dispatches[which] = dispatchCount() - before;
     batch.dispose();
-    return ms;
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
   };
-  const times = o.threads.map(() => ({ device: '', full: [] as number[], subnet: [] as number[] }));
+  const times = o.threads.map(() => ({
+    device: '',
+    full: [] as number[],
+    subnet: [] as number[],
+    fullCpu: [] as number[],
+  }));
   for (let i = 0; i < o.warmup + o.steps; i++)
     for (const [k, threads] of o.threads.entries()) {
       backend = await resizeCpuThreads(backend, threads);
@@ -197,8 +212,9 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
       const f = await time(full, 'full');
       const s = await time(subnet, 'subnet');
       if (i >= o.warmup) {
-        times[k]!.full.push(f);
-        times[k]!.subnet.push(s);
+        times[k]!.full.push(f.ms);
+        times[k]!.fullCpu.push(f.cpuMs);
+        times[k]!.subnet.push(s.ms);
       }
     }
   optimizer.dispose();
@@ -213,7 +229,7 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
   });
   const round = (x: number, digits = 3) => Number(x.toFixed(digits));
   const byThreads = o.threads.map((threads, k): ThreadsResult => {
-    const { device, full: f, subnet: s } = times[k]!;
+    const { device, full: f, subnet: s, fullCpu } = times[k]!;
     return {
       threads,
       device,
@@ -224,6 +240,7 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
       gflops_per_s: round(fullFlops / median(f) / 1e6, 2),
       subnet_gflops_per_s: round(subnetFlops / median(s) / 1e6, 2),
       full_vs_first: round(median(f) / fullMs),
+      full_cpu_ms: round(median(fullCpu), 1),
     };
   });
   return {
@@ -240,6 +257,8 @@ export async function benchSkip(options: SkipBenchOptions): Promise<SkipBenchRes
     steps: o.steps,
     by_threads: byThreads,
     load_avg: [round(loadAtStart, 2), round(loadavg()[0]!, 2)],
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model.trim() ?? 'unknown',
     dispatches_full: counting ? dispatches.full : null,
     dispatches_subnet: counting ? dispatches.subnet : null,
   };

@@ -3,10 +3,10 @@
 // same-shaped blocks (ENGINE-NOTES.md). Here a variable that gets no gradient is not touched at all
 // (skippedGrad "none"), or is updated with a zero gradient (skippedGrad "zero"), and keeps its own step
 // count for bias correction, as PyTorch's per-parameter state does.
-// Three implementations of the same update: in place on the wasm heap, in place on the GPU
-// (backend/webgpu/adamw-kernels.ts), and tf ops elsewhere. None reads a tensor back to the CPU.
+// Three implementations of the same update: in place on the wasm heap (backend/wasm/optimizer-kernels.ts),
+// in place on the GPU (backend/webgpu/adamw-kernels.ts), and tf ops elsewhere. None reads a tensor back.
 import type { OptimizerConfig } from '../../../shared/config/schema.js';
-import { inPlaceKernels } from '../backend/in-place-kernels.js';
+import { inPlaceKernels, type InPlaceKernels, type VariableUpdate } from '../backend/in-place-kernels.js';
 import { webgpuOptimizer, type GpuOptimizer } from '../backend/webgpu/adamw-kernels.js';
 import { assignOwned, type Param, type ParameterSet } from '../model/params.js';
 import { tf, type NamedTensorMap, type Tensor, type Variable } from '../tf.js';
@@ -53,6 +53,8 @@ export class AdamW {
     const skipped = zeroGrad.filter((name) => !(name in grads));
     const gpu = webgpuOptimizer();
     if (gpu) return this.applyOnGpu(gpu, named, skipped, lr);
+    const heap = inPlaceKernels();
+    if (heap) return this.applyOnHeap(heap, named, skipped, lr);
     const clipScale = this.clipScale(named.map(([, g]) => g));
     try {
       for (const [name, grad] of named) this.update(this.slot(name), grad, lr, clipScale);
@@ -64,22 +66,28 @@ export class AdamW {
 
   /**
    * The factor the gradients are multiplied by: clip / (norm + 1e-6) when their global L2 norm is above
-   * gradClip, else 1. A number on wasm (its sums are read from the heap), a scalar tensor elsewhere.
+   * gradClip, else 1 (a scalar tensor, or the number 1 when clipping is off).
    */
   private clipScale(grads: Tensor[]): number | Tensor {
     const clip = this.config.gradClip;
     if (clip <= 0 || grads.length === 0) return 1;
-    const fast = inPlaceKernels();
-    if (fast) {
-      const norm = Math.sqrt(
-        grads.reduce((sum, g) => sum + fast.runner.kernels.sumSquares(fast.offsetOf(g), g.size), 0),
-      );
-      return norm > clip ? clip / (norm + 1e-6) : 1;
-    }
     return tf.tidy(() => {
       const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
       return tf.where(tf.greater(norm, clip), tf.div(clip, tf.add(norm, 1e-6)), tf.onesLike(norm));
     });
+  }
+
+  /** On the wasm heap: the norm's sums read back as numbers, then one update call for every variable. */
+  private applyOnHeap(heap: InPlaceKernels, named: [string, Tensor][], skipped: string[], lr: number): void {
+    const clip = this.config.gradClip;
+    let scale = 1;
+    if (clip > 0 && named.length > 0) {
+      const sums = heap.sumsOfSquares(named.map(([, g]) => g));
+      const norm = Math.sqrt(sums.reduce((sum, s) => sum + s, 0));
+      if (norm > clip) scale = clip / (norm + 1e-6);
+    }
+    const { beta1, beta2, eps } = this.config;
+    heap.adamw(this.variableUpdates(named, skipped), scale, { lr, beta1, beta2, eps });
   }
 
   private applyOnGpu(gpu: GpuOptimizer, named: [string, Tensor][], skipped: string[], lr: number): void {
@@ -89,23 +97,28 @@ export class AdamW {
     );
     try {
       const { beta1, beta2, eps } = this.config;
-      const updates = [...named, ...skipped.map((name) => [name, null] as const)].map(([name, grad]) => {
-        const slot = this.slot(name);
-        slot.step += 1;
-        return {
-          param: slot.param.variable,
-          grad,
-          m: slot.m,
-          v: slot.v,
-          weightDecay: slot.param.decay ? this.config.weightDecay : 0,
-          bc1: 1 - beta1 ** slot.step,
-          bc2: 1 - beta2 ** slot.step,
-        };
-      });
-      gpu.update(updates, clip, { lr, beta1, beta2, eps });
+      gpu.update(this.variableUpdates(named, skipped), clip, { lr, beta1, beta2, eps });
     } finally {
       clip.dispose();
     }
+  }
+
+  /** Each variable's update for the in-place kernels, counting its step (gradients first, then skipped). */
+  private variableUpdates(named: [string, Tensor][], skipped: string[]): VariableUpdate[] {
+    const { beta1, beta2 } = this.config;
+    return [...named, ...skipped.map((name) => [name, null] as const)].map(([name, grad]) => {
+      const slot = this.slot(name);
+      slot.step += 1;
+      return {
+        param: slot.param.variable,
+        grad,
+        m: slot.m,
+        v: slot.v,
+        weightDecay: slot.param.decay ? this.config.weightDecay : 0,
+        bc1: 1 - beta1 ** slot.step,
+        bc2: 1 - beta2 ** slot.step,
+      };
+    });
   }
 
   private slot(name: string): Slot {
@@ -121,16 +134,6 @@ export class AdamW {
     const bc1 = 1 - b1 ** slot.step;
     const bc2 = 1 - b2 ** slot.step;
     const p = slot.param.variable;
-    const fast = inPlaceKernels();
-    if (fast && typeof clipScale === 'number') {
-      // One pass over the heap instead of ~10 tensor ops; the variables own their data (see params.ts).
-      const g = grad ? fast.offsetOf(grad) : 0;
-      const args = [fast.offsetOf(p), g, fast.offsetOf(slot.m), fast.offsetOf(slot.v), p.size] as const;
-      // About 20 operations per element (two moments, a square root, a divide).
-      const parts = fast.runner.parts(p.size * 20);
-      fast.runner.run('adamwUpdate', [...args, lr, b1, b2, eps, wd, bc1, bc2, clipScale], parts);
-      return;
-    }
     tf.tidy(() => {
       const g = grad ? tf.mul(grad, clipScale) : tf.zerosLike(p);
       const m = tf.add(tf.mul(slot.m, b1), tf.mul(g, 1 - b1));

@@ -1,13 +1,15 @@
 // Threads change which thread computes an element, never how: every split kernel gives the same bits on 1,
 // 2 and 3 threads, training gives the same losses (also when the thread count changes mid-run), the heap may
-// grow under threaded kernels, a part that fails reports its error, and no worker outlives its run
-// (completed, stopped, resumed on another thread count, or failed).
+// grow under threaded kernels, a part that fails reports its error, a worker that dies fails the call and
+// the run at once with the reason, and no worker outlives its run (completed, stopped, resumed on another
+// thread count, or failed).
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../shared/rng.js';
 import type { TrainerMessage } from '../../../shared/trainer-protocol.js';
+import { inPlaceKernels } from '../../../src-main/trainer/backend/in-place-kernels.js';
 import { releaseCpuThreads, selectBackend } from '../../../src-main/trainer/backend/select-backend.js';
 import type { KernelRunner } from '../../../src-main/trainer/backend/wasm/kernel-runner.js';
 import { setWasmThreads } from '../../../src-main/trainer/backend/wasm/wasm-backend.js';
@@ -118,14 +120,85 @@ describe('kernels split between threads give the same bits', () => {
     await expectSameBits((z) => meanCrossEntropy(z, labels), [random([23, 301], 2)]);
   });
 
-  it('adds, sums over leading axes, embedding lookups and their gradient', async () => {
+  it('adds (also of a row vector to every row), sums over leading axes, embedding lookups and their gradient', async () => {
     await expectSameBits((a, b) => tf.add(a, b), [random([37, 13]), random([37, 13])]);
+    await expectSameBits((a, b) => tf.add(a, b), [random([37, 13]), random([13])]);
     await expectSameBits((x) => tf.sum(x, 0), [random([37, 13])]);
     const ids = tf.tensor1d(
       Int32Array.from({ length: 70 }, () => rng.int(50)),
       'int32',
     );
     await expectSameBits((table) => tf.gather(table, ids), [random([50, 11])]);
+  });
+});
+
+describe('the optimizer on threads', () => {
+  it("gives every variable's sum of squares and AdamW update the same bits on 1, 2 and 3 threads", async () => {
+    const heap = inPlaceKernels()!;
+    // Sizes off the groups of 4 (tails), smaller than a part, and one variable without a gradient.
+    const shapes = [[7], [33, 5], [4], [130, 3], [1], [2, 2]];
+    const start = {
+      p: shapes.map((s) => random(s)),
+      g: shapes.map((s) => random(s, 0.5)),
+      m: shapes.map((s) => random(s, 0.1)),
+      v: shapes.map((s) => tf.abs(random(s, 0.1))),
+    };
+    const hyper = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    const gradScale = 0.7;
+    const noGrad = 2;
+    const decay = (i: number) => (i % 2 ? 0.01 : 0);
+    const on = async (threads: number) => {
+      await setWasmThreads(threads);
+      const split = runner.splitCalls;
+      // Fresh copies: the update works in place.
+      const copy = (ts: tf.Tensor[]) => ts.map((t) => tf.tensor(t.dataSync(), t.shape));
+      const [p, m, v] = [copy(start.p), copy(start.m), copy(start.v)];
+      const sums = heap.sumsOfSquares(start.g);
+      heap.adamw(
+        p.map((param, i) => ({
+          param,
+          grad: i === noGrad ? null : start.g[i]!,
+          m: m[i]!,
+          v: v[i]!,
+          weightDecay: decay(i),
+          bc1: 0.19,
+          bc2: 0.002,
+        })),
+        gradScale,
+        hyper,
+      );
+      if (threads > 1) expect(runner.splitCalls).toBe(split + 2);
+      const values = [...p, ...m, ...v].map((t) => Float32Array.from(t.dataSync()));
+      tf.dispose([...p, ...m, ...v]);
+      return { sums, values, bits: values.map((x) => Array.from(new Uint32Array(x.buffer))) };
+    };
+    const one = await on(1);
+    for (const threads of [2, 3]) {
+      const other = await on(threads);
+      expect(other.sums).toEqual(one.sums);
+      expect(other.bits).toEqual(one.bits);
+    }
+    // And it is AdamW: the same arithmetic in float64 agrees to float32 precision.
+    start.g.forEach((g, i) =>
+      expect(one.sums[i]).toBeCloseTo(
+        Array.from(g.dataSync()).reduce((sum, x) => sum + x * x, 0),
+        4,
+      ),
+    );
+    start.p.forEach((p0, i) => {
+      const [p, g, m, v] = [p0, start.g[i]!, start.m[i]!, start.v[i]!].map((t) => t.dataSync());
+      p!.forEach((x, j) => {
+        const grad = i === noGrad ? 0 : g![j]! * gradScale;
+        const mj = hyper.beta1 * m![j]! + (1 - hyper.beta1) * grad;
+        const vj = hyper.beta2 * v![j]! + (1 - hyper.beta2) * grad * grad;
+        const next =
+          x * (1 - hyper.lr * decay(i)) - ((hyper.lr / 0.19) * mj) / (Math.sqrt(vj / 0.002) + hyper.eps);
+        expect(one.values[i]![j]).toBeCloseTo(next, 5);
+        expect(one.values[shapes.length + i]![j]).toBeCloseTo(mj, 6);
+        expect(one.values[2 * shapes.length + i]![j]).toBeCloseTo(vj, 6);
+      });
+    });
+    tf.dispose([...start.p, ...start.g, ...start.m, ...start.v]);
   });
 });
 
@@ -154,6 +227,28 @@ describe('threads at work', () => {
     const threaded = tf.matMul(a, b).dataSync();
     await setWasmThreads(1);
     expect(Array.from(tf.matMul(a, b).dataSync())).toEqual(Array.from(threaded));
+  });
+
+  it('fail the call in progress at once, naming the worker, when one dies during it', async () => {
+    await setWasmThreads(3);
+    // A product that takes a while on every part: the worker is ended while it computes its part. Before
+    // the supervisor, the call waited out a 5-minute stall timeout (the test's own timeout is shorter).
+    const a = random([1500, 1500]);
+    const b = random([1500, 1500]);
+    runner.terminateWorker(2);
+    expect(() => tf.tidy(() => tf.matMul(a, b).dataSync())).toThrow(
+      /kernel thread 2 of 3 exited unexpectedly/,
+    );
+    // Every later call says the same, rather than waiting for the missing part.
+    expect(() => tf.tidy(() => tf.matMul(a, b).dataSync())).toThrow(/kernel thread 2 of 3/);
+    // A new pool works, and agrees with one thread.
+    const x = random([90, 70]);
+    const w = random([70, 50]);
+    await setWasmThreads(2);
+    const threaded = Array.from(tf.matMul(x, w).dataSync());
+    await setWasmThreads(1);
+    expect(Array.from(tf.matMul(x, w).dataSync())).toEqual(threaded);
+    tf.dispose([a, b, x, w]);
   });
 
   it('end with their pool: the process is left with the threads it had', async () => {
@@ -260,6 +355,43 @@ describe('training on threads', () => {
     await expect(run).rejects.toThrow(/the loss became/);
     expect(devices).toEqual([expect.stringContaining('3 threads')]);
     expect(runner.workerCount).toBe(0);
+  });
+
+  it('fails a run at once when a worker dies mid-run, with the reason, and the run resumes', async () => {
+    const config = { ...polynomial, training: { ...polynomial.training, steps: 80, checkpointEvery: 5 } };
+    const alone = await losses(withThreads(config, 2));
+    const outDir = mkdtempSync(join(tmpdir(), 'raptr-threads-crash-'));
+    const messages: TrainerMessage[] = [];
+    let steps = 0;
+    const run = trainInNode(config, {
+      emit: (m) => messages.push(m),
+      control: {
+        stopRequested: () => false,
+        checkpointRequested: () => false,
+        // The host's share, polled before each step; at step 12 a worker dies while the run goes on.
+        threadsGranted: () => {
+          if (steps++ === 12) runner.terminateWorker(1);
+          return 2;
+        },
+      },
+      outDir,
+      resume: null,
+      cacheDir,
+    });
+    await expect(run).rejects.toThrow(/kernel thread 1 of 2 exited unexpectedly \(exit code 1\)/);
+    expect(runner.workerCount).toBe(0);
+    const ran = messages.flatMap((m) => (m.type === 'step' ? [m.loss] : []));
+    expect(ran.length).toBeGreaterThanOrEqual(10);
+    expect(ran.length).toBeLessThan(80);
+    const last = messages.flatMap((m) => (m.type === 'checkpoint' ? [m] : [])).at(-1)!;
+    expect(last.step).toBeGreaterThanOrEqual(10);
+    const resumed = await losses(
+      config,
+      { threadsGranted: () => 2 },
+      { outDir, resume: { path: last.path, sha256: last.sha256 } },
+    );
+    expect(resumed.devices).toEqual([expect.stringContaining('2 threads')]);
+    expect(resumed.losses).toEqual(alone.losses.slice(last.step));
   });
 
   it('gives the same masked-language-model losses on 1 and 2 threads', async () => {

@@ -162,20 +162,46 @@ describe('Sum, GatherV2 and UnsortedSegmentSum on wasm', () => {
   });
 });
 
-describe('Add and Identity on wasm', () => {
-  it('adds same-shape float32 tensors exactly as float32 arithmetic does, and leaves broadcasts to tfjs', () => {
+describe('Add, Identity and Transpose on wasm', () => {
+  it('adds same-shape float32 tensors, and a row vector to every row, exactly as float32 arithmetic does', () => {
     const a = random([7, 9]);
     const b = random([7, 9]);
     const [av, bv] = [a.dataSync(), b.dataSync()];
     expect(Array.from(tf.add(a, b).dataSync())).toEqual(Array.from(av, (x, i) => Math.fround(x + bv[i]!)));
+    // The MLM head's bias: [rows, vocab] + [vocab], either way round, with a tail off the groups of 4.
     const row = random([9]);
     const rv = row.dataSync();
-    expect(Array.from(tf.add(a, row).dataSync())).toEqual(
-      Array.from(av, (x, i) => Math.fround(x + rv[i % 9]!)),
+    const rowSums = Array.from(av, (x, i) => Math.fround(x + rv[i % 9]!));
+    expect(Array.from(tf.add(a, row).dataSync())).toEqual(rowSums);
+    expect(Array.from(tf.add(row, a).dataSync())).toEqual(rowSums);
+    const wide = tf.add(a, tf.reshape(row, [1, 9]));
+    expect(wide.shape).toEqual([7, 9]);
+    expect(Array.from(wide.dataSync())).toEqual(rowSums);
+    // Other broadcasts and dtypes stay with tfjs.
+    const column = random([7, 1]);
+    const cv = column.dataSync();
+    expect(Array.from(tf.add(a, column).dataSync())).toEqual(
+      Array.from(av, (x, i) => Math.fround(x + cv[Math.floor(i / 9)]!)),
     );
     expect(Array.from(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')).dataSync())).toEqual(
       [4, 6],
     );
+  });
+
+  it('transposes without moving data when only size-1 axes move, and moves it otherwise', () => {
+    const x = random([3, 1, 4]);
+    const values = Array.from(x.dataSync());
+    const same = tf.transpose(x, [1, 0, 2]);
+    expect(same.shape).toEqual([1, 3, 4]);
+    expect(Array.from(same.dataSync())).toEqual(values);
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual(values); // the shared data outlives its source
+    const swapped = tf.transpose(same, [2, 1, 0]);
+    expect(swapped.shape).toEqual([4, 3, 1]);
+    expect(Array.from(swapped.dataSync())).toEqual(
+      Array.from({ length: 12 }, (_, i) => values[(i % 3) * 4 + Math.floor(i / 3)]),
+    );
+    tf.dispose([same, swapped]);
   });
 
   it('gives a clone that outlives its source (the data is shared and counted, not copied)', () => {

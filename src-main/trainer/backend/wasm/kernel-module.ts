@@ -50,6 +50,15 @@ export interface RaptrKernels {
     part: number,
     parts: number,
   ): void;
+  addRowVector(
+    x: number,
+    row: number,
+    out: number,
+    rows: number,
+    cols: number,
+    part: number,
+    parts: number,
+  ): void;
   attention(
     q: number,
     k: number,
@@ -154,20 +163,16 @@ export interface RaptrKernels {
     part: number,
     parts: number,
   ): void;
-  sumSquares(x: number, n: number): number;
-  adamwUpdate(
-    p: number,
-    grad: number,
-    m: number,
-    v: number,
-    n: number,
+  /** Each table entry's sum of squares (f64) into out; table: (pointer, length) per tensor, i32 each. */
+  sumSquaresAll(table: number, count: number, out: number, part: number, parts: number): void;
+  /** AdamW on every variable of the table (see kernels/assembly/optim.ts for its layout). */
+  adamwAll(
+    table: number,
+    count: number,
     lr: number,
     b1: number,
     b2: number,
     eps: number,
-    wd: number,
-    bc1: number,
-    bc2: number,
     gradScale: number,
     part: number,
     parts: number,
@@ -182,6 +187,7 @@ export const PARALLEL_KERNELS = [
   'gelu',
   'geluGrad',
   'addScaled',
+  'addRowVector',
   'attention',
   'attentionGrad',
   'layerNorm',
@@ -190,7 +196,8 @@ export const PARALLEL_KERNELS = [
   'softmaxXent',
   'softmaxXentGrad',
   'segmentSumRows',
-  'adamwUpdate',
+  'sumSquaresAll',
+  'adamwAll',
 ] as const satisfies ReadonlyArray<keyof RaptrKernels>;
 
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];

@@ -26,6 +26,11 @@ export class KernelRunner {
     readonly shared: boolean,
   ) {}
 
+  /** The heap's memory as it is now (it changes when tfjs grows the heap). */
+  get heap(): ArrayBufferLike {
+    return this.memory.buffer;
+  }
+
   /** Threads the parallel kernels use now. */
   get threads(): number {
     return this.pool?.threads ?? 1;
@@ -51,6 +56,12 @@ export class KernelRunner {
         kernels: PARALLEL_KERNELS,
       });
     return this.threads;
+  }
+
+  /** Ends worker `part` as a crash would (tests of a run whose worker dies; see KernelPool). */
+  terminateWorker(part: number): void {
+    if (!this.pool) throw new Error('no kernel threads are running');
+    this.pool.terminateWorker(part);
   }
 
   /** Parts to split a call of about `work` operations into: every thread, or 1 when threads would not pay. */

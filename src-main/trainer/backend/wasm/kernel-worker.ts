@@ -1,6 +1,7 @@
 // A kernel worker thread. It instantiates the kernels on tfjs's shared memory, then waits for work: each
 // time the pool's generation counter moves, it runs its part of the kernel named in the control block,
-// counts itself done and waits again, until told to stop.
+// counts itself done and waits again, until told to stop. The supervisor (kernel-supervisor.ts) starts it
+// and watches it.
 //
 // The thread starts from this function's source text (Worker's eval option), not from a file: a worker
 // script inside Electron's app.asar does not load on every Electron version, and the function needs
@@ -33,6 +34,7 @@ function kernelWorkerMain(): void {
   const header = new Int32Array(control, 0, layout.headerInts);
   const args = new Float64Array(control, layout.argsOffset, layout.maxArgs);
   const errorText = new Uint8Array(control, layout.errorOffset, layout.errorBytes);
+  const finished = new Int32Array(control, layout.partsOffset, layout.maxParts);
   const slot = layout.slots;
   // A fresh control block starts at generation 0; a call may already be waiting when this thread starts.
   let seen = 0;
@@ -57,6 +59,8 @@ function kernelWorkerMain(): void {
         errorText.set(text);
       }
     }
+    // Which call this part finished: after a worker is lost, the pool waits for the parts still running.
+    Atomics.store(finished, part, generation);
     if (Atomics.add(header, slot.done, 1) + 1 === header[slot.parts]! - 1) Atomics.notify(header, slot.done);
   }
 }

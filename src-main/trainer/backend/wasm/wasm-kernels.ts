@@ -6,32 +6,36 @@
 // axis; UnsortedSegmentSum, the gradient of tf.gather, does not exist for wasm at all, and its GatherV2
 // took ~9 ms to look up 1024 embedding rows. Its Identity copies the tensor, and tfjs runs Identity for
 // every tensor it saves for the backward pass (4-5% of a BERT-mini step); here it shares the data, as the
-// cpu backend's does. Its Add (XNNPACK, one thread) sums the gradients of every tensor used twice, ~50 a
-// step; same-shape float32 adds run on our threads instead.
+// cpu backend's does; so does a Transpose that leaves the memory order as it is (tf.gather's gradient
+// makes one of the whole embedding table, a 4 MB copy, every step). Its Add (XNNPACK, one thread) sums
+// the gradients of every tensor used twice, ~50 a step, and adds the MLM head's bias to its [predicted,
+// vocab] logits; float32 adds of one shape, or of a row vector to every row, run on our threads instead.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { size } from '../fused-common.js';
-import { provideInPlaceKernels } from '../in-place-kernels.js';
+import { provideInPlaceKernels, type InPlaceKernels } from '../in-place-kernels.js';
 import { tf, type TensorInfo } from '../../tf.js';
 import { registerFusedKernels } from './fused-kernels.js';
 import { gatherRows, unsortedSegmentSum } from './gather-kernels.js';
 import { offset, withScratch } from './heap.js';
 import { compileKernels, instantiateKernels } from './kernel-module.js';
 import { KernelRunner } from './kernel-runner.js';
+import { wasmOptimizerKernels } from './optimizer-kernels.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];
 
-const OVERRIDDEN = ['BatchMatMul', 'Sum', 'UnsortedSegmentSum', 'GatherV2', 'Identity', 'Add'] as const;
+const OVERRIDDEN = [
+  'BatchMatMul',
+  'Sum',
+  'UnsortedSegmentSum',
+  'GatherV2',
+  'Identity',
+  'Transpose',
+  'Add',
+] as const;
 
 let installed: KernelRunner | null = null;
 let installedRelaxed = false;
-
-/** Direct access to the kernels for in-place work (the optimizer), while the wasm backend is active. */
-export interface InPlaceKernels {
-  runner: KernelRunner;
-  /** Byte offset of a tensor's data in the shared heap. */
-  offsetOf(tensor: { dataId: object }): number;
-}
 
 export function wasmKernelsInstalled(): boolean {
   return installed !== null;
@@ -39,8 +43,7 @@ export function wasmKernelsInstalled(): boolean {
 
 export function inPlaceKernels(): InPlaceKernels | null {
   if (!installed || tf.getBackend() !== 'wasm') return null;
-  const backend = tf.backend() as BackendWasm;
-  return { runner: installed, offsetOf: (t) => backend.getMemoryOffset(t.dataId) };
+  return wasmOptimizerKernels(installed, tf.backend() as BackendWasm);
 }
 
 /** The installed kernels' runner (threads, worker count), or null before installWasmKernels. */
@@ -79,7 +82,8 @@ export function installWasmKernels(options: { relaxed: boolean }): KernelInstall
     UnsortedSegmentSum: (args) => unsortedSegmentSum(kernels, args),
     GatherV2: (args) => gatherRows(kernels, args) ?? originals.get('GatherV2')!(args),
     Identity: (args) => sharedIdentity(args) ?? originals.get('Identity')!(args),
-    Add: (args) => addSameShape(kernels, args) ?? originals.get('Add')!(args),
+    Transpose: (args) => sharedTranspose(args) ?? originals.get('Transpose')!(args),
+    Add: (args) => addFloat32(kernels, args) ?? originals.get('Add')!(args),
   };
   for (const name of OVERRIDDEN) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
@@ -100,15 +104,47 @@ function sharedIdentity({ inputs, backend }: KernelArgs): TensorInfo | null {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-/** a + b for float32 tensors of one shape (no broadcasting): the same IEEE sums XNNPACK makes, on threads. */
-function addSameShape(kernels: KernelRunner, { inputs, backend }: KernelArgs): TensorInfo | null {
+/**
+ * A transpose that moves only dimensions of size 1 (or none, as tf.gather's gradient does) keeps every
+ * element where it is: the same data under the new shape, shared as sharedIdentity shares it.
+ */
+function sharedTranspose({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  const { perm } = attrs as { perm: number[] };
+  if (x.dtype === 'string') return null;
+  const moved = perm.filter((axis) => x.shape[axis] !== 1);
+  if (moved.some((axis, i) => i > 0 && axis < moved[i - 1]!)) return null;
+  (backend as BackendWasm).incRef(x.dataId);
+  return { dataId: x.dataId, shape: perm.map((axis) => x.shape[axis]!), dtype: x.dtype };
+}
+
+/**
+ * a + b for float32 tensors of one shape, or with one of them a row vector [n] (or [1, ..., n]) added to
+ * every row of the other: the same IEEE sums XNNPACK makes, on threads.
+ */
+function addFloat32(kernels: KernelRunner, { inputs, backend }: KernelArgs): TensorInfo | null {
   const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.join() !== b.shape.join()) return null;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const wasm = backend as BackendWasm;
-  const out = wasm.makeOutput(a.shape, 'float32');
-  const n = size(a.shape);
-  // Two reads and a write per element: weigh it as two operations.
-  kernels.run('addScaled', [offset(wasm, a), offset(wasm, b), offset(wasm, out), n, 1], kernels.parts(2 * n));
+  if (a.shape.join() === b.shape.join()) {
+    const out = wasm.makeOutput(a.shape, 'float32');
+    const n = size(a.shape);
+    // Two reads and a write per element: weigh it as two operations.
+    kernels.run(
+      'addScaled',
+      [offset(wasm, a), offset(wasm, b), offset(wasm, out), n, 1],
+      kernels.parts(2 * n),
+    );
+    return out;
+  }
+  const [x, row] = size(a.shape) >= size(b.shape) ? [a, b] : [b, a];
+  const cols = x.shape.at(-1) ?? 0;
+  const isRow = row.shape.length <= x.shape.length && row.shape.at(-1) === cols && size(row.shape) === cols;
+  if (!isRow || x.shape.length < 1 || cols === 0) return null;
+  const out = wasm.makeOutput(x.shape, 'float32');
+  const rows = size(x.shape) / cols;
+  const at = (t: TensorInfo) => offset(wasm, t);
+  kernels.run('addRowVector', [at(x), at(row), at(out), rows, cols], kernels.parts(2 * rows * cols));
   return out;
 }
 

@@ -3,6 +3,7 @@
 // The clipping factor comes from one sum-of-squares dispatch per gradient and one that turns the sums
 // into [norm, factor]. Same arithmetic as the wasm kernel and the tf-op path in optim/adamw.ts.
 import { tf, type Tensor, type TensorInfo } from '../../tf.js';
+import type { AdamwHyper, VariableUpdate } from '../in-place-kernels.js';
 import { size } from '../fused-common.js';
 import {
   dispatch,
@@ -119,24 +120,6 @@ export interface GpuOptimizer {
   clipFactor(grads: readonly Tensor[], limit: number): Tensor;
   /** Updates each variable and its moments in place; grad null is a zero gradient. */
   update(updates: readonly VariableUpdate[], clip: Tensor, s: AdamwHyper): void;
-}
-
-export interface AdamwHyper {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-}
-
-export interface VariableUpdate {
-  param: Tensor;
-  grad: Tensor | null;
-  m: Tensor;
-  v: Tensor;
-  weightDecay: number;
-  /** Bias corrections 1 - beta^t for this variable's own step count t. */
-  bc1: number;
-  bc2: number;
 }
 
 const cache = new Map<string, GpuKernel>();

@@ -4,9 +4,9 @@
 // Kernels that take (part, parts) compute one part of their output (parts.ts); threads run the other parts.
 export { gemm, gemmScratchFloats } from './matmul';
 export { sumRows, segmentSumRows, gatherRows } from './reduce';
-export { sumSquares, adamwUpdate } from './optim';
+export { sumSquaresAll, adamwAll } from './optim';
 export { gelu, geluGrad } from './activation';
 export { layerNorm, layerNormGradRows, layerNormGradParams } from './norm';
 export { softmaxXent, softmaxXentGrad, xentMeanLoss } from './xent';
-export { addScaled } from './elementwise';
+export { addScaled, addRowVector } from './elementwise';
 export { attention, attentionGrad, attentionScratchFloats } from './attention';
