@@ -20,6 +20,7 @@ import type {
   SystemInfo,
 } from './api-types.js';
 import { RUN_STATUSES, X_AXES } from './api-types.js';
+import { BACKEND_REQUESTS } from './config/schema.js';
 import type { Channel } from './ipc-api.js';
 
 const RunId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a run id');
@@ -86,12 +87,14 @@ export const CHANNELS = {
   'runs:stop': z.strictObject({ id: RunId }),
   /**
    * Continue a stopped, interrupted or failed run from its latest checkpoint, or from the checkpoint at
-   * `fromStep`: what the run recorded after that step, and its later checkpoints, are dropped.
+   * `fromStep`: what the run recorded after that step, and its later checkpoints, are dropped. On `backend`
+   * when given (a run whose GPU failed goes on on the CPU); its recorded config keeps the one it asked for.
    */
   'runs:resume': z.strictObject({
     id: RunId,
     priority: z.number().int().min(-100).max(100).optional(),
     fromStep: z.number().int().nonnegative().optional(),
+    backend: z.enum(BACKEND_REQUESTS).optional(),
   }),
   'runs:update': z.strictObject({
     id: RunId,

@@ -351,6 +351,10 @@ export const StabilitySchema = z.strictObject({
   masks: positiveInt('masks', LIMITS.listItems).default(4),
 });
 
+/** The backends a run may ask for (training.backend, `--backend`, the run page's resume). */
+export const BACKEND_REQUESTS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
+
 export const TrainingSchema = z.strictObject({
   batchSize: positiveInt('batchSize', LIMITS.batchSize).default(16),
   steps: positiveInt('steps').default(2000),
@@ -367,7 +371,7 @@ export const TrainingSchema = z.strictObject({
    * auto: tfjs-node-gpu on a GPU, else webgpu on a real GPU adapter, else wasm, else cpu. "webgpu" by
    * name also accepts a software adapter (tests).
    */
-  backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
+  backend: z.enum(BACKEND_REQUESTS).default('auto'),
   /**
    * CPU threads of the wasm backend. Default: the physical cores the run manager gives the run (concurrent
    * CPU runs share the cores). Results are the same for any thread count.

@@ -39,7 +39,7 @@ import { FinalStatuses } from './final-status.js';
 import { forkTrainer } from './fork-host.js';
 import { memoryBudget, memoryIssue } from './memory-budget.js';
 import { removeStaleLeftovers } from './leftovers.js';
-import { detectSlots, SlotPool, wantsGpu, type Slot, type SlotLimits } from './slots.js';
+import { detectSlots, gpuNeed, SlotPool, type Slot, type SlotLimits } from './slots.js';
 import type { TrainerHost } from './trainer-host.js';
 import { TrainerSession } from './trainer-session.js';
 
@@ -354,7 +354,7 @@ export class RunManager {
       const config = item.backend
         ? { ...recorded, training: { ...recorded.training, backend: item.backend } }
         : recorded;
-      const gpu = wantsGpu(config, this.slots.limits);
+      const gpu = gpuNeed(config, this.slots.limits);
       const slot = this.slots.take({ runId: item.runId, gpu, threads: config.training.threads ?? null });
       if (!slot) continue; // a later run may want the other kind of slot
       this.queue.splice(this.queue.indexOf(item), 1);

@@ -61,7 +61,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'runs:start': (r) => ({ status: manager.start(r.id, r.priority) }),
     'runs:stop': (r) => ({ status: manager.stop(r.id) }),
     'runs:resume': (r) => {
-      const { fromStep } = manager.resume(r.id, r.priority, { fromStep: r.fromStep });
+      const { fromStep } = manager.resume(r.id, r.priority, { fromStep: r.fromStep, backend: r.backend });
       return { status: mustGetRun(db, r.id).status, fromStep };
     },
     'runs:update': ({ id, ...patch }) => {

@@ -13,7 +13,7 @@ import { primaryEvalKey } from '../../shared/metrics.js';
 import { Rng } from '../../shared/rng.js';
 import { StageSchedule, type ScheduleChange } from '../../shared/adaptive-schedule.js';
 import type { EvalResult, StagePlan, TrainerMessage } from '../../shared/trainer-protocol.js';
-import { runGuarded } from './backend/device-guard.js';
+import { deviceGuard, runGuarded } from './backend/device-guard.js';
 import { activationShapes, assertFitsDevice } from './backend/device-limits.js';
 import { blockGroup, ParameterSet } from './model/params.js';
 import { AdamW } from './optim/adamw.js';
@@ -49,6 +49,9 @@ export interface TrainOptions {
 export async function train(rawConfig: unknown, options: TrainOptions): Promise<void> {
   try {
     await trainRun(rawConfig, options);
+  } catch (error) {
+    // A lost GPU breaks whatever touches it next (a readback, a buffer): name the loss, not the symptom.
+    throw await deviceGuard().explain(error);
   } finally {
     // The kernel threads end with the run, however it ends (the process may go on: tests, benchmarks).
     await options.io.releaseCpuThreads?.();

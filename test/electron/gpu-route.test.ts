@@ -20,6 +20,7 @@ import {
   type RendererPage,
 } from '../trainer/gpu-route/chromium-page.js';
 import { tinyPolynomialWith } from '../trainer/tiny-polynomial.js';
+import { trainMessages } from '../trainer/train-messages.js';
 import { fake } from './fake/electron.js';
 import type { FakeMessagePortMain } from './fake/message-channel.js';
 
@@ -27,8 +28,9 @@ vi.mock('electron', () => import('./fake/electron.js'));
 
 const it = hasChromium ? test : test.skip;
 
-// The full model every step (the RaPTr schedule's stage changes are covered in test/trainer/gpu-route/).
-const polynomial = (backend: string, steps = 12) =>
+// The full model every step (the RaPTr schedule's stage changes are covered in test/trainer/gpu-route/),
+// 24 steps with a held-out evaluation every 6: enough for the loss to fall well beyond its batch noise.
+const polynomial = (backend: string, steps = 24) =>
   tinyPolynomialWith({ backend, steps, evalEvery: 6 }, { kind: 'full' });
 
 // The forked trainer runs the compiled sources (dist/src-main), as the app does and as the other tests
@@ -76,6 +78,7 @@ async function runInApp(
   config: unknown,
   options: {
     outDir?: string;
+    resume?: { path: string; sha256: string | null };
     afterStep?: (step: number, opened: RendererPage[], host: TrainerHost) => void;
   } = {},
 ): Promise<AppRun> {
@@ -92,7 +95,7 @@ async function runInApp(
   host.onMessage((message) => {
     messages.push(message);
     if (message.type === 'ready')
-      host.send({ type: 'start', config, outDir: options.outDir ?? null, resume: null });
+      host.send({ type: 'start', config, outDir: options.outDir ?? null, resume: options.resume ?? null });
     if (message.type === 'step') options.afterStep?.(message.step, opened, host);
   });
   const exit = await new Promise<TrainerExit>((resolve) => host.onExit(resolve));
@@ -103,9 +106,16 @@ async function runInApp(
 
 const losses = (messages: TrainerMessage[]) => messages.flatMap((m) => (m.type === 'step' ? [m.loss] : []));
 const startOf = (messages: TrainerMessage[]) => messages.find((m) => m.type === 'start');
+const errorOf = (messages: TrainerMessage[]) => messages.find((m) => m.type === 'error');
+const checkpoints = (messages: TrainerMessage[]) =>
+  messages.flatMap((m) => (m.type === 'checkpoint' ? [m] : []));
+const evalLosses = (messages: TrainerMessage[]) =>
+  messages.flatMap((m) => (m.type === 'eval' ? m.results.filter((r) => r.name === 'eval/loss') : []));
+const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
-// Minutes, not seconds, on a loaded 2-core machine: SwiftShader runs every kernel on the CPU.
-describe('a run in the desktop app on the GPU route', { timeout: 300_000 }, () => {
+// Minutes, not seconds, on a loaded 2-core machine: SwiftShader runs every kernel on the CPU. A run that
+// stops making progress fails by itself (RAPTR_GPU_STALL_SECONDS below), so this limit is only a backstop.
+describe('a run in the desktop app on the GPU route', { timeout: 1_800_000 }, () => {
   it('trains on the renderer WebGPU through the utility process, checkpoints, and closes the renderer', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'raptr-run-'));
     const { messages, exit, opened } = await runInApp(polynomial('webgpu'), { outDir });
@@ -119,11 +129,19 @@ describe('a run in the desktop app on the GPU route', { timeout: 300_000 }, () =
       backend: { name: 'webgpu', device: expect.stringMatching(/Chromium/), gpu: false },
     });
     const route = losses(messages);
-    expect(route).toHaveLength(12);
-    // Twelve noisy batch losses need not fall: that the loss falls, and equals the Node engine's, is
-    // shown over 24 steps in test/trainer/gpu-route/renderer-route.test.ts. Here: the run went through.
-    expect(route.every((loss) => Number.isFinite(loss) && loss > 0)).toBe(true);
-    expect(messages.filter((m) => m.type === 'checkpoint').map((m) => m.step)).toEqual([6, 12]);
+    expect(route).toHaveLength(24);
+    // It learns: one batch's loss is noisy (with this seed step 2 is the highest and step 12 above step
+    // 1), so compare means of six batches, and the held-out loss on the same fixed set at every
+    // evaluation. Seeded, so these are the same numbers on every machine: measured 2.39 -> 1.54 and
+    // 1.885 -> 1.546; the margins below leave room for the 1e-5 the backends may differ by.
+    expect(mean(route.slice(-6))).toBeLessThan(0.8 * mean(route.slice(0, 6)));
+    const held = evalLosses(messages).map((r) => r.value);
+    expect(held).toHaveLength(4);
+    expect(held.at(-1)!).toBeLessThan(0.9 * held[0]!);
+    // And the app's route trains what the Node engine trains.
+    const node = losses(await trainMessages(polynomial('cpu')));
+    expect(Math.max(...route.map((loss, i) => Math.abs(loss - node[i]!) / node[i]!))).toBeLessThan(1e-5);
+    expect(checkpoints(messages).map((m) => m.step)).toEqual([6, 12, 18, 24]);
     expect(messages.at(-1)).toMatchObject({ type: 'done', status: 'completed' });
     expect(opened).toHaveLength(1);
     expect(opened[0]!.errors).toEqual([]);
@@ -159,6 +177,39 @@ describe('a run in the desktop app on the GPU route', { timeout: 300_000 }, () =
     expect(error?.type === 'error' && error.message).toMatch(
       /the GPU renderer .*(ended \(crashed|closed its end).*Resume it to continue from its last checkpoint \(step 6\) on any backend/,
     );
+  });
+
+  it('fails the run naming the lost GPU device, and `resume --backend wasm` continues it from its checkpoint', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'raptr-run-'));
+    let destroyed: Promise<number> | null = null;
+    const lost = await runInApp(polynomial('webgpu'), {
+      outDir,
+      afterStep: (step, opened) => {
+        if (step === 7) destroyed ??= opened[0]!.loseDevices(); // the renderer lives on, its GPU does not
+      },
+    });
+    expect(await destroyed).toBe(1);
+    expect(lost.exit).toEqual({ code: 1, signal: null });
+    const error = errorOf(lost.messages);
+    expect(error?.type === 'error' && error.message).toMatch(
+      /the GPU \(SwiftShader.*\) was lost mid-run: .*The last checkpoint can be resumed on any backend/i,
+    );
+    await vi.waitFor(() => expect(lost.opened[0]!.page.isClosed()).toBe(true)); // closed with its run
+    const last = checkpoints(lost.messages).at(-1)!;
+    expect(last.step).toBeGreaterThanOrEqual(6);
+
+    // What the run manager sends for `raptr resume ID --backend wasm`: the run's config on wasm.
+    const resumed = await runInApp(polynomial('wasm'), {
+      outDir,
+      resume: { path: last.path, sha256: last.sha256 },
+    });
+    expect(resumed.exit).toEqual({ code: 0, signal: null });
+    expect(resumed.opened).toHaveLength(0); // no GPU renderer for a wasm run
+    expect(startOf(resumed.messages)).toMatchObject({
+      resumedFromStep: last.step,
+      backend: { name: 'wasm' },
+    });
+    expect(resumed.messages.at(-1)).toMatchObject({ type: 'done', status: 'completed', step: 24 });
   });
 
   it('stops with a checkpoint when asked (as quitting the app asks every run)', async () => {

@@ -10,7 +10,7 @@ import { getRun, listCheckpoints, listEvents, openDatabase } from '../../src-mai
 
 describe('the slot pool shares the cores', () => {
   const pool = (cores: number) => new SlotPool({ gpus: [], cpu: cores });
-  const cpu = (runId: string, threads: number | null = null) => ({ runId, gpu: false, threads });
+  const cpu = (runId: string, threads: number | null = null) => ({ runId, gpu: null, threads });
 
   it('splits the cores evenly between CPU runs, the earliest taking the remainder', () => {
     const slots = pool(8);
@@ -44,12 +44,12 @@ describe('the slot pool shares the cores', () => {
 
   it('gives GPU runs their own slots, outside the cores', () => {
     const slots = new SlotPool({ gpus: ['GPU 0'], cpu: 1 });
-    expect(slots.take({ runId: 'g', gpu: true, threads: null })).toEqual({
+    expect(slots.take({ runId: 'g', gpu: 'cuda', threads: null })).toEqual({
       kind: 'gpu',
       index: 0,
       name: 'GPU 0',
     });
-    expect(slots.take({ runId: 'h', gpu: true, threads: null })).toBeNull();
+    expect(slots.take({ runId: 'h', gpu: 'cuda', threads: null })).toBeNull();
     expect(slots.take(cpu('c'))).not.toBeNull();
     expect(Object.fromEntries(slots.cpuThreads())).toEqual({ c: 1 });
   });

@@ -121,6 +121,13 @@ describe('the runs table services', () => {
     expect(after.run.status).toBe('completed');
     expect(after.summary.stepsDone).toBe(60);
     expect(after.checkpoints.map((c) => c.step)).toEqual([20, 40, 60]);
+
+    // The run page's backend choice: this resume trains on cpu, the recorded config keeps wasm.
+    await call('runs:resume', { id, fromStep: 40, backend: 'cpu' });
+    await manager.waitFor(id);
+    const onCpu = await call<RunDetail>('runs:get', { id });
+    expect(onCpu.run).toMatchObject({ status: 'completed', backend: 'cpu' });
+    expect((onCpu.run.config as { training: { backend: string } }).training.backend).toBe('wasm');
   });
 
   it('compares around a deleted run and keeps each task’s own metric', async () => {

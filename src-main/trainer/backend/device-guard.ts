@@ -11,12 +11,19 @@ export interface DeviceGuard {
   end(): Promise<void>;
   /** Rejects when the device is lost, so a readback waiting on a dead device gives up. */
   readonly lost: Promise<never>;
+  /**
+   * The error a run that failed with `error` reports: the device's loss when the device was lost (which
+   * may be told a moment after the failure it caused, e.g. a readback's "Failed to execute 'mapAsync'"),
+   * else `error` itself.
+   */
+  explain(error: unknown): Promise<unknown>;
 }
 
 const NONE: DeviceGuard = {
   begin: () => {},
   end: async () => {},
   lost: new Promise<never>(() => {}),
+  explain: async (error) => error,
 };
 
 const guards = new Map<string, DeviceGuard>();

@@ -4,6 +4,7 @@
 // runs) re-read the detail, whose stage and transition tables the store computes. It works the same for a
 // run another process trains: the server announces what that process writes.
 import type { LogEntry, MaskRow, RunDetail, RunStatus } from '../../../shared/api-types.js';
+import type { BackendRequest } from '../../../shared/config/schema.js';
 import type { LiveStep, RaptrApi } from '../../../shared/ipc-contract.js';
 import { call, messageOf } from './call.js';
 import { request } from '../api/prefetch.js';
@@ -233,10 +234,18 @@ export class RunLive {
     await this.act(async () => void (this.status = (await call(this.api.runs.stop({ id: this.id }))).status));
   }
 
-  /** Continues the run from its latest checkpoint, or from the checkpoint at `fromStep` (a rewind). */
-  async resume(fromStep?: number): Promise<void> {
+  /**
+   * Continues the run from its latest checkpoint, or from the checkpoint at `fromStep` (a rewind), on
+   * `backend` when given instead of the one the run asked for. Only what is given is sent.
+   */
+  async resume(options: { fromStep?: number; backend?: BackendRequest } = {}): Promise<void> {
     await this.act(async () => {
-      const request = fromStep === undefined ? { id: this.id } : { id: this.id, fromStep };
+      const { fromStep, backend } = options;
+      const request = {
+        id: this.id,
+        ...(fromStep === undefined ? {} : { fromStep }),
+        ...(backend === undefined ? {} : { backend }),
+      };
       this.status = (await call(this.api.runs.resume(request))).status;
       this.latest = null;
       this.lossFetch.request();

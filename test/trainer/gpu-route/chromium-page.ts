@@ -87,7 +87,24 @@ export interface RendererPage {
   /** Console errors and uncaught exceptions of the page. */
   errors: string[];
   close(): Promise<void>;
+  /**
+   * Destroys every GPU device the page has made, as a GPU reset or a removed card would take them away:
+   * the page's WebGPU reports each lost (reason "destroyed"). Resolves with how many there were.
+   */
+  loseDevices(): Promise<number>;
 }
+
+/** Whatever GPUDevice the page requests is kept here for loseDevices (injected before the page runs). */
+const KEEP_DEVICES = `(() => {
+  const kept = (globalThis.raptrTestDevices = []);
+  if (typeof GPUAdapter === 'undefined') return;
+  const request = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (...args) {
+    const device = await request.apply(this, args);
+    kept.push(device);
+    return device;
+  };
+})();`;
 
 /**
  * Opens the bundle and hands it a MessagePort the way the preload does (window.postMessage with the
@@ -113,6 +130,8 @@ export async function openRendererPage(browser: Browser, url: string): Promise<R
   };
   page.on('crash', goneNow);
   page.on('close', goneNow);
+  // The test's own hook, run before the bundle (and outside its CSP): the page's code is not changed.
+  await page.addInitScript(KEEP_DEVICES);
   await page.exposeBinding('raptrToNode', (_source, message: unknown) => handler(message));
   await page.goto(url);
   await page.evaluate(() => {
@@ -148,5 +167,12 @@ export async function openRendererPage(browser: Browser, url: string): Promise<R
     onClose: (next) => void closeHandlers.push(next),
     close: () => {},
   };
-  return { page, port, errors, close: () => page.close() };
+  const loseDevices = () =>
+    page.evaluate(() => {
+      const kept = (globalThis as unknown as { raptrTestDevices: Array<{ destroy(): void }> })
+        .raptrTestDevices;
+      for (const device of kept) device.destroy();
+      return kept.length;
+    });
+  return { page, port, errors, close: () => page.close(), loseDevices };
 }

@@ -34,18 +34,33 @@ export async function startWebgpu(adapter: GPUAdapter): Promise<AdapterFacts> {
   return facts;
 }
 
+/** How long a failed run waits for the device to say it was lost, before reporting the failure as it came. */
+const LOSS_TOLD_WITHIN_MS = 2000;
+
 function guardFor(device: GPUDevice, facts: AdapterFacts): DeviceGuard {
   let lostReason: string | null = null;
+  let lostError: Error | null = null;
   const lost = device.lost.then((info) => {
     lostReason = info.message || info.reason || 'unknown reason';
-    throw new Error(
+    lostError = new Error(
       `the GPU (${facts.description}) was lost mid-run: ${lostReason}. The last checkpoint can be resumed on any backend`,
     );
+    throw lostError;
   });
   lost.catch(() => {}); // observed by the step that waits on it
+  const explain = async (error: unknown) => {
+    if (!lostError) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const told = new Promise<void>((resolve) => (timer = setTimeout(resolve, LOSS_TOLD_WITHIN_MS)));
+      await Promise.race([lost.catch(() => {}), told]);
+      clearTimeout(timer);
+    }
+    return lostError ?? error;
+  };
   const scopes = ['out-of-memory', 'validation', 'internal'] as const;
   return {
     lost,
+    explain,
     begin() {
       if (lostReason) return;
       for (const scope of scopes) device.pushErrorScope(scope);
