@@ -68,9 +68,11 @@ export function watchExternalWrites(
       // Starting (or resuming) elsewhere: what it records from now on is news.
       else if (TRAINING.has(row.status) && !stepCursor.has(row.id))
         stepCursor.set(row.id, newestStep(db, row.id));
+      // Both, when one poll sees both: on a loaded machine a status change and a rename can fall between
+      // the same two polls, and a view that only re-reads the status would keep the old name.
       if (before?.status !== row.status && !options.isLocal(row.id))
         send('run:status', { runId: row.id, status: row.status as RunStatus });
-      else if (before && before.label !== row.label) send('run:updated', { runId: row.id });
+      if (before && before.label !== row.label) send('run:updated', { runId: row.id });
     }
     for (const id of [...rows.keys()])
       if (!seen.has(id)) {

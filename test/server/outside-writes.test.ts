@@ -34,7 +34,8 @@ async function connect(): Promise<{ ws: WebSocket; frames: Frame[] }> {
   return { ws, frames };
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+// Generous: the server polls every 250 ms, but a loaded CI machine (Chromium tests beside it) can stall it.
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('timed out');
