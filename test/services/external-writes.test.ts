@@ -1,0 +1,38 @@
+// The watcher of other processes' writes, driven poll by poll (no timers), for the races a loaded machine
+// makes likely: a run whose status changed here before the watcher's first poll saw it, then renamed
+// elsewhere, must still be announced as updated.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { watchExternalWrites } from '../../src-main/services/external-writes.js';
+import { createRun, openDatabase, setRunStatus, updateRun } from '../../src-main/store/index.js';
+import { tinyConfig } from '../server/helpers.js';
+
+describe('watchExternalWrites', () => {
+  it('announces a rename made elsewhere after this process changed the status of a run it had not read', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'raptr-outside-')), 'raptr.db');
+    const db = openDatabase(path);
+    const other = openDatabase(path);
+    const sent: Array<[string, unknown]> = [];
+    const watcher = watchExternalWrites(db, (name, payload) => sent.push([name, payload]), {
+      isLocal: () => false,
+      pollMs: 3_600_000,
+    });
+    try {
+      const run = createRun(other, { name: 'made elsewhere', config: tinyConfig, appVersion: 't' });
+      // This process settles it (an orphaned queued run becomes stopped) and tells its listeners at once.
+      setRunStatus(db, run.id, { status: 'stopped' });
+      watcher.noteStatus(run.id, 'stopped');
+      updateRun(other, run.id, { name: 'renamed elsewhere' });
+      watcher.poll();
+      expect(sent).toContainEqual(['run:updated', { runId: run.id }]);
+      // Nothing announced twice: the status was this process's own news.
+      expect(sent.filter(([name]) => name === 'run:status')).toEqual([]);
+    } finally {
+      watcher.close();
+      other.close();
+      db.close();
+    }
+  });
+});
