@@ -3,12 +3,10 @@
 // behind, and a client that stops reading is cut off instead of growing the server's memory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { fromWireJson } from '../../shared/http-wire.js';
-import type { EventName, Events } from '../../shared/ipc-contract.js';
 import type { RunManagerEvent } from '../../src-main/runs/run-manager.js';
 import { EventHub, type HubClient } from '../../src-main/server/event-hub.js';
 import { startServer, type RunningServer } from '../../src-main/server/index.js';
-import { post, tempManager, tinyConfig } from './helpers.js';
+import { connectEvents, post, tempManager, tinyConfig, until as waitUntil, type Frame } from './helpers.js';
 
 const { manager, databasePath, dir } = tempManager('raptr-server-events-');
 let server: RunningServer;
@@ -21,25 +19,8 @@ afterAll(async () => {
   await manager.shutdown();
 });
 
-type Frame = { [E in EventName]: { event: E; payload: Events[E] } }[EventName];
-
-function connect(): Promise<{ ws: WebSocket; frames: Frame[] }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`);
-  const frames: Frame[] = [];
-  ws.on('message', (data) => frames.push(fromWireJson(String(data)) as Frame));
-  return new Promise((resolve, reject) => {
-    ws.on('open', () => resolve({ ws, frames }));
-    ws.on('error', reject);
-  });
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const connect = () => connectEvents(server.port);
+const until = (condition: () => boolean) => waitUntil(condition, 10_000);
 
 /** One token per thing that happened, in order: what the manager saw, and what the socket delivered. */
 function fromManager(event: RunManagerEvent): string[] {

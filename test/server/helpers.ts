@@ -4,7 +4,9 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { fromWireJson } from '../../shared/http-wire.js';
+import type { EventName, Events } from '../../shared/ipc-contract.js';
 import { RunManager } from '../../src-main/runs/run-manager.js';
 import { openDatabase } from '../../src-main/store/index.js';
 
@@ -86,4 +88,25 @@ export async function post(
     body: JSON.stringify(payload),
   });
   return { status: response.status, body: fromWireJson(await response.text()) };
+}
+
+/** One frame of the event socket, typed by its event name. */
+export type Frame = { [E in EventName]: { event: E; payload: Events[E] } }[EventName];
+
+/** A client of a server's event socket, open, with every frame it receives collected in order. */
+export async function connectEvents(port: number): Promise<{ ws: WebSocket; frames: Frame[] }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events`);
+  const frames: Frame[] = [];
+  ws.on('message', (data) => frames.push(fromWireJson(String(data)) as Frame));
+  await new Promise((resolve, reject) => (ws.on('open', resolve), ws.on('error', reject)));
+  return { ws, frames };
+}
+
+/** Waits until `condition` holds, checking every 20 ms, failing after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

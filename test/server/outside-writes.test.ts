@@ -5,12 +5,9 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { fromWireJson } from '../../shared/http-wire.js';
-import type { EventName, Events } from '../../shared/ipc-contract.js';
 import { startServer, type RunningServer } from '../../src-main/server/index.js';
 import { createRun, deleteRun, openDatabase, updateRun } from '../../src-main/store/index.js';
-import { tempManager, tinyConfig } from './helpers.js';
+import { connectEvents, tempManager, tinyConfig, until as waitUntil, type Frame } from './helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const { manager, databasePath, dir } = tempManager('raptr-outside-writes-');
@@ -24,24 +21,9 @@ afterAll(async () => {
   await manager.shutdown();
 });
 
-type Frame = { [E in EventName]: { event: E; payload: Events[E] } }[EventName];
-
-async function connect(): Promise<{ ws: WebSocket; frames: Frame[] }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`);
-  const frames: Frame[] = [];
-  ws.on('message', (data) => frames.push(fromWireJson(String(data)) as Frame));
-  await new Promise((resolve, reject) => (ws.on('open', resolve), ws.on('error', reject)));
-  return { ws, frames };
-}
-
+const connect = () => connectEvents(server.port);
 // Generous: the server polls every 250 ms, but a loaded CI machine (Chromium tests beside it) can stall it.
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (condition: () => boolean) => waitUntil(condition, 60_000);
 
 describe('writes by other processes', () => {
   it('streams a run that `raptr train` trains in another process, step by step, with its evals', async () => {
