@@ -37,6 +37,19 @@ afterAll(async () => {
 
 type Callback<T> = (value: T) => void;
 
+/** The webPreferences every window of the app has, the main window and the hidden GPU window alike. */
+const HARDENED = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  webviewTag: false,
+};
+
 describe('the desktop window', () => {
   it('shares the CLI database in the user-data folder, sandboxes every renderer', () => {
     expect(fake.app.getName()).toBe('RaPTr Studio');
@@ -49,15 +62,7 @@ describe('the desktop window', () => {
     expect(fake.BrowserWindow.all).toHaveLength(1);
     const prefs = window().options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
+      ...HARDENED,
       disableBlinkFeatures: 'Auxclick',
       devTools: true, // not packaged: development
     });
@@ -236,15 +241,7 @@ describe('the hidden GPU renderer', () => {
       expect(gpu.options.show).toBe(false);
       expect(gpu.options.webPreferences).toMatchObject({
         preload: join(fake.repoRoot, 'dist', 'preload', 'gpu-preload.cjs'),
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        nodeIntegrationInWorker: false,
-        nodeIntegrationInSubFrames: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        experimentalFeatures: false,
-        webviewTag: false,
+        ...HARDENED,
         devTools: false,
         backgroundThrottling: false,
       });
