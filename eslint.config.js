@@ -23,6 +23,19 @@ const nodeBuiltins = [
   'net',
 ];
 
+/** What no trainer file may import: Electron, SQLite and the main process's own modules. */
+const TRAINER_FORBIDS = [
+  'electron',
+  'electron/*',
+  'better-sqlite3',
+  '**/store/**',
+  '**/runs/**',
+  '**/services/**',
+  '**/server/**',
+  '**/cli/**',
+  '**/src-renderer/**',
+];
+
 /** The training engine's files: they are bundled into the GPU renderer (scripts/build-gpu-renderer.mjs). */
 const PORTABLE_ENGINE = [
   'src-main/trainer/train-loop.ts',
@@ -101,17 +114,7 @@ export default tseslint.config(
     // The trainer runs in a utility process and knows nothing of Electron or the database.
     files: ['src-main/trainer/**/*.ts'],
     rules: forbid(
-      [
-        'electron',
-        'electron/*',
-        'better-sqlite3',
-        '**/store/**',
-        '**/runs/**',
-        '**/services/**',
-        '**/server/**',
-        '**/cli/**',
-        '**/src-renderer/**',
-      ],
+      TRAINER_FORBIDS,
       'The trainer must not import Electron, SQLite or main-process modules; talk through shared/trainer-protocol.',
     ),
   },
@@ -132,7 +135,7 @@ export default tseslint.config(
     // The engine (train loop, model, policies, optimizer, evals, the data it reads) runs in a Node trainer
     // and, bundled, in the desktop app's GPU renderer: no Node, no files. Its I/O (engine-io.ts) is
     // implemented for Node in node-engine.ts and for the renderer in gpu-route/renderer/.
-    // (This replaces the trainer rule above for these files, so it repeats its list.)
+    // (This replaces the trainer rule above for these files, so it repeats its list, TRAINER_FORBIDS.)
     files: PORTABLE_ENGINE,
     rules: {
       'no-restricted-imports': [
@@ -147,15 +150,7 @@ export default tseslint.config(
                 ...nodeBuiltins,
                 '@tensorflow/tfjs-node-gpu',
                 '@tensorflow/tfjs-backend-wasm',
-                'electron',
-                'electron/*',
-                'better-sqlite3',
-                '**/store/**',
-                '**/runs/**',
-                '**/services/**',
-                '**/server/**',
-                '**/cli/**',
-                '**/src-renderer/**',
+                ...TRAINER_FORBIDS,
               ],
               message:
                 'The engine runs in the GPU renderer too: no Node, Electron or main-process imports; put file and process work behind EngineIO (engine-io.ts).',
