@@ -32,6 +32,7 @@ export default defineConfig({
           name: 'renderer',
           include: ['test/renderer/**/*.test.ts'],
           environment: 'jsdom',
+          setupFiles: ['test/renderer/jsdom-setup.ts'],
           testTimeout: 30_000,
         },
       },

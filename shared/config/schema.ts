@@ -5,6 +5,7 @@
 // hostile request) is refused by name here instead of growing a process until it dies; whether a sane-
 // looking shape fits in memory is memory-estimate.ts's question.
 import { z } from 'zod';
+import { BACKEND_REQUESTS } from './backends.js';
 
 /** Upper bounds of sizes and counts. */
 export const LIMITS = {
@@ -351,9 +352,7 @@ export const StabilitySchema = z.strictObject({
   masks: positiveInt('masks', LIMITS.listItems).default(4),
 });
 
-/** The backends a run may ask for (training.backend, `--backend`, the run page's resume). */
-export const BACKEND_REQUESTS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
+export { BACKEND_REQUESTS, type BackendRequest } from './backends.js';
 
 export const TrainingSchema = z.strictObject({
   batchSize: positiveInt('batchSize', LIMITS.batchSize).default(16),

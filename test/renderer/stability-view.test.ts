@@ -18,13 +18,6 @@ import { groupEvalKeys } from '../../src-renderer/lib/state/eval-groups.js';
 import { RunLive } from '../../src-renderer/lib/state/run-live.svelte.js';
 import { fakeApi } from './fake-api.js';
 
-// jsdom lays nothing out and has no ResizeObserver; the heatmap redraws on resize in a browser.
-globalThis.ResizeObserver ??= class {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-};
-
 const raw = (key: string, xs: number[], ys: number[]): SeriesResult => ({
   key,
   mode: 'raw',

@@ -9,13 +9,17 @@ export interface SizedCanvas {
   height: number;
 }
 
-/** The canvas's 2D context, its backing store resized to its box and cleared; null without a 2D context. */
-export function sizedCanvas(canvas: HTMLCanvasElement): SizedCanvas | null {
+/**
+ * The canvas's 2D context, its backing store resized to its CSS box (`size`, as a ResizeObserver reports it)
+ * and cleared; null without a 2D context.
+ */
+export function sizedCanvas(
+  canvas: HTMLCanvasElement,
+  { width, height }: { width: number; height: number },
+): SizedCanvas | null {
   const ctx = canvas.getContext('2d');
   if (!ctx) return null;
   const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);

@@ -2,8 +2,9 @@
 // bypassed minus the full model's, at each evaluation). One column per evaluation, spanning the steps since
 // the previous one, on the run's step axis; block 0 at the bottom, as in the mask heatmap. Pure geometry and
 // colour so it can be tested without a canvas; drawDropHeatmap only paints what they return.
-import { blockOfDropKey } from '../../../shared/stability.js';
+import { blockOfDropKey } from '../../../shared/stability-keys.js';
 import { paintBlockGrid, sizedCanvas } from './canvas.js';
+import type { CanvasSize } from './paint-canvas.svelte.js';
 import type { StageBand } from './stage-bands.js';
 
 export interface DropColumn {
@@ -134,10 +135,11 @@ export const BAND_STRIP = 18;
 
 export function drawDropHeatmap(
   canvas: HTMLCanvasElement,
+  size: CanvasSize,
   view: { columns: readonly DropColumn[]; totalSteps: number; bands: readonly StageBand[] },
   colors: DropColors,
 ): void {
-  const sized = sizedCanvas(canvas);
+  const sized = sizedCanvas(canvas, size);
   if (!sized) return;
   const { ctx, width, height } = sized;
   const blocks = Math.max(0, ...view.columns.map((c) => c.drops.length));

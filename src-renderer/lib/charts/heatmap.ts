@@ -3,6 +3,7 @@
 // thousand rectangles, no chart library needed.
 import type { MaskRow } from '../../../shared/api-types.js';
 import { paintBlockGrid, sizedCanvas } from './canvas.js';
+import type { CanvasSize } from './paint-canvas.svelte.js';
 
 export interface HeatCell {
   column: number;
@@ -43,8 +44,13 @@ export interface HeatColors {
   divider: string;
 }
 
-export function drawHeatmap(canvas: HTMLCanvasElement, layout: HeatmapLayout, colors: HeatColors): void {
-  const sized = sizedCanvas(canvas);
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  size: CanvasSize,
+  layout: HeatmapLayout,
+  colors: HeatColors,
+): void {
+  const sized = sizedCanvas(canvas, size);
   if (!sized || layout.blocks === 0) return;
   const cw = sized.width / layout.columns;
   const gap = cw > 4 ? 1 : 0;

@@ -5,7 +5,7 @@
 // monitor's forecast (its expected loss under this stage's masks and the next stage's, beside the full
 // model's) is one chart; its per-block drop losses are the stability heatmap's, not charts.
 import { EVAL_MASKING_SHORT, metricLabel, MLM_KEYS, type EvalMasking } from '../../../shared/metrics.js';
-import { STABILITY_KEYS } from '../../../shared/stability.js';
+import { STABILITY_KEYS } from '../../../shared/stability-keys.js';
 
 /** The stability series drawn as lines (the forecast chart); fetched with the eval series. */
 const FORECAST_KEYS: readonly string[] = [

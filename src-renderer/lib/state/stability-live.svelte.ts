@@ -1,7 +1,7 @@
 // One run's drop losses for the stability heatmap: the stored stability/drop_block_{i} series, then each
 // evaluation as it arrives. Separate from RunLive so the heatmap owns what it fetches.
 import type { RaptrApi } from '../../../shared/ipc-contract.js';
-import { blockOfDropKey } from '../../../shared/stability.js';
+import { blockOfDropKey } from '../../../shared/stability-keys.js';
 import { dropColumns, withEvaluation, type DropColumn } from '../charts/drop-heatmap.js';
 import { bandFromSeries } from '../charts/series-points.js';
 import { call, messageOf } from './call.js';
