@@ -36,6 +36,7 @@ describe('writes by other processes', () => {
       [join(root, 'bin/raptr.js'), 'train', '--config', configFile, '--db', databasePath, '--json'],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    const started = performance.now();
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -45,6 +46,7 @@ describe('writes by other processes', () => {
     await until(() =>
       frames.some((f) => f.event === 'run:status' && mine(f) && f.payload.status === 'completed'),
     );
+    const watchedMs = performance.now() - started;
     const runId = frames.find((f) => f.event === 'run:status')!.payload.runId;
     const of = frames.filter((f) => f.payload.runId === runId);
     const statuses = of.flatMap((f) => (f.event === 'run:status' ? [f.payload.status] : []));
@@ -58,8 +60,10 @@ describe('writes by other processes', () => {
       expect(s.cumFlops).toBeGreaterThan(0);
       expect(s.mask).toMatch(/^[01]{4}$/);
     }
-    // Batched like the server's own runs: a handful of messages, never one per step.
-    expect(of.filter((f) => f.event === 'run:metrics').length).toBeLessThan(steps / 4);
+    // Batched per poll (every 250 ms), not per step: at most one message per poll while the run trained.
+    // (How many steps a poll finds depends on how fast the machine trains, so the bound is in polls.)
+    const polls = Math.ceil(watchedMs / 250);
+    expect(of.filter((f) => f.event === 'run:metrics').length).toBeLessThanOrEqual(polls + 2);
     const evals = of.flatMap((f) => (f.event === 'run:eval' ? [f.payload.step] : []));
     expect(evals).toEqual(expect.arrayContaining([9, 19, steps - 1]));
     expect(of.filter((f) => f.event === 'run:stage').map((f) => f.payload.step)).toEqual([0, 80, 160]);
