@@ -1,7 +1,15 @@
 // Error texts come from places nobody bounds: a trainer's exception can quote a 70,000-character path, a
 // crashed process's stderr can be megabytes. Every error text is cut here, to one bound, before it is
 // stored (a run's error tail, its timeline) or sent (IPC, HTTP, the terminal), so no error path can grow
-// into a refusal or a crash of its own.
+// into a refusal or a crash of its own. errorMessage is the one way anything thrown becomes such a text.
+
+/**
+ * What went wrong, as text, from anything thrown: an Error's message (without its name or stack), else the
+ * value as a string. Not bounded here: what is stored or sent goes through boundErrorText too.
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** The longest error text kept anywhere: enough for a message and the end of a stack trace. */
 export const MAX_ERROR_CHARS = 8000;

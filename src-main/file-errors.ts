@@ -1,5 +1,7 @@
 // A file the user named that cannot be read, said the way people say it: "not found: PATH", not a raw
 // ENOENT. The path comes last so that a long one, cut to bound the message, never hides what is wrong.
+import { errorMessage } from '../shared/error-text.js';
+
 export function describeFileError(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   switch (code) {
@@ -17,6 +19,6 @@ export function describeFileError(path: string, error: unknown): string {
     case 'ELOOP':
       return `too many symbolic links: ${path}`;
     default:
-      return `cannot read ${path} (${code ?? (error instanceof Error ? error.message : String(error))})`;
+      return `cannot read ${path} (${code ?? errorMessage(error)})`;
   }
 }

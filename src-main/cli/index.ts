@@ -1,7 +1,7 @@
 // The `raptr` command line. Exit codes: 0 ok, 1 a run failed, 2 bad input (one line per problem).
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatIssues } from '../../shared/config/validate.js';
-import { boundErrorText } from '../../shared/error-text.js';
+import { boundErrorText, errorMessage } from '../../shared/error-text.js';
 import { registerBench } from './bench.js';
 import { EXIT, InputError } from './input-error.js';
 import { registerPresets } from './presets.js';
@@ -49,7 +49,7 @@ try {
     for (const line of lines) process.stderr.write(`${line}\n`);
     process.exitCode = EXIT.badInput;
   } else {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     process.stderr.write(`raptr: ${boundErrorText(message)}\n`);
     process.exitCode = EXIT.failure;
   }

@@ -3,6 +3,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, session, shell } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../../shared/error-text.js';
 import { runsDirFor } from '../paths.js';
 import { utilityTrainer } from '../runs/electron-host.js';
 import { openAppServices, type AppServices } from './app-services.js';
@@ -114,7 +115,7 @@ function readmePath(): string {
 }
 
 function explainOpenFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (/NODE_MODULE_VERSION|different Node\.js version|invalid ELF header|not a valid Win32/.test(message))
     return (
       'The SQLite driver (better-sqlite3) is built for Node.js, not for Electron.\n\n' +

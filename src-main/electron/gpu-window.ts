@@ -7,6 +7,7 @@
 import { BrowserWindow, type MessagePortMain, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { errorMessage } from '../../shared/error-text.js';
 
 /** The GPU renderer's page inside the app folder, next to the main renderer's. */
 export const GPU_RENDERER_INDEX = join('dist', 'gpu-renderer', 'index.html');
@@ -77,9 +78,7 @@ export function openGpuRenderer({ appPath, preloadPath }: GpuRendererPaths): Gpu
   const loaded = window.loadFile(page).then(
     () => true,
     (error: unknown) => {
-      goneWith(
-        `could not load ${pathToFileURL(page).href} (${error instanceof Error ? error.message : String(error)})`,
-      );
+      goneWith(`could not load ${pathToFileURL(page).href} (${errorMessage(error)})`);
       return false;
     },
   );

@@ -1,24 +1,20 @@
 // Why a run failed, in words a user acts on. A full disk is named as such wherever it shows up (SQLite's
 // "database or disk is full", a checkpoint write's ENOSPC), with what to do about it, because it is the one
 // failure the user fixes outside the app and then resumes from.
-import { boundErrorText, MAX_ERROR_CHARS } from '../../shared/error-text.js';
+import { boundErrorText, errorMessage, MAX_ERROR_CHARS } from '../../shared/error-text.js';
 
 const DISK_FULL =
   /SQLITE_FULL|database or disk is full|ENOSPC|no space left on device|EDQUOT|quota exceeded/i;
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** A full disk (or quota), from an error object or the text of one a trainer sent. */
 export function isDiskFull(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return (typeof code === 'string' && DISK_FULL.test(code)) || DISK_FULL.test(errorText(error));
+  return (typeof code === 'string' && DISK_FULL.test(code)) || DISK_FULL.test(errorMessage(error));
 }
 
 /** The reason a run stops when what its trainer sent cannot be recorded. */
 export function recordingFailure(error: unknown, what: string): string {
-  const text = errorText(error);
+  const text = errorMessage(error);
   return isDiskFull(error)
     ? `disk full: could not record ${what} (${text})`
     : `could not record ${what}: ${text}`;
@@ -48,7 +44,7 @@ export function quietly<T>(what: string, work: () => T): T | undefined {
   try {
     return work();
   } catch (error) {
-    console.error(`RaPTr Studio: could not ${what}: ${errorText(error)}`);
+    console.error(`RaPTr Studio: could not ${what}: ${errorMessage(error)}`);
     return undefined;
   }
 }

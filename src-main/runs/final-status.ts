@@ -2,9 +2,10 @@
 // full disk the database may refuse even that; the status is then kept here and written again on every
 // poll until the database takes it, and the reason stays at hand for the caller waiting on the run
 // (`raptr train` exits 1 with it either way).
+import { errorMessage } from '../../shared/error-text.js';
 import { setOwner, setRunStatus, StoreError, type Db, type StatusChange } from '../store/index.js';
 import type { DiskReserve } from './disk-reserve.js';
-import { errorText, isDiskFull } from './failure.js';
+import { isDiskFull } from './failure.js';
 
 export class FinalStatuses {
   private readonly unsaved = new Map<string, StatusChange>();
@@ -46,7 +47,7 @@ export class FinalStatuses {
     } catch (error) {
       // A full disk: the reserve beside the database holds the room this write needs.
       if (!(isDiskFull(error) && this.reserve.release() && this.tryWrite(runId, change)) && report)
-        console.error(`RaPTr Studio: could not record the end of run ${runId} yet: ${errorText(error)}`);
+        console.error(`RaPTr Studio: could not record the end of run ${runId} yet: ${errorMessage(error)}`);
     }
   }
 

@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { ConfigError, parseRunConfig } from '../../shared/config/validate.js';
+import { errorMessage } from '../../shared/error-text.js';
 import type { TrainerMessage } from '../../shared/trainer-protocol.js';
 import {
   createRun,
@@ -34,7 +35,7 @@ import {
 import { exportsDirFor } from '../checkpoints/export/index.js';
 import { APP_VERSION } from '../version.js';
 import { DiskReserve } from './disk-reserve.js';
-import { errorText, failureReport, quietly, recordingFailure } from './failure.js';
+import { failureReport, quietly, recordingFailure } from './failure.js';
 import { FinalStatuses } from './final-status.js';
 import { forkTrainer } from './fork-host.js';
 import { memoryBudget, memoryIssue } from './memory-budget.js';
@@ -446,7 +447,7 @@ export class RunManager {
       try {
         listener(event);
       } catch (error) {
-        console.error(`RaPTr Studio: a run event listener failed: ${errorText(error)}`);
+        console.error(`RaPTr Studio: a run event listener failed: ${errorMessage(error)}`);
       }
     }
   }

@@ -2,7 +2,7 @@
 // validated against the contract here, the handler runs, and any failure comes back as data,
 // { ok: false, error }, never as a thrown exception across the boundary.
 import { ConfigError } from '../../shared/config/validate.js';
-import { boundErrorText } from '../../shared/error-text.js';
+import { boundErrorText, errorMessage } from '../../shared/error-text.js';
 import { nestedTooDeep, TOO_DEEP } from '../../shared/json-depth.js';
 import {
   CHANNELS,
@@ -95,5 +95,5 @@ function describeError(error: unknown): ApiError {
     return { code: 'invalid-input', message: named.message ?? 'export refused' };
   if (named?.name === 'ExportError' || named?.name === 'CheckpointError')
     return { code: 'conflict', message: named.message ?? 'export failed' };
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return { code: 'internal', message: errorMessage(error) };
 }

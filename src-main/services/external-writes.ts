@@ -11,6 +11,7 @@ import {
   eventsAfter,
   newestEventId,
   newestStep,
+  runState,
   runStates,
   stepsAfter,
   type Db,
@@ -175,7 +176,7 @@ export function watchExternalWrites(
       // A run this watcher has not read yet (its status changed here before the first poll saw it) is read
       // now: the listeners heard of it through this event, so a later rename must be compared with this row,
       // not announced as a new run's status with the rename lost.
-      const row = rows.get(runId) ?? (db.open ? runStates(db).find((r) => r.id === runId) : undefined);
+      const row = rows.get(runId) ?? (db.open ? runState(db, runId) : undefined);
       if (row) rows.set(runId, { ...row, status });
       // What this process's trainer wrote for the run is announced already; later writes elsewhere are not.
       if (!options.isLocal(runId) && db.open) {

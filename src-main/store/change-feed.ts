@@ -19,14 +19,19 @@ export interface RunState {
   label: string;
 }
 
+/** One SELECT for every run and for one, so a single row's label can never differ from the snapshot's. */
+const RUN_STATE = `SELECT id, status, name || char(0) || archived || char(0) ||
+    coalesce((SELECT group_concat(tag, char(0)) FROM
+      (SELECT tag FROM run_tags WHERE run_id = runs.id ORDER BY tag)), '') AS label
+  FROM runs`;
+
 export function runStates(db: Db): RunState[] {
-  return cached<[], RunState>(
-    db,
-    `SELECT id, status, name || char(0) || archived || char(0) ||
-       coalesce((SELECT group_concat(tag, char(0)) FROM
-         (SELECT tag FROM run_tags WHERE run_id = runs.id ORDER BY tag)), '') AS label
-     FROM runs`,
-  ).all();
+  return cached<[], RunState>(db, RUN_STATE).all();
+}
+
+/** One run's state (a primary-key lookup), or undefined when there is no such run. */
+export function runState(db: Db, runId: string): RunState | undefined {
+  return cached<[string], RunState>(db, `${RUN_STATE} WHERE id = ?`).get(runId);
 }
 
 /** One step as the charts want it: the step row and the values its step message became. */

@@ -58,6 +58,7 @@ export { allSteps, allSeries, allEvents, runPointPages, type KeyedPoint } from '
 export { restoreRunFields, insertSteps, type RestoredRunFields } from './run-restore.js';
 export {
   dataVersion,
+  runState,
   runStates,
   newestStep,
   stepsAfter,

@@ -6,6 +6,7 @@
 // runs as it is in a Node trainer and in the desktop app's GPU renderer.
 import { withRecordedFields } from '../../shared/config/recorded.js';
 import { mustParseRunConfig } from '../../shared/config/validate.js';
+import { errorMessage } from '../../shared/error-text.js';
 import type { RunConfig } from '../../shared/config/schema.js';
 import { expectedRelativeFlops, trainStepFlops } from '../../shared/flops.js';
 import { learningRateAt } from '../../shared/lr-schedule.js';
@@ -137,7 +138,7 @@ async function trainRun(rawConfig: unknown, options: TrainOptions): Promise<void
     });
     // Named here, so a failed write (a full disk, most often) says what it was writing and at which step.
     const written = await io.writeCheckpoint(contents).catch((error: unknown) => {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       throw new Error(`could not write the checkpoint at step ${completedSteps}: ${text}`, { cause: error });
     });
     lastCheckpoint = completedSteps;

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { boundErrorText, MAX_ERROR_CHARS } from '../../shared/error-text.js';
+import { boundErrorText, errorMessage, MAX_ERROR_CHARS } from '../../shared/error-text.js';
+
+describe('errorMessage', () => {
+  it("gives an error's message, without its name or stack", () => {
+    expect(errorMessage(new TypeError('bad input'))).toBe('bad input');
+    expect(errorMessage(new Error(''))).toBe('');
+  });
+
+  it('gives anything else thrown as a string', () => {
+    expect(errorMessage('disk full')).toBe('disk full');
+    expect(errorMessage(42)).toBe('42');
+    expect(errorMessage(null)).toBe('null');
+    expect(errorMessage(undefined)).toBe('undefined');
+    expect(errorMessage({ message: 'not an Error' })).toBe('[object Object]');
+  });
+});
 
 describe('boundErrorText', () => {
   it('keeps a text that fits as it is', () => {

@@ -10,6 +10,7 @@ import {
   listRuns,
   MetricIngestor,
   recentMasks,
+  runState,
   series,
   stageSummary,
   type Db,
@@ -87,7 +88,7 @@ describe('query plans', () => {
     }
   });
 
-  it('ingestion, masks, stage table, first-reach, events, checkpoints and run lists use their indexes', () => {
+  it('ingestion, masks, stage table, first-reach, events, checkpoints and run rows use their indexes', () => {
     const { db, calls, runId } = setUp();
     const ingestor = new MetricIngestor(db);
     for (const message of trainerStream({ steps: 2100, fromStep: 2000, evalEvery: 50 }))
@@ -100,6 +101,7 @@ describe('query plans', () => {
     listEvents(db, runId, { afterId: 3 });
     latestCheckpoint(db, runId);
     listRuns(db, { tag: 't' });
+    runState(db, runId);
     const explained = plans(db, calls);
     for (const { sql, plan } of explained) expect(plan, sql).not.toMatch(BIG_TABLES);
     const planOf = (fragment: string) => {
@@ -119,6 +121,9 @@ describe('query plans', () => {
       /USING COVERING INDEX run_tags_by_tag/,
     );
     expect(planOf('AND value_min <= ?')).toMatch(/SEARCH metric_rollups USING PRIMARY KEY/);
+    expect(planOf('AS label FROM runs WHERE id = ?')).toMatch(
+      /SEARCH runs USING INDEX sqlite_autoindex_runs_1 \(id=\?\)/,
+    );
   });
 
   it('deleting a run reaches its rows by index', () => {

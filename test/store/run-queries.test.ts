@@ -15,9 +15,13 @@ import {
   MetricIngestor,
   recentMasks,
   recordCheckpoint,
+  runState,
+  runStates,
   seriesBestAndLast,
   setCheckpointEvalLoss,
+  setRunStatus,
   stageSummary,
+  updateRun,
 } from '../../src-main/store/index.js';
 import { makeRun, memoryDb } from './helpers.js';
 
@@ -155,5 +159,22 @@ describe('run queries', () => {
     expect(() =>
       recordCheckpoint(db, { runId: other.id, step: -1, path: '/x', bytes: 1, sha256: sha }),
     ).toThrow(/checkpoint\.step/);
+  });
+
+  it("reads one run's state by id, as the every-run snapshot has it", () => {
+    const own = memoryDb();
+    const first = makeRun(own, { name: 'first', tags: ['b', 'a'] });
+    const second = makeRun(own, { name: 'second' });
+    setRunStatus(own, first.id, { status: 'running' });
+    updateRun(own, second.id, { archived: true });
+    for (const state of runStates(own)) expect(runState(own, state.id)).toEqual(state);
+    // name, archived and the sorted tags, NUL-separated
+    expect(runState(own, first.id)).toEqual({
+      id: first.id,
+      status: 'running',
+      label: 'first\u00000\u0000a\u0000b',
+    });
+    expect(runState(own, second.id)!.label).toBe('second\u00001\u0000');
+    expect(runState(own, 'no-such-run')).toBeUndefined();
   });
 });

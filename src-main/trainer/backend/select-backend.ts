@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { existsSync } from 'node:fs';
+import { errorMessage } from '../../../shared/error-text.js';
 import type { BackendInfo, BackendProbe } from '../../../shared/trainer-protocol.js';
 import type { BackendRequest } from '../engine-io.js';
 import { tf } from '../tf.js';
@@ -93,7 +94,7 @@ async function tryWebgpu(allowSoftware: boolean, options: SelectOptions): Promis
       },
     };
   } catch (error) {
-    return { failure: `WebGPU failed to start: ${error instanceof Error ? error.message : String(error)}` };
+    return { failure: `WebGPU failed to start: ${errorMessage(error)}` };
   }
 }
 
@@ -198,7 +199,7 @@ export async function probeBackends(webgpu?: () => Promise<BackendProbe>): Promi
       const info = await selectBackend(name, { cpu: { threads: 'available' } });
       probes.push({ name, available: true, detail: info.device });
     } catch (error) {
-      probes.push({ name, available: false, detail: error instanceof Error ? error.message : String(error) });
+      probes.push({ name, available: false, detail: errorMessage(error) });
     }
   }
   return probes;

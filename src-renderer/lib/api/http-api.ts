@@ -11,6 +11,7 @@ import {
   type Result,
 } from '../../../shared/ipc-api.js';
 import { fromWireJson } from '../../../shared/http-wire.js';
+import { errorMessage } from '../../../shared/error-text.js';
 import { createEventStream, type EventSocketConstructor, type ReconnectOptions } from './event-stream.js';
 
 /** The part of fetch this client uses (the browser's, or Node's in tests). */
@@ -60,9 +61,7 @@ export function createHttpApi(options: HttpApiOptions = {}): RaptrApi {
       status = response.status;
       text = await response.text();
     } catch (error) {
-      return failure(
-        `cannot reach the RaPTr server: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      return failure(`cannot reach the RaPTr server: ${errorMessage(error)}`);
     }
     try {
       const body = fromWireJson(text);

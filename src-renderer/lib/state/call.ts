@@ -1,4 +1,5 @@
 // Every API method answers { ok, value } or { ok: false, error }; views await values and show errors.
+import { errorMessage } from '../../../shared/error-text.js';
 import type { ApiError, Result } from '../../../shared/ipc-contract.js';
 
 export class ApiFailure extends Error {
@@ -17,6 +18,5 @@ export async function call<T>(pending: Promise<Result<T>>): Promise<T> {
 /** A message fit for the page from anything thrown. */
 export function messageOf(error: unknown): string {
   if (error instanceof ApiFailure) return error.error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return errorMessage(error);
 }

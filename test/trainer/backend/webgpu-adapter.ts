@@ -1,6 +1,7 @@
 // Whether this machine has a WebGPU adapter for the webgpu tests (a software one is enough: Mesa's
 // lavapipe). In CI a missing adapter fails the tests with what to install; elsewhere they are skipped
 // with the same message.
+import { errorMessage } from '../../../shared/error-text.js';
 import { requestNodeAdapter } from '../../../src-main/trainer/backend/webgpu/dawn-node.js';
 
 export const INSTALL_ADAPTER =
@@ -11,7 +12,7 @@ async function probe(): Promise<string | null> {
   try {
     return (await requestNodeAdapter()) ? null : INSTALL_ADAPTER;
   } catch (error) {
-    return `${INSTALL_ADAPTER} (${error instanceof Error ? error.message : String(error)})`;
+    return `${INSTALL_ADAPTER} (${errorMessage(error)})`;
   }
 }
 

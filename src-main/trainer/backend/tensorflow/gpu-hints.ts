@@ -1,5 +1,6 @@
 // Turns the ways tfjs-node-gpu fails to load into one sentence that says what is missing and what to do.
 import { execFileSync } from 'node:child_process';
+import { errorMessage } from '../../../../shared/error-text.js';
 
 /** GPU names from nvidia-smi, or [] when there is no NVIDIA driver. */
 export function nvidiaGpuNames(): string[] {
@@ -19,7 +20,7 @@ export function nvidiaGpuNames(): string[] {
 }
 
 export function explainGpuLoadFailure(error: unknown, gpus: string[]): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (/Cannot find (module|package) '@tensorflow\/tfjs-node-gpu'/.test(message))
     return gpus.length > 0
       ? `found ${gpus.join(', ')} but @tensorflow/tfjs-node-gpu is not installed (its install downloads libtensorflow; run \`npm install @tensorflow/tfjs-node-gpu\` with internet access)`

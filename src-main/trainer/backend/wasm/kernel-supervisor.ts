@@ -90,6 +90,7 @@ function kernelSupervisorMain(): void {
     (error: unknown) =>
       port.postMessage({
         type: 'failed',
+        // Inline, not shared/error-text.ts's errorMessage: this function runs from its own source text.
         message: error instanceof Error ? error.message : String(error),
       } satisfies SupervisorReport),
   );

@@ -1,5 +1,6 @@
 // JSON lines; each record's text field is a document. Streamed. A bad line or a missing field stops the
 // run with the file and line, rather than silently training on a subset.
+import { errorMessage } from '../../../../shared/error-text.js';
 import { DataError } from '../errors.js';
 import { corpusHash, hashFileInto } from './hash.js';
 import { readLineBatches } from './line-reader.js';
@@ -36,7 +37,7 @@ export function parseLine(line: string, file: string, lineNo: number): Record<st
   try {
     value = JSON.parse(line);
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     throw new DataError(`not valid JSON (${why})`, { file, line: lineNo });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -2,6 +2,7 @@
 // Chromium's WebGPU in the GPU renderer: the adapter navigator.gpu offers (reported to the utility
 // process before any run, which decides whether to use it), and TensorFlow.js's webgpu backend started on
 // it with the project's WGSL kernels (backend/webgpu/start-webgpu.ts, the same code Dawn runs in Node).
+import { errorMessage } from '../../../../shared/error-text.js';
 import type { BackendInfo } from '../../../../shared/trainer-protocol.js';
 import { adapterLabel, describeAdapter, type AdapterFacts } from '../../backend/webgpu/adapter.js';
 import { gpuDriverHint } from '../../backend/webgpu/driver-hint.js';
@@ -39,7 +40,7 @@ export async function findBrowserAdapter(gpu: GPU | undefined): Promise<BrowserA
     return {
       adapter: null,
       facts: null,
-      report: { ok: false, code: 'failed', detail: error instanceof Error ? error.message : String(error) },
+      report: { ok: false, code: 'failed', detail: errorMessage(error) },
     };
   }
 }

@@ -3,6 +3,7 @@
 // renderer on a real (hardware, non-fallback) adapter, else wasm, else cpu, with the reason no GPU was
 // used. `webgpu` by name: the renderer on whatever adapter it has (a software one too, as in Node), or a
 // clear error. Everywhere else (CLI, `raptr serve`, tests) the run trains here, with Dawn.
+import { errorMessage } from '../../../../shared/error-text.js';
 import type { BackendProbe } from '../../../../shared/trainer-protocol.js';
 import { gpuDriverHint } from '../../backend/webgpu/driver-hint.js';
 import { selectBackend } from '../../backend/select-backend.js';
@@ -35,7 +36,7 @@ export async function chooseRoute(request: BackendRequest, open: OpenRenderer | 
   try {
     connection = await open();
   } catch (error) {
-    const why = `the GPU renderer did not start (${error instanceof Error ? error.message : String(error)})`;
+    const why = `the GPU renderer did not start (${errorMessage(error)})`;
     if (request === 'webgpu') throw new Error(`backend "webgpu" is not available: ${why}`);
     return { kind: 'here', webgpuUnavailable: `WebGPU: ${why}` };
   }
@@ -87,7 +88,7 @@ export async function probeRenderer(open: OpenRenderer): Promise<BackendProbe> {
   try {
     connection = await open();
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     return { name: 'webgpu', available: false, detail: `the GPU renderer did not start (${why})` };
   }
   connection.close();

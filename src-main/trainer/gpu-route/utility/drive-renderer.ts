@@ -2,6 +2,7 @@
 // I/O, relay its trainer messages to main unchanged (after checking them), pass stop and checkpoint
 // requests on, and fail the run with a reason when the renderer dies, hangs (no message for stallMs while
 // it holds the turn) or breaks the protocol. A failed run resumes from its last checkpoint on any backend.
+import { errorMessage } from '../../../../shared/error-text.js';
 import {
   assertNever,
   TrainerMessageSchema,
@@ -90,7 +91,7 @@ export function driveRenderer(options: DriveOptions): RendererRun {
           send({
             type: 'reply',
             id,
-            outcome: { ok: false, error: error instanceof Error ? error.message : String(error) },
+            outcome: { ok: false, error: errorMessage(error) },
           }),
       )
       .finally(() => {
