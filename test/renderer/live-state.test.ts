@@ -67,6 +67,41 @@ describe('RunLive', () => {
     off();
   });
 
+  it('catches up from the store when step events were lost, instead of holding the last live step', async () => {
+    let stored = 3;
+    const fake = fakeApi({
+      'runs:get': () =>
+        ({
+          run: { status: stored >= 10 ? 'completed' : 'running', backend: null },
+          summary: { stepsDone: stored, stepsTotal: 10, wallMs: stored * 100 },
+        }) as never,
+      'metrics:series': ({ keys }) => keys.map((k) => raw(k, [0, 1, 2], [3, 2.9, 2.8])),
+      'metrics:keys': () => ['train/loss'],
+      'metrics:masks': () => [{ step: stored - 1, stage: 0, mask: '1111' }],
+    });
+    const live = new RunLive(fake.api, 'r1');
+    await live.load();
+    const off = live.listen();
+    fake.emit('run:metrics', { runId: 'r1', steps: [step(3, 2.7)] });
+    expect(live.currentStep).toBe(3);
+    // Steps 4-9 were stored but their events never arrived; the run then ended.
+    stored = 10;
+    const seriesBefore = fake.calls.filter((c) => c.channel === 'metrics:series').length;
+    await live.refreshDetail();
+    expect(live.status).toBe('completed');
+    expect(live.latest).toBeNull();
+    expect(live.currentStep).toBe(9);
+    await vi.waitFor(() => {
+      expect(fake.calls.filter((c) => c.channel === 'metrics:series').length).toBeGreaterThan(seriesBefore);
+      expect(live.masks.at(-1)?.step).toBe(9);
+    });
+    // A store that is not ahead leaves the live step alone.
+    fake.emit('run:metrics', { runId: 'r1', steps: [step(9, 2.1)] });
+    await live.refreshDetail();
+    expect(live.latest?.step).toBe(9);
+    off();
+  });
+
   it('re-fetches the visible steps on zoom and stops appending live points while zoomed', async () => {
     vi.useFakeTimers();
     const { fake, live } = setup();

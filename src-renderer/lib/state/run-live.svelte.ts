@@ -87,6 +87,14 @@ export class RunLive {
     const detail = await call(request(this.api, 'runs:get', detailRequest(this.id)));
     this.detail = detail;
     this.status = detail.run.status;
+    // The store is ahead of the last live step: step events were lost (a dropped or reopened event socket,
+    // a busy server). The live step would hold the header back for good, so it goes, and the curve and
+    // the mask strip are read again from the store, gap included.
+    if (this.latest && detail.summary.stepsDone > this.latest.step + 1) {
+      this.latest = null;
+      this.lossFetch.request();
+      void this.fetchMasks().catch(() => {});
+    }
     // The backend is known once the trainer started; ask once why it is not a GPU.
     if (detail.run.backend && !this.hintAsked) void this.fetchGpuHint();
   }
