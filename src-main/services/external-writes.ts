@@ -148,7 +148,6 @@ export function watchExternalWrites(
   const poll = () => {
     const now = dataVersion(db);
     const changed = now !== version;
-    version = now;
     if (!changed && Date.now() - lastRowsRead < rowsEveryMs) return;
     // One read transaction: steps, evals and statuses from the same moment, in the order they were written.
     db.transaction(() => {
@@ -158,6 +157,9 @@ export function watchExternalWrites(
       announceSteps();
       for (const event of events) announceEvent(event);
     })();
+    // Only once read: a poll that fails (a busy database) leaves the change to the next one, which would
+    // otherwise see no change and skip the steps and events of a run's last writes for good.
+    version = now;
   };
 
   const timer = setInterval(() => {

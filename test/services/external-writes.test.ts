@@ -4,9 +4,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { watchExternalWrites } from '../../src-main/services/external-writes.js';
-import { createRun, openDatabase, setRunStatus, updateRun } from '../../src-main/store/index.js';
+import { createRun, insertSteps, openDatabase, setRunStatus, updateRun } from '../../src-main/store/index.js';
 import { tinyConfig } from '../server/helpers.js';
 
 describe('watchExternalWrites', () => {
@@ -29,6 +29,45 @@ describe('watchExternalWrites', () => {
       expect(sent).toContainEqual(['run:updated', { runId: run.id }]);
       // Nothing announced twice: the status was this process's own news.
       expect(sent.filter(([name]) => name === 'run:status')).toEqual([]);
+    } finally {
+      watcher.close();
+      other.close();
+      db.close();
+    }
+  });
+
+  it('announces the steps of a change whose first read failed (a busy database), at the next poll', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'raptr-outside-')), 'raptr.db');
+    const db = openDatabase(path);
+    const other = openDatabase(path);
+    const sent: Array<[string, unknown]> = [];
+    const watcher = watchExternalWrites(db, (name, payload) => sent.push([name, payload]), {
+      isLocal: () => false,
+      pollMs: 3_600_000,
+    });
+    try {
+      const run = createRun(other, { name: 'trained elsewhere', config: tinyConfig, appVersion: 't' });
+      setRunStatus(other, run.id, { status: 'running' });
+      watcher.poll();
+      // The run's last writes, then nothing more: no later write will change the database again.
+      const row = { stage: 0, active: 2, mask: '11', wallMs: 1, flops: 1, fullFlops: 1, tokens: 1 };
+      insertSteps(other, run.id, [
+        { ...row, step: 0 },
+        { ...row, step: 1 },
+      ]);
+      // Fault injection: the read transaction fails once, as SQLITE_BUSY does on a loaded machine.
+      const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      vi.spyOn(db, 'transaction').mockImplementationOnce(() => {
+        throw busy;
+      });
+      expect(() => watcher.poll()).toThrow('database is locked');
+      watcher.poll();
+      const steps = sent.flatMap(([name, payload]) =>
+        name === 'run:metrics'
+          ? (payload as { steps: Array<{ step: number }> }).steps.map((s) => s.step)
+          : [],
+      );
+      expect(steps).toEqual([0, 1]);
     } finally {
       watcher.close();
       other.close();
