@@ -79,26 +79,41 @@ function fetchesAtLeast(count: number): boolean {
   return fetches >= count && points > 0;
 }
 
-/**
- * The ready conditions of the cold loads answer the page's own clock (ms since its navigation started) at
- * the animation frame they first hold in, or 0 before: the time to content as the page saw it, without
- * the harness's round trips to the browser.
- */
-type ReadyAt = (arg: number) => number;
-
 /** Until the runs table shows `rows` runs. */
-function rowsAtLeast(rows: number): number {
+function rowsAtLeast(rows: number): boolean {
   const doc = (globalThis as unknown as { document: PageDocument }).document;
-  return doc.querySelectorAll('tr[data-run-id]').length >= rows ? performance.now() : 0;
+  return doc.querySelectorAll('tr[data-run-id]').length >= rows;
 }
 
 /** Until the run page's loss chart has drawn points. */
-function lossDrawn(_unused: number): number {
+function lossDrawn(_unused: number): boolean {
   const doc = (globalThis as unknown as { document: PageDocument }).document;
   const points = Number(
     doc.querySelector('[data-testid="loss-chart"] canvas')?.getAttribute('data-points') ?? 0,
   );
-  return points > 0 ? performance.now() : 0;
+  return points > 0;
+}
+
+/**
+ * Runs in the page before its own scripts: checks each condition at every animation frame and keeps the
+ * page's clock (ms since its navigation started) at the first frame it held in, in `__firstFrames`. The
+ * time to content as the page saw it, from its first frame on: the harness's own polling starts only once
+ * navigation has finished and goes through round trips to the browser.
+ */
+function recordFirstFrames(ready: (arg: number) => boolean, args: number[]): void {
+  const page = globalThis as unknown as {
+    __firstFrames: number[];
+    requestAnimationFrame(callback: () => void): void;
+  };
+  const firsts = args.map(() => 0);
+  page.__firstFrames = firsts;
+  const tick = () => {
+    args.forEach((arg, i) => {
+      if (firsts[i] === 0 && ready(arg)) firsts[i] = performance.now();
+    });
+    if (firsts.includes(0)) page.requestAnimationFrame(tick);
+  };
+  page.requestAnimationFrame(tick);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -114,7 +129,7 @@ async function coldLoads(
   browser: Browser,
   servers: Server[],
   path: string,
-  ready: ReadyAt,
+  ready: (arg: number) => boolean,
   args: number[],
 ): Promise<Array<Array<{ wall: number; inPage: number; cpu: number }>>> {
   const samples = servers.map(() =>
@@ -124,6 +139,7 @@ async function coldLoads(
     for (const [s, server] of servers.entries()) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
+      await page.addInitScript({ content: `(${recordFirstFrames})(${ready}, ${JSON.stringify(args)})` });
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
       const threadMs = async () => {
@@ -135,9 +151,12 @@ async function coldLoads(
       const start = performance.now();
       await page.goto(`${server.url}${path}`);
       for (const [j, arg] of args.entries()) {
-        const readyAt = await page.waitForFunction(ready, arg, { polling: 'raf', timeout: 60_000 });
+        await page.waitForFunction(ready, arg, { polling: 'raf', timeout: 60_000 });
         samples[s]![j]!.wall.push(performance.now() - start);
-        samples[s]![j]!.inPage.push(Number(await readyAt.jsonValue()));
+        const firsts = await page.evaluate(
+          () => (globalThis as unknown as { __firstFrames: number[] }).__firstFrames,
+        );
+        samples[s]![j]!.inPage.push(firsts[j]!);
         samples[s]![j]!.cpu.push((await threadMs()) - pageStart + processCpuMs(server.pid) - serverStart);
       }
       await context.close();
