@@ -1,25 +1,53 @@
 // The watcher of other processes' writes, driven poll by poll (no timers), for the races a loaded machine
 // makes likely: a run whose status changed here before the watcher's first poll saw it, then renamed
-// elsewhere, must still be announced as updated.
+// elsewhere, must still be announced as updated; a poll whose read failed must leave the change to the next.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { watchExternalWrites } from '../../src-main/services/external-writes.js';
-import { createRun, insertSteps, openDatabase, setRunStatus, updateRun } from '../../src-main/store/index.js';
+import {
+  createRun,
+  insertSteps,
+  openDatabase,
+  setRunStatus,
+  updateRun,
+  type Db,
+} from '../../src-main/store/index.js';
 import { tinyConfig } from '../server/helpers.js';
+
+type Watched = {
+  db: Db;
+  other: Db;
+  sent: Array<[string, unknown]>;
+  watcher: ReturnType<typeof watchExternalWrites>;
+};
+
+/**
+ * A watcher on this process's connection, polled by hand (its timer is an hour), every run treated as
+ * another process's, and a second connection to write as that process; all closed after `body`.
+ */
+function withWatcher(body: (w: Watched) => void): void {
+  const path = join(mkdtempSync(join(tmpdir(), 'raptr-outside-')), 'raptr.db');
+  const db = openDatabase(path);
+  const other = openDatabase(path);
+  const sent: Array<[string, unknown]> = [];
+  const watcher = watchExternalWrites(db, (name, payload) => sent.push([name, payload]), {
+    isLocal: () => false,
+    pollMs: 3_600_000,
+  });
+  try {
+    body({ db, other, sent, watcher });
+  } finally {
+    watcher.close();
+    other.close();
+    db.close();
+  }
+}
 
 describe('watchExternalWrites', () => {
   it('announces a rename made elsewhere after this process changed the status of a run it had not read', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'raptr-outside-')), 'raptr.db');
-    const db = openDatabase(path);
-    const other = openDatabase(path);
-    const sent: Array<[string, unknown]> = [];
-    const watcher = watchExternalWrites(db, (name, payload) => sent.push([name, payload]), {
-      isLocal: () => false,
-      pollMs: 3_600_000,
-    });
-    try {
+    withWatcher(({ db, other, sent, watcher }) => {
       const run = createRun(other, { name: 'made elsewhere', config: tinyConfig, appVersion: 't' });
       // This process settles it (an orphaned queued run becomes stopped) and tells its listeners at once.
       setRunStatus(db, run.id, { status: 'stopped' });
@@ -29,23 +57,11 @@ describe('watchExternalWrites', () => {
       expect(sent).toContainEqual(['run:updated', { runId: run.id }]);
       // Nothing announced twice: the status was this process's own news.
       expect(sent.filter(([name]) => name === 'run:status')).toEqual([]);
-    } finally {
-      watcher.close();
-      other.close();
-      db.close();
-    }
+    });
   });
 
   it('announces the steps of a change whose first read failed (a busy database), at the next poll', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'raptr-outside-')), 'raptr.db');
-    const db = openDatabase(path);
-    const other = openDatabase(path);
-    const sent: Array<[string, unknown]> = [];
-    const watcher = watchExternalWrites(db, (name, payload) => sent.push([name, payload]), {
-      isLocal: () => false,
-      pollMs: 3_600_000,
-    });
-    try {
+    withWatcher(({ db, other, sent, watcher }) => {
       const run = createRun(other, { name: 'trained elsewhere', config: tinyConfig, appVersion: 't' });
       setRunStatus(other, run.id, { status: 'running' });
       watcher.poll();
@@ -68,10 +84,6 @@ describe('watchExternalWrites', () => {
           : [],
       );
       expect(steps).toEqual([0, 1]);
-    } finally {
-      watcher.close();
-      other.close();
-      db.close();
-    }
+    });
   });
 });
