@@ -2,6 +2,12 @@
 // a backing store sized to the canvas's CSS box at the screen's pixel ratio, and a grid of one row per block,
 // block 0 at the bottom as in a network diagram, with dividers at stage changes.
 
+/** A canvas's CSS box, in CSS pixels (as a ResizeObserver reports it). */
+export interface CanvasSize {
+  width: number;
+  height: number;
+}
+
 export interface SizedCanvas {
   ctx: CanvasRenderingContext2D;
   /** CSS pixels: the context is scaled so that drawing in them is sharp at any pixel ratio. */
@@ -13,10 +19,7 @@ export interface SizedCanvas {
  * The canvas's 2D context, its backing store resized to its CSS box (`size`, as a ResizeObserver reports it)
  * and cleared; null without a 2D context.
  */
-export function sizedCanvas(
-  canvas: HTMLCanvasElement,
-  { width, height }: { width: number; height: number },
-): SizedCanvas | null {
+export function sizedCanvas(canvas: HTMLCanvasElement, { width, height }: CanvasSize): SizedCanvas | null {
   const ctx = canvas.getContext('2d');
   if (!ctx) return null;
   const ratio = window.devicePixelRatio || 1;

@@ -3,8 +3,7 @@
 // the previous one, on the run's step axis; block 0 at the bottom, as in the mask heatmap. Pure geometry and
 // colour so it can be tested without a canvas; drawDropHeatmap only paints what they return.
 import { blockOfDropKey } from '../../../shared/stability-keys.js';
-import { paintBlockGrid, sizedCanvas } from './canvas.js';
-import type { CanvasSize } from './paint-canvas.svelte.js';
+import { paintBlockGrid, sizedCanvas, type CanvasSize } from './canvas.js';
 import type { StageBand } from './stage-bands.js';
 
 export interface DropColumn {

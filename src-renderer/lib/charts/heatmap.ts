@@ -2,8 +2,7 @@
 // row per block (block 0 at the bottom, as in a network diagram). Drawn straight on a canvas: a few
 // thousand rectangles, no chart library needed.
 import type { MaskRow } from '../../../shared/api-types.js';
-import { paintBlockGrid, sizedCanvas } from './canvas.js';
-import type { CanvasSize } from './paint-canvas.svelte.js';
+import { paintBlockGrid, sizedCanvas, type CanvasSize } from './canvas.js';
 
 export interface HeatCell {
   column: number;

@@ -1,11 +1,6 @@
 // A canvas drawn from reactive state (the heatmaps draw straight on a canvas, no chart library).
 import type { Attachment } from 'svelte/attachments';
-
-/** A canvas's CSS box, in CSS pixels. */
-export interface CanvasSize {
-  width: number;
-  height: number;
-}
+import type { CanvasSize } from './canvas.js';
 
 /**
  * An attachment that calls `draw` once the canvas has a size, again whenever the reactive state it reads
